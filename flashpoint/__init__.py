@@ -1,0 +1,69 @@
+"""Flashpoint: employee engagement and hero-story recognition around real customer feedback."""
+from __future__ import annotations
+
+import click
+from dotenv import load_dotenv
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from flashpoint.config import INSTANCE_DIR, PROJECT_ROOT, Config
+
+
+def create_app(config: object | None = None) -> Flask:
+    """Build the app: configuration, extensions, the shell's pages, then each domain."""
+    load_dotenv(PROJECT_ROOT / ".env")
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+        instance_path=str(INSTANCE_DIR),
+    )
+    app.config.from_object(config or Config())
+
+    from flashpoint import cli, demo, extensions, views
+    from flashpoint.core import security
+
+    extensions.db.init_app(app)
+    extensions.migrate.init_app(app, extensions.db, directory=cli.MIGRATIONS_DIR,
+                                render_as_batch=True, compare_type=True)
+    extensions.login_manager.init_app(app)
+    extensions.csrf.init_app(app)
+    extensions.limiter.init_app(app)
+    security.init_app(app)
+    views.init_app(app)
+    cli.init_app(app)
+    demo.init_app(app)
+
+    import engagement
+    import recognition
+    import slack_bot
+
+    recognition.init_app(app)
+    engagement.init_app(app)
+    slack_bot.init_app(app)
+
+    if app.config.get("FLASHPOINT_SCHEDULER") == "embedded" and not app.testing and _serving():
+        from flashpoint.scheduler import start_embedded
+
+        start_embedded(app)
+    return app
+
+
+def _serving() -> bool:
+    """True under `flask run` or a WSGI server, False for other CLI commands."""
+    ctx = click.get_current_context(silent=True)
+    return ctx is None or ctx.info_name == "run"
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    """SQLite: enforce foreign keys, and WAL so readers do not block the writer."""
+    import sqlite3
+
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()

@@ -1,0 +1,79 @@
+"""Configuration read from the environment (and `.env`), with a subclass for tests."""
+import os
+import secrets
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+INSTANCE_DIR = Path(os.environ.get("FLASHPOINT_INSTANCE", PROJECT_ROOT / "instance"))
+
+
+def _local_secret_key() -> str:
+    """A key generated once into instance/ so local sessions survive restarts."""
+    path = INSTANCE_DIR / "secret_key"
+    if not path.exists():
+        INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    return int(raw) if raw not in (None, "") else default
+
+
+class Config:
+    """Production and local settings; every value may come from an environment variable."""
+
+    def __init__(self) -> None:
+        env = os.environ
+        self.SECRET_KEY = env.get("SECRET_KEY") or _local_secret_key()
+        self.SQLALCHEMY_DATABASE_URI = env.get("DATABASE_URL") or (
+            f"sqlite:///{INSTANCE_DIR / 'flashpoint.db'}"
+        )
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        self.FLASHPOINT_SCHEDULER = env.get("FLASHPOINT_SCHEDULER", "off")
+        self.SLACK_BOT_TOKEN = env.get("SLACK_BOT_TOKEN") or None
+        self.SLACK_SIGNING_SECRET = env.get("SLACK_SIGNING_SECRET") or None
+        self.SLACK_APP_TOKEN = env.get("SLACK_APP_TOKEN") or None
+        self.SLACK_API_URL = env.get("SLACK_API_URL") or None
+        self.SLACK_HEROES_CHANNEL = env.get("SLACK_HEROES_CHANNEL", "#heroes")
+        # Anonymity floor: never below 3 whatever the environment says.
+        self.PULSE_MIN_GROUP_SIZE = max(3, _env_int("PULSE_MIN_GROUP_SIZE", 5))
+        self.ORG_TIMEZONE = env.get("ORG_TIMEZONE", "UTC")
+        self.BASE_URL = env.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+        self.RATELIMIT_STORAGE_URI = env.get("RATELIMIT_STORAGE_URI", "memory://")
+        self.RATELIMIT_HEADERS_ENABLED = True
+        self.SMTP_URL = env.get("SMTP_URL") or None
+        self.MAIL_FROM = env.get("MAIL_FROM", "Flashpoint <flashpoint@localhost>")
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.SESSION_COOKIE_SECURE = self.BASE_URL.startswith("https://")
+        self.REMEMBER_COOKIE_HTTPONLY = True
+        self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE
+        self.WTF_CSRF_TIME_LIMIT = None
+        self.MAX_CONTENT_LENGTH = 20 * 1024 * 1024
+        self.TESTING = False
+
+
+class TestConfig(Config):
+    """Settings for the test suite: a database URL is given by the fixtures."""
+
+    def __init__(self, database_url: str = "sqlite://", **overrides) -> None:
+        super().__init__()
+        self.TESTING = True
+        self.SECRET_KEY = "test-secret-key"
+        self.SQLALCHEMY_DATABASE_URI = database_url
+        self.FLASHPOINT_SCHEDULER = "off"
+        self.SLACK_BOT_TOKEN = None
+        self.SLACK_SIGNING_SECRET = None
+        self.SLACK_APP_TOKEN = None
+        self.SLACK_API_URL = None
+        self.SMTP_URL = None
+        self.RATELIMIT_STORAGE_URI = "memory://"
+        self.PULSE_MIN_GROUP_SIZE = 5
+        self.ORG_TIMEZONE = "UTC"
+        self.BASE_URL = "http://flashpoint.test"
+        self.SESSION_COOKIE_SECURE = False
+        for key, value in overrides.items():
+            setattr(self, key, value)

@@ -1,0 +1,1 @@
+"""The shell's own pages: home, health check, error pages and security headers."""

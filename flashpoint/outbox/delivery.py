@@ -1,0 +1,180 @@
+"""The delivery duty: claims due notifications one by one and hands each to a transport.
+
+A transport (Slack, e-mail) registers itself with `register_transport`. The rules that keep
+every message sent once: a row is claimed with a conditional UPDATE before sending; a clear
+failure (refused connection, 429, 5xx, SMTP 4xx) goes back to pending with backoff; an unclear
+one (the request went out, no answer came) becomes `unclear` for an admin and is never resent.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Callable, Protocol
+
+from flask import Flask, current_app
+from sqlalchemy import update
+
+from flashpoint.extensions import db
+from flashpoint.outbox.models import Notification, State
+from flashpoint.timeutil import utcnow
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 6
+BATCH_SIZE = 200
+# A row left in `sending` this long belongs to a run that died mid-send: its outcome is unknown.
+STALE_SENDING = timedelta(minutes=10)
+
+
+class TransientDeliveryError(Exception):
+    """Clearly not delivered; safe to try again (after `retry_after` seconds if given)."""
+
+    def __init__(self, message: str, retry_after: float | None = None):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class PermanentDeliveryError(Exception):
+    """Will never succeed as it is (unknown user, address refused): an admin must look."""
+
+
+class UnclearDeliveryError(Exception):
+    """The request went out but no answer came: it may have been delivered. Never resend."""
+
+
+class Transport(Protocol):
+    name: str
+
+    def reaches(self, notification: Notification) -> bool:
+        """Whether this transport can deliver this notification (e.g. the person has a Slack id)."""
+
+    def send(self, notification: Notification) -> dict | None:
+        """Deliver it; return an external reference, or raise one of the errors above."""
+
+
+@dataclass
+class _Registration:
+    order: int
+    transport: Transport
+
+
+def register_transport(app: Flask, transport: Transport, order: int) -> None:
+    regs = app.extensions.setdefault("flashpoint.transports", [])
+    regs[:] = [r for r in regs if r.transport.name != transport.name]
+    regs.append(_Registration(order, transport))
+    regs.sort(key=lambda r: r.order)
+
+
+def transports(app: Flask | None = None) -> list[Transport]:
+    app = app or current_app
+    return [r.transport for r in app.extensions.get("flashpoint.transports", [])]
+
+
+# A chooser may reorder or filter transports per notification (people's preferences, mutes).
+Chooser = Callable[[Notification, list], "Transport | str | None"]
+
+
+def set_transport_chooser(app: Flask, chooser: Chooser) -> None:
+    app.extensions["flashpoint.transport_chooser"] = chooser
+
+
+def choose_transport(notification: Notification):
+    """The transport for this notification, `State.MUTED` when muted, or None for in-app only."""
+    available = [t for t in transports() if t.reaches(notification)]
+    chooser = current_app.extensions.get("flashpoint.transport_chooser")
+    if chooser is not None:
+        return chooser(notification, available)
+    return available[0] if available else None
+
+
+def backoff(attempts: int) -> timedelta:
+    """30 s, 1 min, 2 min, 4 min, … capped at one hour."""
+    return timedelta(seconds=min(3600, 30 * 2 ** max(0, attempts - 1)))
+
+
+def _claim(notification_id: int, now: datetime) -> bool:
+    # next_attempt_at doubles as "claimed at" while the row is in `sending`.
+    result = db.session.execute(
+        update(Notification)
+        .where(Notification.id == notification_id, Notification.state == State.PENDING.value)
+        .values(state=State.SENDING.value, attempts=Notification.attempts + 1,
+                next_attempt_at=now)
+    )
+    db.session.commit()
+    return result.rowcount == 1
+
+
+def deliver_one(notification: Notification, now: datetime) -> str:
+    """Send one claimed notification and record the outcome. Returns the new state."""
+    choice = choose_transport(notification)
+    if choice == State.MUTED.value:
+        notification.state = State.MUTED.value
+        notification.sent_at = now
+    elif choice is None:
+        notification.state = State.IN_APP.value
+        notification.sent_at = now
+    else:
+        notification.transport = choice.name
+        try:
+            ref = choice.send(notification)
+        except TransientDeliveryError as exc:
+            notification.last_error = str(exc)[:2000]
+            if notification.attempts >= MAX_ATTEMPTS:
+                notification.state = State.FAILED.value
+            else:
+                wait = timedelta(seconds=exc.retry_after) if exc.retry_after else backoff(notification.attempts)
+                notification.state = State.PENDING.value
+                notification.next_attempt_at = now + wait
+        except PermanentDeliveryError as exc:
+            notification.state = State.FAILED.value
+            notification.last_error = str(exc)[:2000]
+        except UnclearDeliveryError as exc:
+            notification.state = State.UNCLEAR.value
+            notification.last_error = str(exc)[:2000]
+        else:
+            notification.state = State.SENT.value
+            notification.sent_at = now
+            notification.external_ref = ref
+            notification.last_error = None
+    db.session.commit()
+    return notification.state
+
+
+def deliver_due(now: datetime | None = None, limit: int = BATCH_SIZE) -> dict[str, int]:
+    """The delivery duty: send what is due at `now`. Safe to run in several processes at once."""
+    now = now or utcnow()
+    _mark_stale_sending(now)
+    ids = db.session.scalars(
+        db.select(Notification.id)
+        .where(Notification.state == State.PENDING.value, Notification.next_attempt_at <= now)
+        .order_by(Notification.id)
+        .limit(limit)
+    ).all()
+    counts: dict[str, int] = {}
+    for notification_id in ids:
+        if not _claim(notification_id, now):
+            continue  # another worker took it
+        notification = db.session.get(Notification, notification_id)
+        state = deliver_one(notification, now)
+        counts[state] = counts.get(state, 0) + 1
+    return counts
+
+
+def _mark_stale_sending(now: datetime) -> None:
+    db.session.execute(
+        update(Notification)
+        .where(Notification.state == State.SENDING.value,
+               Notification.next_attempt_at < now - STALE_SENDING)
+        .values(state=State.UNCLEAR.value,
+                last_error="delivery stopped mid-send; it may or may not have arrived")
+    )
+    db.session.commit()
+
+
+def resend(notification: Notification) -> None:
+    """An admin's decision to try a failed or unclear notification again."""
+    notification.state = State.PENDING.value
+    notification.next_attempt_at = utcnow()
+    notification.attempts = 0
+    notification.last_error = None

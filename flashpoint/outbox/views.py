@@ -1,0 +1,78 @@
+"""The admin's outbox: every notification and its delivery state, shown as a readable preview.
+
+Two things are never shown here, whatever the admin's rights: who an anonymous author is, and
+one-time links (INTERFACE.md)."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from sqlalchemy import func
+
+from flashpoint.extensions import db
+from flashpoint.outbox import delivery
+from flashpoint.outbox.models import Notification, State
+from flashpoint.people.forms import ConfirmForm
+from flashpoint.permissions import permission_required
+
+outbox = Blueprint("outbox", __name__, url_prefix="/admin/outbox")
+
+ANONYMOUS_LABEL = "the anonymous author"
+
+
+def recipient_label(note: Notification) -> str:
+    if note.channel:
+        return note.channel
+    if note.anonymous_recipient:
+        return ANONYMOUS_LABEL
+    return note.recipient.name if note.recipient else "(removed)"
+
+
+@outbox.route("")
+@permission_required("view_outbox")
+def index():
+    state = request.args.get("state") or ""
+    kind = request.args.get("kind") or ""
+    stmt = db.select(Notification).order_by(Notification.created_at.desc(), Notification.id.desc())
+    if state:
+        stmt = stmt.where(Notification.state == state)
+    if kind:
+        stmt = stmt.where(Notification.kind == kind)
+    page = db.paginate(stmt, per_page=30, error_out=False)
+    counts = dict(db.session.execute(
+        db.select(Notification.state, func.count(Notification.id)).group_by(Notification.state)
+    ).all())
+    kinds = db.session.scalars(db.select(Notification.kind).distinct().order_by(Notification.kind)).all()
+    transports = [t.name for t in delivery.transports()]
+    return render_template("admin/outbox.html", page=page, state=state, kind=kind, counts=counts,
+                           kinds=kinds, states=[s.value for s in State], transports=transports,
+                           recipient_label=recipient_label, confirm=ConfirmForm())
+
+
+@outbox.route("/<int:notification_id>/resend", methods=["POST"])
+@permission_required("view_outbox")
+def resend(notification_id: int):
+    note = db.session.get(Notification, notification_id) or abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if note.state not in (State.FAILED.value, State.UNCLEAR.value):
+        flash("Only failed or unclear notifications can be sent again.", "error")
+    else:
+        delivery.resend(note)
+        db.session.commit()
+        flash("It will be sent again on the next delivery run.", "success")
+    return redirect(url_for("outbox.index", state=request.args.get("state", "")))
+
+
+@outbox.route("/<int:notification_id>/dismiss", methods=["POST"])
+@permission_required("view_outbox")
+def dismiss(notification_id: int):
+    """An admin has checked an unclear or failed one (e.g. it did arrive): keep it in-app only."""
+    note = db.session.get(Notification, notification_id) or abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if note.state not in (State.FAILED.value, State.UNCLEAR.value):
+        flash("Only failed or unclear notifications can be set aside.", "error")
+    else:
+        note.state = State.IN_APP.value
+        db.session.commit()
+        flash("Set aside: it stays in the person's notifications and will not be sent.", "success")
+    return redirect(url_for("outbox.index", state=request.args.get("state", "")))

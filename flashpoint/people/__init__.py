@@ -1,0 +1,1 @@
+"""People and teams: accounts, roles, sign-in and the admin pages that manage them."""

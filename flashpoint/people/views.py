@@ -1,0 +1,255 @@
+"""Sign-in, sign-out, password change, and the admin pages for people and teams."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import or_
+
+from flashpoint.extensions import db, login_manager
+from flashpoint.people import services
+from flashpoint.people.forms import (ChangePasswordForm, ConfirmForm, ImportPeopleForm, LoginForm,
+                                     PersonForm, TeamForm)
+from flashpoint.people.models import Team, User
+from flashpoint.permissions import permission_required, require
+from flashpoint.timeutil import utcnow
+
+auth = Blueprint("auth", __name__)
+admin = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    return user if user is not None and user.active else None
+
+
+def _safe_next(target: str | None) -> str:
+    """Only follow `next` to a path on this site (no open redirect)."""
+    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+        return target
+    return url_for("core.home")
+
+
+@auth.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("core.home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = services.user_by_email(form.email.data)
+        # One message for unknown e-mail and wrong password: do not reveal who has an account.
+        if user is None or not user.check_password(form.password.data):
+            flash("That e-mail and password do not match an account.", "error")
+        elif not user.active:
+            flash("This account has been deactivated. Ask an administrator if that is a mistake.", "error")
+        else:
+            login_user(user, remember=form.remember.data)
+            user.last_login_at = utcnow()
+            db.session.commit()
+            return redirect(_safe_next(request.args.get("next")))
+    return render_template("people/login.html", form=form)
+
+
+@auth.route("/logout", methods=["POST"])
+def logout():
+    logout_user()
+    flash("You are signed out.", "info")
+    return redirect(url_for("auth.login"))
+
+
+@auth.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(current_user, form.current.data, form.new.data)
+        except services.PeopleError as exc:
+            form.current.errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash("Your password has been changed.", "success")
+            return redirect(url_for("core.home"))
+    return render_template("people/password.html", form=form)
+
+
+# --- Admin: people ------------------------------------------------------------------------
+
+def _team_choices(include_none: bool = True) -> list[tuple[str, str]]:
+    teams = db.session.scalars(db.select(Team).order_by(Team.name)).all()
+    choices = [("", "— none —")] if include_none else []
+    return choices + [(t.slug, t.name) for t in teams]
+
+
+@admin.route("/people")
+@permission_required("view_people_directory")
+def people():
+    query = (request.args.get("q") or "").strip()
+    team_slug = request.args.get("team") or ""
+    role = request.args.get("role") or ""
+    status = request.args.get("status") or ""
+    stmt = db.select(User).order_by(User.name)
+    if query:
+        like = f"%{query.lower()}%"
+        stmt = stmt.where(or_(db.func.lower(User.name).like(like), User.email.like(like)))
+    if team_slug:
+        stmt = stmt.join(Team, User.team_id == Team.id).where(Team.slug == team_slug)
+    if role:
+        stmt = stmt.where(User.role == role)
+    if status == "inactive":
+        stmt = stmt.where(User.active.is_(False))
+    elif status == "never":
+        stmt = stmt.where(User.last_login_at.is_(None), User.active.is_(True))
+    elif status == "active":
+        stmt = stmt.where(User.active.is_(True))
+    page = db.paginate(stmt, per_page=25, error_out=False)
+    return render_template("admin/people.html", page=page, q=query, team=team_slug, role=role,
+                           status=status, teams=_team_choices(), confirm=ConfirmForm())
+
+
+def _person_fields(form: PersonForm) -> services.PersonFields:
+    return services.PersonFields(email=form.email.data, name=form.name.data, role=form.role.data,
+                                 team_slug=form.team.data or None, slack_id=form.slack_id.data,
+                                 timezone=form.timezone.data, password=form.password.data or None)
+
+
+@admin.route("/people/new", methods=["GET", "POST"])
+@permission_required("manage_people")
+def person_new():
+    form = PersonForm()
+    form.team.choices = _team_choices()
+    if form.validate_on_submit():
+        try:
+            user = services.create_user(_person_fields(form))
+            user.nicknames = (form.nicknames.data or "").strip()
+            user.active = form.active.data
+            db.session.commit()
+        except services.PeopleError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            flash(f"{user.name} has been added.", "success")
+            return redirect(url_for("admin.people"))
+    return render_template("admin/person_form.html", form=form, person=None)
+
+
+@admin.route("/people/<int:user_id>", methods=["GET", "POST"])
+@permission_required("manage_people")
+def person_edit(user_id: int):
+    person = db.session.get(User, user_id) or abort(404)
+    form = PersonForm(obj=None if request.method == "POST" else person)
+    form.team.choices = _team_choices()
+    if request.method == "GET":
+        form.team.data = person.team.slug if person.team else ""
+        form.slack_id.data = person.slack_user_id or ""
+        form.active.data = person.active
+    if form.validate_on_submit():
+        if person.id == current_user.id and (not form.active.data or form.role.data != "admin"):
+            flash("You cannot deactivate yourself or remove your own admin role.", "error")
+        else:
+            try:
+                services.update_user(person, _person_fields(form), active=form.active.data)
+                person.nicknames = (form.nicknames.data or "").strip()
+                db.session.commit()
+            except services.PeopleError as exc:
+                db.session.rollback()
+                flash(str(exc), "error")
+            else:
+                flash(f"{person.name} has been saved.", "success")
+                return redirect(url_for("admin.people"))
+    return render_template("admin/person_form.html", form=form, person=person)
+
+
+@admin.route("/people/<int:user_id>/active", methods=["POST"])
+@permission_required("manage_people")
+def person_toggle_active(user_id: int):
+    person = db.session.get(User, user_id) or abort(404)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if person.id == current_user.id:
+        flash("You cannot deactivate yourself.", "error")
+    else:
+        person.active = not person.active
+        db.session.commit()
+        flash(f"{person.name} is now {'active' if person.active else 'deactivated'}.", "success")
+    return redirect(request.referrer if (request.referrer or "").startswith(request.host_url) else url_for("admin.people"))
+
+
+@admin.route("/people/import", methods=["GET", "POST"])
+@permission_required("manage_people")
+def people_import():
+    form = ImportPeopleForm()
+    report = None
+    if form.validate_on_submit():
+        try:
+            text = services.decode_csv_bytes(form.file.data.read())
+        except services.PeopleError as exc:
+            report = services.ImportReport(errors=[str(exc)])
+        else:
+            report = services.import_people(text)
+            if report.ok:
+                db.session.commit()
+                flash(f"Imported: {report.created} added, {report.updated} updated.", "success")
+    status = 400 if report is not None and not report.ok else 200
+    return render_template("admin/people_import.html", form=form, report=report), status
+
+
+# --- Admin: teams -------------------------------------------------------------------------
+
+@admin.route("/teams")
+@permission_required("manage_people")
+def teams():
+    all_teams = db.session.scalars(db.select(Team).order_by(Team.name)).all()
+    roots = [t for t in all_teams if t.parent_id is None]
+    counts = dict(db.session.execute(
+        db.select(User.team_id, db.func.count(User.id)).where(User.active.is_(True)).group_by(User.team_id)
+    ).all())
+    return render_template("admin/teams.html", roots=roots, counts=counts, total=len(all_teams))
+
+
+def _manager_choices() -> list[tuple[int, str]]:
+    people = db.session.scalars(
+        db.select(User).where(User.active.is_(True), User.role.in_(["manager", "hr", "admin"])).order_by(User.name)
+    ).all()
+    return [(p.id, f"{p.name} ({p.email})") for p in people]
+
+
+@admin.route("/teams/new", methods=["GET", "POST"])
+@admin.route("/teams/<int:team_id>", methods=["GET", "POST"])
+@permission_required("manage_people")
+def team_edit(team_id: int | None = None):
+    team = None
+    if team_id is not None:
+        team = db.session.get(Team, team_id) or abort(404)
+    form = TeamForm(obj=None if request.method == "POST" else team)
+    form.parent.choices = [c for c in _team_choices() if team is None or c[0] != team.slug]
+    form.managers.choices = _manager_choices()
+    if request.method == "GET" and team is not None:
+        form.parent.data = team.parent.slug if team.parent else ""
+        form.managers.data = [m.id for m in team.managers]
+        form.collected_metrics.data = team.metrics
+    if form.validate_on_submit():
+        try:
+            if team is None:
+                team = services.create_team(form.slug.data, form.name.data, form.parent.data or None)
+                db.session.flush()
+            elif form.slug.data.strip().lower() != team.slug:
+                raise services.PeopleError("A team's slug cannot change: printed posters point at it.")
+            parent = services.team_by_slug(form.parent.data) if form.parent.data else None
+            services.update_team(team, name=form.name.data, parent=parent, form_metric=form.form_metric.data,
+                                 collected_metrics=form.collected_metrics.data or [])
+            managers = [db.session.get(User, i) for i in form.managers.data or []]
+            services.set_team_managers(team, [m for m in managers if m is not None])
+            db.session.commit()
+        except services.PeopleError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+            if team_id is None:
+                team = None
+        else:
+            flash(f"Team {team.name} has been saved.", "success")
+            return redirect(url_for("admin.teams"))
+    return render_template("admin/team_form.html", form=form, team=team)

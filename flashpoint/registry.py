@@ -1,0 +1,66 @@
+"""Extension points the domains fill in from their init_app: navigation, home panels, demo steps.
+
+The shell stays ignorant of the domains' insides: each domain says here what it adds.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from flask import Flask
+
+
+@dataclass(order=True)
+class NavItem:
+    order: int
+    label: str = field(compare=False)
+    endpoint: str = field(compare=False)
+    # Name of a permission rule (flashpoint.permissions) that must allow the viewer; None = all.
+    permission: str | None = field(default=None, compare=False)
+    # Endpoints (prefixes) for which this item is highlighted as current.
+    active_prefix: str | None = field(default=None, compare=False)
+    # Optional count shown beside the label (e.g. unread notifications): fn(user) -> int.
+    badge: Callable | None = field(default=None, compare=False)
+
+
+@dataclass(order=True)
+class HomePanel:
+    order: int
+    # Called with the signed-in user; returns rendered HTML (Markup) or None when nothing to show.
+    render: Callable = field(compare=False)
+
+
+@dataclass(order=True)
+class DemoStep:
+    order: int
+    name: str = field(compare=False)
+    # Called with a seeded random.Random; loads its part of the demo organisation.
+    load: Callable = field(compare=False)
+
+
+def _bucket(app: Flask, name: str) -> list:
+    return app.extensions.setdefault("flashpoint." + name, [])
+
+
+def add_nav_item(app: Flask, item: NavItem) -> None:
+    _bucket(app, "nav").append(item)
+
+
+def nav_items(app: Flask) -> list[NavItem]:
+    return sorted(_bucket(app, "nav"))
+
+
+def add_home_panel(app: Flask, order: int, render: Callable) -> None:
+    _bucket(app, "home").append(HomePanel(order, render))
+
+
+def home_panels(app: Flask) -> list[HomePanel]:
+    return sorted(_bucket(app, "home"))
+
+
+def add_demo_step(app: Flask, order: int, name: str, load: Callable) -> None:
+    _bucket(app, "demo").append(DemoStep(order, name, load))
+
+
+def demo_steps(app: Flask) -> list[DemoStep]:
+    return sorted(_bucket(app, "demo"))

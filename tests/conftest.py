@@ -1,0 +1,162 @@
+"""Fixtures: an app on a database migrated once per session, cleaned between tests.
+
+SQLite always; PostgreSQL for tests marked `postgres` or `both_databases` when
+FLASHPOINT_TEST_POSTGRES_URL is set. When it is set and the server does not answer, those
+tests fail (CI must not pass by skipping them).
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+
+import pytest
+import sqlalchemy as sa
+
+from flashpoint import create_app
+from flashpoint.config import TestConfig
+from flashpoint.extensions import db
+from tests.factories import PASSWORD
+
+PG_URL = os.environ.get("FLASHPOINT_TEST_POSTGRES_URL")
+
+
+def pytest_generate_tests(metafunc):
+    if "db_backend" not in metafunc.fixturenames:
+        return
+    if metafunc.definition.get_closest_marker("both_databases"):
+        metafunc.parametrize("db_backend", ["sqlite", "postgres"], indirect=True)
+    elif metafunc.definition.get_closest_marker("postgres"):
+        metafunc.parametrize("db_backend", ["postgres"], indirect=True)
+
+
+def _migrate(url: str) -> None:
+    from flashpoint.cli import upgrade_database
+
+    app = create_app(TestConfig(database_url=url))
+    with app.app_context():
+        upgrade_database()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory):
+    """A SQLite file migrated once; each test gets a fresh copy of it."""
+    path = tmp_path_factory.mktemp("db") / "template.db"
+    _migrate(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """A database created for this session on the test server, migrated once, dropped at the end."""
+    if not PG_URL:
+        pytest.skip("FLASHPOINT_TEST_POSTGRES_URL is not set")
+    admin_engine = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with admin_engine.connect() as conn:
+            name = f"flashpoint_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    except sa.exc.OperationalError as exc:
+        pytest.fail(f"PostgreSQL at {PG_URL} is unreachable: {exc}")
+    url = sa.engine.make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    _migrate(url)
+    yield url
+    with admin_engine.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin_engine.dispose()
+
+
+@pytest.fixture
+def db_backend(request):
+    return getattr(request, "param", "sqlite")
+
+
+@pytest.fixture
+def database_url(request, db_backend, tmp_path):
+    if db_backend == "postgres":
+        url = request.getfixturevalue("postgres_url")
+        _truncate_all(url)
+        return url
+    template = request.getfixturevalue("sqlite_template")
+    path = tmp_path / "flashpoint.db"
+    shutil.copy(template, path)
+    return f"sqlite:///{path}"
+
+
+def _truncate_all(url: str) -> None:
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        tables = [t.name for t in db.metadata.sorted_tables]
+        conn.execute(sa.text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture
+def make_config(database_url):
+    """Build a TestConfig on this test's database, with overrides (e.g. Slack settings)."""
+
+    def build(**overrides):
+        return TestConfig(database_url=database_url, **overrides)
+
+    return build
+
+
+@pytest.fixture
+def app_overrides():
+    """Override in a test module to change the app's settings: return a dict."""
+    return {}
+
+
+@pytest.fixture
+def app(make_config, app_overrides):
+    app = create_app(make_config(**app_overrides))
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+def csrf_token_from(html: str) -> str:
+    import re
+
+    match = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', html)
+    assert match, "no csrf_token in the page"
+    return match.group(1)
+
+
+@pytest.fixture
+def login(client):
+    """Sign a person in through the real form (CSRF included)."""
+
+    def do_login(user, password: str = PASSWORD, test_client=None):
+        c = test_client or client
+        page = c.get("/login")
+        token = csrf_token_from(page.get_data(as_text=True))
+        response = c.post("/login", data={"email": user.email, "password": password, "csrf_token": token})
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return c
+
+    return do_login
+
+
+@pytest.fixture
+def post_form(client):
+    """POST a form the way a browser would: fetch the page for its CSRF token first."""
+
+    def do_post(path: str, data: dict, page: str | None = None, test_client=None, **kwargs):
+        c = test_client or client
+        html = c.get(page or path).get_data(as_text=True)
+        return c.post(path, data={**data, "csrf_token": csrf_token_from(html)}, **kwargs)
+
+    return do_post
