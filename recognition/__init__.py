@@ -1,6 +1,9 @@
 """Recognition: customer feedback intake, praise routing, hero stories and celebrations."""
 from flask import Flask
 
+from recognition import feedback, stories
+
 
 def init_app(app: Flask) -> None:
-    """Register this domain's blueprints, commands, duties, navigation and demo data."""
+    feedback.init_app(app)
+    stories.init_app(app)

@@ -1,0 +1,42 @@
+"""Feedback: one customer's rating (CSAT, NPS or CES) and words about a team, stored once."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from flashpoint.extensions import db
+from flashpoint.people.models import Team
+from flashpoint.timeutil import utcnow
+
+CHANNELS = ("form", "csv", "api")
+COMMENT_MAX = 5000
+
+
+class Feedback(db.Model):
+    __tablename__ = "feedback"
+    __table_args__ = (
+        CheckConstraint("metric IN ('csat', 'nps', 'ces')", name="metric_known"),
+        CheckConstraint("channel IN ('form', 'csv', 'api')", name="channel_known"),
+        Index("ix_feedback_team_received", "team_id", "received_at"),
+        Index("ix_feedback_positive_received", "positive", "received_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # One row per external id: re-sending or re-importing an item adds nothing.
+    external_id: Mapped[str] = mapped_column(String(200), unique=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
+    metric: Mapped[str] = mapped_column(String(8))
+    score: Mapped[int] = mapped_column(Integer)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    # "Who helped you today?" from the public form (free text, matched to people by praise routing).
+    helper_name: Mapped[str] = mapped_column(String(200), default="")
+    received_at: Mapped[datetime] = mapped_column(DateTime)
+    channel: Mapped[str] = mapped_column(String(8))
+    consent: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Positive by score or by words (recognition.sentiment), decided once at intake.
+    positive: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    team: Mapped[Team] = relationship()
