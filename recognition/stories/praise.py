@@ -1,0 +1,235 @@
+"""Praise routing: find the employees a piece of positive feedback names, and tell them and their managers.
+
+Matching folds case, accents and possessives ("José's" → jose). People of the feedback's own team
+are looked at first, then the rest of its department (first names, full names, nicknames); the
+rest of the organisation only on full names. A first name or nickname shared by several people at
+the same level gives candidates for a manager to confirm, never a guess.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from flashpoint.extensions import db
+from flashpoint.outbox.services import record_notification, varied
+from flashpoint.people.models import Team, User
+from recognition.feedback.models import Feedback
+from recognition.redaction import fold, redact_contacts
+from recognition.stories.models import PraiseMatch
+
+TOKEN_RE = re.compile(r"[a-z0-9]+")
+# Words that say a problem was put right: the story is then suggested as a recovery.
+RECOVERY_RE = re.compile(
+    r"\b(despite|fixed|fixing|sorted (?:it |everything |things )?out|sorted it|mix-? ?ups?|mistakes?|"
+    r"resolved|put (?:it |things )?right|made it right|went wrong|broken|broke|"
+    r"complaints?|refund(?:ed)?|replaced|late|delay(?:ed|s)?|lost|wrong|errors?|apologi[sz]ed|"
+    r"rescued|saved the day|recover(?:ed|y)?|damaged|missing|even though|turned (?:it|things) around)\b"
+)
+
+
+def tokens(text: str | None) -> list[str]:
+    """Folded word tokens with possessives dropped: "José's" → ["jose"]."""
+    folded = re.sub(r"'s\b", "", fold(text))
+    return TOKEN_RE.findall(folded)
+
+
+def _contains(haystack: list[list[str]], needle: list[str]) -> bool:
+    if not needle:
+        return False
+    n = len(needle)
+    return any(part[i:i + n] == needle for part in haystack for i in range(len(part) - n + 1))
+
+
+def suggested_kind(text: str | None) -> str:
+    """"recovery" when the words read as a problem put right, else "proactive"."""
+    return "recovery" if RECOVERY_RE.search(fold(text)) else "proactive"
+
+
+@dataclass
+class NameMatch:
+    user: User
+    confirmed: bool
+    matched_on: str
+
+
+@dataclass
+class MatchResult:
+    confirmed: list[NameMatch] = field(default_factory=list)
+    candidates: list[NameMatch] = field(default_factory=list)
+
+
+def _short_keys(user: User) -> list[list[str]]:
+    keys = []
+    first = tokens(user.name)[:1]
+    if first:
+        keys.append(first)
+    for nick in (user.nicknames or "").split(","):
+        nick_tokens = tokens(nick)
+        if nick_tokens:
+            keys.append(nick_tokens)
+    return keys
+
+
+def _active_people(team_ids: set[int]) -> list[User]:
+    if not team_ids:
+        return []
+    return list(db.session.scalars(
+        db.select(User).where(User.team_id.in_(team_ids), User.active.is_(True)).order_by(User.name, User.id)
+    ))
+
+
+def find_named_people(team: Team | None, *texts: str | None) -> MatchResult:
+    """Who these words name, looking at the team, then its department, then everyone by full name."""
+    haystack = [tokens(t) for t in texts if t]
+    result = MatchResult()
+    if not any(haystack):
+        return result
+    seen: set[int] = set()
+    resolved_keys: set[tuple[str, ...]] = set()
+    team_ids = {team.id} if team is not None else set()
+    department = team.parent if team is not None and team.parent is not None else None
+    dept_ids = {t.id for t in department.subtree()} - team_ids if department is not None else set()
+    tiers: list[tuple[list[User], bool]] = [(_active_people(team_ids), True), (_active_people(dept_ids), True)]
+    tiers.append((None, False))  # type: ignore[arg-type]  (org-wide, loaded lazily)
+
+    for people, short_names_allowed in tiers:
+        if people is None:
+            people = list(db.session.scalars(
+                db.select(User).where(User.active.is_(True)).order_by(User.name, User.id)))
+        people = [p for p in people if p.id not in seen]
+        # Full names first: they explain a first name that also appears.
+        for person in people:
+            full = tokens(person.name)
+            key = tuple(full)
+            if len(full) >= 2 and key not in resolved_keys and _contains(haystack, full):
+                result.confirmed.append(NameMatch(person, True, " ".join(full)))
+                seen.add(person.id)
+                resolved_keys.add(key)
+                resolved_keys.update(tuple(k) for k in _short_keys(person))
+        if not short_names_allowed:
+            continue
+        by_key: dict[tuple[str, ...], list[User]] = {}
+        for person in people:
+            if person.id in seen:
+                continue
+            for key in _short_keys(person):
+                if tuple(key) not in resolved_keys and _contains(haystack, key):
+                    by_key.setdefault(tuple(key), []).append(person)
+        for key, found in by_key.items():
+            resolved_keys.add(key)
+            unique = [p for p in dict.fromkeys(found) if p.id not in seen]
+            if len(unique) == 1:
+                result.confirmed.append(NameMatch(unique[0], True, " ".join(key)))
+                seen.add(unique[0].id)
+        for key, found in by_key.items():
+            unique = [p for p in dict.fromkeys(found) if p.id not in seen]
+            if len(unique) > 1:
+                for person in unique:
+                    result.candidates.append(NameMatch(person, False, " ".join(key)))
+    # A person confirmed by one word and a candidate by another is simply confirmed.
+    confirmed_ids = {m.user.id for m in result.confirmed}
+    result.candidates = [m for m in result.candidates if m.user.id not in confirmed_ids]
+    return result
+
+
+def existing_matches(feedback: Feedback) -> list[PraiseMatch]:
+    return list(db.session.scalars(
+        db.select(PraiseMatch).where(PraiseMatch.feedback_id == feedback.id).order_by(PraiseMatch.id)))
+
+
+def route_feedback(feedback: Feedback) -> list[PraiseMatch]:
+    """Match and route one piece of feedback; idempotent (a second run adds nothing).
+
+    Only positive feedback is routed. Notifications carry the customer's words with contact
+    details redacted (INTERFACE "Quoting customers"); they are recorded, not sent.
+    """
+    if not feedback.positive:
+        return []
+    already = existing_matches(feedback)
+    if already:
+        return already
+    found = find_named_people(feedback.team, feedback.comment, feedback.helper_name)
+    matches = []
+    for m in found.confirmed:
+        matches.append(PraiseMatch(feedback=feedback, user=m.user, confirmed=True, candidate=False,
+                                   matched_on=m.matched_on[:200]))
+    for m in found.candidates:
+        matches.append(PraiseMatch(feedback=feedback, user=m.user, confirmed=False, candidate=True,
+                                   matched_on=m.matched_on[:200]))
+    for match in matches:
+        db.session.add(match)
+    if not matches:
+        return []
+    for m in found.confirmed:
+        tell_person(feedback, m.user)
+    alert_managers(feedback, [m.user for m in found.confirmed], [m.user for m in found.candidates])
+    return matches
+
+
+def customer_words(feedback: Feedback) -> str:
+    """The words the named person and their manager read: verbatim, contact details redacted."""
+    parts = [feedback.comment or ""]
+    return redact_contacts("\n".join(p for p in parts if p.strip()))
+
+
+def tell_person(feedback: Feedback, person: User) -> None:
+    words = customer_words(feedback)
+    text = varied("praise.customer_said", person, [
+        "A customer of {team} mentioned you by name. Here is what they said.",
+        "Good news: a customer named you in their feedback for {team}.",
+        "You made someone's day at {team}: they said so in their feedback.",
+    ], team=feedback.team.name)
+    record_notification(
+        "praise.customer_said", "A customer said something about you", text,
+        recipient=person, link="/praise/me", quote=words or None,
+        dedupe_key=f"praise.customer_said:{feedback.id}:{person.id}",
+        extra={"feedback_id": feedback.id},
+    )
+
+
+def alert_managers(feedback: Feedback, heroes: list[User], candidates: list[User]) -> None:
+    managers: dict[int, User] = {}
+    for person in [*heroes, *candidates]:
+        for manager in person.managers():
+            managers.setdefault(manager.id, manager)
+    if not managers:
+        return
+    kind = suggested_kind(feedback.comment)
+    words = customer_words(feedback)
+    names = ", ".join(p.name for p in heroes)
+    for manager in managers.values():
+        if heroes:
+            text = varied("praise.manager_alert", manager, [
+                "A customer of {team} praised {names}. Celebrate it as a hero story?",
+                "{names} got a customer's praise at {team}: worth a hero story?",
+                "Customer praise for {names} ({team}). Two clicks turn it into a hero story.",
+            ], team=feedback.team.name, names=names)
+        else:
+            text = (f"A customer of {feedback.team.name} praised someone whose name several people share: "
+                    "confirm who they meant in your praise inbox.")
+        record_notification(
+            "praise.manager_alert", "Customer praise for your team", text,
+            recipient=manager, link=f"/praise#feedback-{feedback.id}", quote=words or None,
+            dedupe_key=f"praise.manager_alert:{feedback.id}:{manager.id}",
+            extra={"feedback_id": feedback.id, "hero_ids": [p.id for p in heroes],
+                   "candidate_ids": [p.id for p in candidates], "suggested_kind": kind},
+        )
+
+
+def route_existing(limit: int | None = None) -> int:
+    """Route positive feedback not yet looked at (e.g. demo or imported before routing existed)."""
+    stmt = (db.select(Feedback).where(Feedback.positive.is_(True))
+            .where(~db.select(PraiseMatch.id).where(PraiseMatch.feedback_id == Feedback.id).exists())
+            .order_by(Feedback.received_at, Feedback.id))
+    if limit:
+        stmt = stmt.limit(limit)
+    count = 0
+    for feedback in db.session.scalars(stmt).all():
+        if route_feedback(feedback):
+            count += 1
+    return count
+
+
+def on_feedback_received(_sender, feedback: Feedback, **_kwargs) -> None:
+    """Signal receiver: runs inside the intake's transaction, never commits."""
+    route_feedback(feedback)
