@@ -1,0 +1,179 @@
+"""Did an implemented idea help customers? Its team's customer metric in the 8 weeks before and
+after, the difference with a 95% confidence interval, and plain words about what that shows.
+
+Statistical choices (each side is an independent sample of feedback items):
+- CSAT (% of 4–5 ratings): difference of two proportions with Newcombe's hybrid score interval
+  (Newcombe 1998, method 10), built from Wilson intervals; it behaves well near 0% and 100%,
+  where the Wald interval does not.
+- NPS (% promoters − % detractors): each item scores +1, 0 or −1, so NPS/100 is a mean whose
+  variance is (p₊ + p₋ − (p₊ − p₋)²)/n; the difference gets a normal (Wald) interval.
+- CES (mean 1–7): Welch's t interval (unequal variances, Welch–Satterthwaite degrees of freedom).
+A before/after comparison is not proof of cause: the words say "after", never "because of".
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from scipy import stats
+
+WINDOW = timedelta(weeks=8)
+MIN_ITEMS = 10
+Z95 = stats.norm.ppf(0.975)
+
+METRIC_LABELS = {"csat": "CSAT", "nps": "NPS", "ces": "Customer Effort Score"}
+UNITS = {"csat": "points", "nps": "points", "ces": ""}
+
+
+@dataclass
+class Side:
+    n: int
+    value: float | None
+
+
+@dataclass
+class Comparison:
+    metric: str
+    before: Side
+    after: Side
+    difference: float | None = None
+    ci_low: float | None = None
+    ci_high: float | None = None
+    enough: bool = False
+    verdict: str = ""
+
+    @property
+    def label(self) -> str:
+        return METRIC_LABELS[self.metric]
+
+
+def metric_value(metric: str, scores: list[int]) -> float | None:
+    """CSAT in %, NPS in −100..100, CES as the mean rating (INTERFACE definitions)."""
+    if not scores:
+        return None
+    n = len(scores)
+    if metric == "csat":
+        return 100.0 * sum(1 for s in scores if s >= 4) / n
+    if metric == "nps":
+        return 100.0 * (sum(1 for s in scores if s >= 9) - sum(1 for s in scores if s <= 6)) / n
+    if metric == "ces":
+        return sum(scores) / n
+    raise ValueError(f"unknown metric {metric!r}")
+
+
+def wilson_interval(successes: int, n: int, z: float = Z95) -> tuple[float, float]:
+    """Wilson score interval for a proportion (as a fraction)."""
+    if n == 0:
+        return 0.0, 1.0
+    p = successes / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def newcombe_difference(x1: int, n1: int, x2: int, n2: int, z: float = Z95) -> tuple[float, float, float]:
+    """p2 − p1 with Newcombe's hybrid score interval (fractions): (difference, low, high)."""
+    p1, p2 = x1 / n1, x2 / n2
+    l1, u1 = wilson_interval(x1, n1, z)
+    l2, u2 = wilson_interval(x2, n2, z)
+    diff = p2 - p1
+    low = diff - math.sqrt((p2 - l2) ** 2 + (u1 - p1) ** 2)
+    high = diff + math.sqrt((u2 - p2) ** 2 + (p1 - l1) ** 2)
+    return diff, low, high
+
+
+def nps_difference(before: list[int], after: list[int], z: float = Z95) -> tuple[float, float, float]:
+    """NPS(after) − NPS(before) in points with a normal interval from the NPS estimator's variance."""
+    def parts(scores):
+        n = len(scores)
+        promoters = sum(1 for s in scores if s >= 9) / n
+        detractors = sum(1 for s in scores if s <= 6) / n
+        nps = promoters - detractors
+        return nps, (promoters + detractors - nps * nps) / n
+
+    nps1, var1 = parts(before)
+    nps2, var2 = parts(after)
+    diff = nps2 - nps1
+    half = z * math.sqrt(var1 + var2)
+    return 100 * diff, 100 * (diff - half), 100 * (diff + half)
+
+
+def welch_difference(before: list[int], after: list[int], level: float = 0.95) -> tuple[float, float, float]:
+    """mean(after) − mean(before) with Welch's t interval."""
+    n1, n2 = len(before), len(after)
+    m1, m2 = sum(before) / n1, sum(after) / n2
+    v1 = sum((x - m1) ** 2 for x in before) / (n1 - 1)
+    v2 = sum((x - m2) ** 2 for x in after) / (n2 - 1)
+    se2 = v1 / n1 + v2 / n2
+    diff = m2 - m1
+    if se2 == 0:
+        return diff, diff, diff
+    df = se2 ** 2 / ((v1 / n1) ** 2 / (n1 - 1) + (v2 / n2) ** 2 / (n2 - 1))
+    half = stats.t.ppf(0.5 + level / 2, df) * math.sqrt(se2)
+    return diff, diff - half, diff + half
+
+
+def compare(metric: str, before: list[int], after: list[int], *, min_items: int = MIN_ITEMS) -> Comparison:
+    """The before/after comparison, with a verdict in plain words."""
+    result = Comparison(metric, Side(len(before), metric_value(metric, before)),
+                        Side(len(after), metric_value(metric, after)))
+    if len(before) < min_items or len(after) < min_items:
+        result.verdict = (f"Too little feedback to tell: at least {min_items} items are needed on each side "
+                          f"(before: {len(before)}, after: {len(after)}).")
+        return result
+    if metric == "csat":
+        x1 = sum(1 for s in before if s >= 4)
+        x2 = sum(1 for s in after if s >= 4)
+        diff, low, high = (100 * v for v in newcombe_difference(x1, len(before), x2, len(after)))
+    elif metric == "nps":
+        diff, low, high = nps_difference(before, after)
+    else:
+        diff, low, high = welch_difference(before, after)
+    result.difference, result.ci_low, result.ci_high, result.enough = diff, low, high, True
+    result.verdict = _verdict(metric, diff, low, high)
+    return result
+
+
+def _verdict(metric: str, diff: float, low: float, high: float) -> str:
+    label = METRIC_LABELS[metric]
+    if low > 0:
+        return (f"{label} was higher in the 8 weeks after than in the 8 weeks before, by more than chance "
+                f"alone would explain. Other things changed too, so this shows a rise after, not proof it "
+                f"was caused by this idea.")
+    if high < 0:
+        return (f"{label} was lower in the 8 weeks after than before, by more than chance alone would "
+                f"explain. Worth a look: other things may have changed at the same time.")
+    return (f"No clear change: the difference in {label} is within what chance alone could give "
+            f"(the interval includes zero).")
+
+
+def windows(implemented_at: datetime) -> tuple[tuple[datetime, datetime], tuple[datetime, datetime]]:
+    """[start, end) of the 8 weeks before and the 8 weeks from the implementation instant."""
+    return (implemented_at - WINDOW, implemented_at), (implemented_at, implemented_at + WINDOW)
+
+
+def idea_impact(idea, metric: str | None = None, now: datetime | None = None) -> Comparison | None:
+    """The comparison for an implemented idea on its team (and sub-teams), in `metric` (default:
+    the team's form metric). None when the idea is not implemented."""
+    from recognition.feedback.models import Feedback
+    from flashpoint.extensions import db
+    from flashpoint.timeutil import utcnow
+
+    if idea.status != "implemented" or idea.implemented_at is None:
+        return None
+    metric = metric or idea.team.form_metric or "csat"
+    team_ids = [t.id for t in idea.team.subtree()]
+    (b0, b1), (a0, a1) = windows(idea.implemented_at)
+    now = now or utcnow()
+
+    def scores(start, end):
+        return list(db.session.scalars(db.select(Feedback.score).where(
+            Feedback.team_id.in_(team_ids), Feedback.metric == metric,
+            Feedback.received_at >= start, Feedback.received_at < min(end, now))))
+
+    result = compare(metric, scores(b0, b1), scores(a0, a1))
+    if now < a1:
+        weeks = max(0, (now - a0).days // 7)
+        result.verdict += f" The 8 weeks after are not over yet ({weeks} so far)."
+    return result
