@@ -21,7 +21,7 @@ def create_app(config: object | None = None) -> Flask:
     )
     app.config.from_object(config or Config())
 
-    from flashpoint import cli, demo, extensions, views
+    from flashpoint import cli, demo, extensions, notifications, views
     from flashpoint.core import security
 
     extensions.db.init_app(app)
@@ -34,6 +34,7 @@ def create_app(config: object | None = None) -> Flask:
     views.init_app(app)
     cli.init_app(app)
     demo.init_app(app)
+    notifications.init_app(app)
 
     import engagement
     import recognition

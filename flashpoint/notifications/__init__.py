@@ -1,0 +1,36 @@
+"""Reaching everyone: the e-mail transport and channel chooser for the outbox, each person's
+notification centre and preferences, and one-time sign-in links (invitations, password resets)."""
+from __future__ import annotations
+
+import os
+
+from flask import Flask
+
+from flashpoint.registry import NavItem, add_home_panel, add_nav_item
+
+
+def init_app(app: Flask) -> None:
+    from flashpoint.notifications import models, permissions  # noqa: F401  (tables and rules)
+    from flashpoint.notifications.account_views import account, sign_in_panel
+    from flashpoint.notifications.channels import choose
+    from flashpoint.notifications.smtp import parse_smtp_url
+    from flashpoint.notifications.topics import CORE_MUST_ACT
+    from flashpoint.notifications.transport import EmailTransport
+    from flashpoint.notifications.views import home_panel, notifications, unread_badge
+    from flashpoint.outbox import delivery
+    from flashpoint.outbox.services import must_act
+
+    # Seconds to wait for the mail server at each step (connect, each reply).
+    app.config.setdefault("SMTP_TIMEOUT", float(os.environ.get("SMTP_TIMEOUT") or 30))
+    if app.config.get("SMTP_URL"):
+        parse_smtp_url(app.config["SMTP_URL"])  # a mistyped SMTP_URL stops the app at start, loudly
+    for kind in CORE_MUST_ACT:
+        must_act(kind)
+    app.register_blueprint(notifications)
+    app.register_blueprint(account)
+    delivery.register_transport(app, EmailTransport(), order=20)
+    delivery.set_transport_chooser(app, choose)
+    add_nav_item(app, NavItem(50, "Notifications", "notifications.index", "view_notifications",
+                              "notifications.", badge=unread_badge))
+    add_home_panel(app, 5, home_panel)
+    add_home_panel(app, 95, sign_in_panel)
