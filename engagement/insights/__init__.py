@@ -1,6 +1,20 @@
-"""Engagement: insights."""
+"""Insights: engagement against customer satisfaction, per team and period, honestly measured."""
 from flask import Flask
+
+from engagement.insights import models  # noqa: F401  (tables known to migrations)
+from engagement.insights import panel  # noqa: F401  (signal receivers keep the panel current)
+from engagement.insights import permissions  # noqa: F401  (rules)
 
 
 def init_app(app: Flask) -> None:
     """Register this area's blueprints, commands, duties, navigation and demo data."""
+    from engagement.insights import api  # noqa: F401  (declares its route on api_bp)
+    from engagement.insights import cli, demo
+    from engagement.insights.views import insights
+    from flashpoint.registry import NavItem, add_demo_step, add_nav_item
+
+    app.register_blueprint(insights)
+    app.cli.add_command(cli.import_pulse_history_command)
+    app.cli.add_command(cli.rebuild_insights_command)
+    add_nav_item(app, NavItem(400, "Insights", "insights.index", "view_insights", "insights."))
+    add_demo_step(app, 50, "insights", demo.load_demo)

@@ -1,0 +1,42 @@
+"""Insights commands: import-pulse-history and rebuild-insights."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+
+from engagement.insights import services
+from flashpoint.extensions import db
+
+
+@click.command("import-pulse-history")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@with_appcontext
+def import_pulse_history_command(path):
+    """Import aggregated pulse history: team,period_start,driver,score,respondents (all rows or none)."""
+    try:
+        text = services.decode_csv_bytes(Path(path).read_bytes())
+    except services.InsightsError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    report = services.import_pulse_history(text)
+    if not report.ok:
+        db.session.rollback()
+        for line in report.errors:
+            click.echo(line, err=True)
+        click.echo("Nothing was imported.", err=True)
+        sys.exit(1)
+    db.session.commit()
+    click.echo(f"{report.added} history rows added, {report.replaced} replaced; "
+               f"{report.team_periods} team-periods refreshed.")
+
+
+@click.command("rebuild-insights")
+@with_appcontext
+def rebuild_insights_command():
+    """Recompute the insights panel from all feedback, pulses and history."""
+    rows = services.rebuild_panel()
+    db.session.commit()
+    click.echo(f"The insights panel was rebuilt: {rows} team-periods.")

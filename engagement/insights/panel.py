@@ -1,0 +1,245 @@
+"""The team-period panel, maintained incrementally as feedback, pulses and history arrive.
+
+Feedback adds to exact counts with atomic increments (safe when several workers receive items for
+the same team at once); engagement is recomputed for the one team-period a closed cycle or an
+imported history row touches. `rebuild()` recomputes everything from raw rows; the incremental path
+must always equal it (the tests check this).
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+import sqlalchemy as sa
+
+from engagement.insights import live
+from engagement.insights.models import GRAINS, PulseHistory, TeamPeriod
+from engagement.insights.periods import period_end, starts_for
+from engagement.pulses.signals import cycle_closed
+from flashpoint.extensions import db
+from flashpoint.timeutil import utcnow
+from recognition.feedback.models import Feedback
+from recognition.signals import feedback_received, story_approved
+
+
+@dataclass
+class EngagementFigures:
+    """Engagement of one team-period from one source, before the anonymity threshold is applied."""
+
+    source: str
+    group_size: int
+    engagement: float | None
+    drivers: dict[str, float] = field(default_factory=dict)
+    enps: float | None = None
+
+
+def customer_increments(metric: str, score: int) -> dict[str, int]:
+    """What one rating adds to the stored counts (CSAT 4-5 good; NPS 9-10 / 0-6; CES summed)."""
+    if metric == "csat":
+        return {"csat_n": 1, "csat_good": int(score >= 4)}
+    if metric == "nps":
+        return {"nps_n": 1, "nps_promoters": int(score >= 9), "nps_detractors": int(score <= 6)}
+    if metric == "ces":
+        return {"ces_n": 1, "ces_sum": int(score)}
+    return {}
+
+
+def _insert_ignoring_duplicates():
+    """INSERT … ON CONFLICT DO NOTHING on the database in use (SQLite and PostgreSQL both have it)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(TeamPeriod)
+
+
+def _ensure_row(team_id: int, grain: str, start: date) -> None:
+    stmt = _insert_ignoring_duplicates().values(
+        team_id=team_id, grain=grain, period_start=start, drivers={}, updated_at=utcnow(),
+        csat_n=0, csat_good=0, nps_n=0, nps_promoters=0, nps_detractors=0, ces_n=0, ces_sum=0, group_size=0,
+        stories_proactive=0, stories_recovery=0,
+    ).on_conflict_do_nothing(index_elements=["team_id", "grain", "period_start"])
+    db.session.execute(stmt)
+
+
+def record_feedback(team_id: int, metric: str, score: int, received_at) -> None:
+    """Add one feedback item to its team's week and month (exact, atomic increments)."""
+    increments = customer_increments(metric, score)
+    if not increments:
+        return
+    for grain, start in starts_for(received_at).items():
+        _ensure_row(team_id, grain, start)
+        values = {name: getattr(TeamPeriod, name) + amount for name, amount in increments.items()}
+        db.session.execute(
+            sa.update(TeamPeriod)
+            .where(TeamPeriod.team_id == team_id, TeamPeriod.grain == grain, TeamPeriod.period_start == start)
+            .values(**values, updated_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+
+
+@feedback_received.connect
+def _on_feedback_received(_sender, feedback: Feedback, **_extra) -> None:
+    # Runs inside the intake's transaction: the counts commit (or roll back) with the item itself.
+    record_feedback(feedback.team_id, feedback.metric, feedback.score, feedback.received_at)
+
+
+def story_teams(story) -> set[int]:
+    """The teams of a story's heroes (a story with heroes in two teams counts for both)."""
+    return {hero.team_id for hero in story.heroes if hero.team_id is not None}
+
+
+def record_story(team_id: int, kind: str, approved_at) -> None:
+    column = "stories_proactive" if kind == "proactive" else "stories_recovery"
+    for grain, start in starts_for(approved_at).items():
+        _ensure_row(team_id, grain, start)
+        db.session.execute(
+            sa.update(TeamPeriod)
+            .where(TeamPeriod.team_id == team_id, TeamPeriod.grain == grain, TeamPeriod.period_start == start)
+            .values({column: getattr(TeamPeriod, column) + 1, "updated_at": utcnow()})
+            .execution_options(synchronize_session=False)
+        )
+
+
+@story_approved.connect
+def _on_story_approved(_sender, story, **_extra) -> None:
+    for team_id in story_teams(story):
+        record_story(team_id, story.kind, story.approved_at or utcnow())
+
+
+# --- Engagement -------------------------------------------------------------------------------
+
+def history_figures(rows) -> EngagementFigures | None:
+    """Engagement from imported history rows of one team-period.
+
+    Each driver's score is the respondent-weighted mean of its rows, the engagement the
+    respondent-weighted mean of all driver scores, and the group size the largest `respondents`
+    (rows count the same people answering different drivers, so they are not added up).
+    """
+    rows = list(rows)
+    if not rows:
+        return None
+    weighted: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
+    for row in rows:
+        weighted[row.driver][0] += row.score * row.respondents
+        weighted[row.driver][1] += row.respondents
+    total = sum(w for _, w in weighted.values())
+    drivers = {key: s / w for key, (s, w) in weighted.items() if w > 0}
+    engagement = sum(s for s, _ in weighted.values()) / total if total > 0 else None
+    return EngagementFigures("history", max(row.respondents for row in rows), engagement, drivers)
+
+
+def _choose(live_figures: EngagementFigures | None, history: EngagementFigures | None):
+    # Live answers win where both exist: history is what came before live pulses began.
+    if live_figures is not None and live_figures.group_size > 0:
+        return live_figures
+    return history
+
+
+def _engagement_values(figures: EngagementFigures | None) -> dict:
+    return dict(engagement_source=figures.source if figures else None,
+                group_size=figures.group_size if figures else 0,
+                engagement=figures.engagement if figures else None,
+                drivers=dict(figures.drivers) if figures else {},
+                enps=figures.enps if figures else None)
+
+
+def refresh_team_periods(keys) -> None:
+    """Recompute the engagement of the given (team_id, grain, period_start) rows, in a few queries."""
+    keys = set(keys)
+    if not keys:
+        return
+    team_ids = {team_id for team_id, _, _ in keys}
+    first = min(start for _, _, start in keys)
+    last = max(period_end(start, grain) for _, grain, start in keys)
+    history: dict[tuple, list] = defaultdict(list)
+    for row in db.session.scalars(sa.select(PulseHistory).where(
+            PulseHistory.team_id.in_(team_ids), PulseHistory.period_start >= first, PulseHistory.period_start < last)):
+        for grain, start in starts_for(row.period_start).items():
+            history[(row.team_id, grain, start)].append(row)
+    live_keys = live.team_periods_with_answers(team_ids)
+    for team_id, grain, start in keys:
+        _ensure_row(team_id, grain, start)
+    existing = {
+        (row.team_id, row.grain, row.period_start): row
+        for row in db.session.scalars(sa.select(TeamPeriod).where(
+            TeamPeriod.team_id.in_(team_ids), TeamPeriod.period_start >= first, TeamPeriod.period_start < last))
+    }
+    now = utcnow()
+    for key in keys:
+        team_id, grain, start = key
+        live_figures = live.engagement_figures(team_id, start, period_end(start, grain)) if key in live_keys else None
+        row = existing[key]
+        for name, value in _engagement_values(_choose(live_figures, history_figures(history.get(key, [])))).items():
+            setattr(row, name, value)
+        row.updated_at = now
+    db.session.flush()
+
+
+def refresh_engagement(team_id: int, day: date) -> None:
+    """Recompute the engagement of the week and the month of `team_id` containing `day`."""
+    refresh_team_periods({(team_id, grain, start) for grain, start in starts_for(day).items()})
+
+
+# --- Full recomputation ------------------------------------------------------------------------
+
+def rebuild() -> int:
+    """Recompute the whole panel from raw feedback, live pulses and history. Returns rows written.
+
+    The caller commits. Used by the demo, `rebuild-insights`, and tests comparing it to the
+    incremental path.
+    """
+    counts: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    result = db.session.execute(sa.select(Feedback.team_id, Feedback.metric, Feedback.score, Feedback.received_at))
+    for team_id, metric, score, received_at in result:
+        increments = customer_increments(metric, score)
+        for grain, start in starts_for(received_at).items():
+            bucket = counts[(team_id, grain, start)]
+            for name, amount in increments.items():
+                bucket[name] += amount
+
+    history: dict[tuple, list] = defaultdict(list)
+    for row in db.session.scalars(sa.select(PulseHistory)):
+        for grain, start in starts_for(row.period_start).items():
+            history[(row.team_id, grain, start)].append(row)
+    live_keys = live.team_periods_with_answers()
+    stories = _story_counts()
+
+    db.session.execute(sa.delete(TeamPeriod).execution_options(synchronize_session=False))
+    keys = set(counts) | set(history) | set(live_keys) | set(stories)
+    now = utcnow()
+    rows = []
+    for key in sorted(keys):
+        team_id, grain, start = key
+        values = dict(team_id=team_id, grain=grain, period_start=start, updated_at=now,
+                      csat_n=0, csat_good=0, nps_n=0, nps_promoters=0, nps_detractors=0, ces_n=0, ces_sum=0,
+                      stories_proactive=0, stories_recovery=0)
+        values.update(counts.get(key, {}))
+        values.update(stories.get(key, {}))
+        live_figures = live.engagement_figures(team_id, start, period_end(start, grain)) if key in live_keys else None
+        values.update(_engagement_values(_choose(live_figures, history_figures(history.get(key, [])))))
+        rows.append(values)
+    if rows:
+        db.session.execute(sa.insert(TeamPeriod), rows)
+    db.session.expire_all()  # panel objects loaded before the rebuild are stale now
+    return len(rows)
+
+
+def _story_counts() -> dict[tuple, dict[str, int]]:
+    from recognition.stories.models import HeroStory
+
+    counts: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    stories = db.session.scalars(sa.select(HeroStory).where(HeroStory.state == "approved")).all()
+    for story in stories:
+        column = "stories_proactive" if story.kind == "proactive" else "stories_recovery"
+        for team_id in story_teams(story):
+            for grain, start in starts_for(story.approved_at or story.created_at).items():
+                counts[(team_id, grain, start)][column] += 1
+    return counts
+
+
+@cycle_closed.connect
+def _on_cycle_closed(_sender, cycle, **_extra) -> None:
+    # Inside the closing transaction: the refreshed engagement commits with the closure.
+    refresh_engagement(cycle.team_id, cycle.opens_on)

@@ -1,0 +1,116 @@
+"""The team-period panel: exact customer counts from the intake, engagement from history and live
+pulses, the anonymity threshold, and the incremental path always equal to a full rebuild."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+import sqlalchemy as sa
+
+from engagement.insights import panel
+from engagement.insights.analysis import Panel
+from engagement.insights.models import TeamPeriod
+from flashpoint.extensions import db
+from tests.factories import make_team
+from tests.insights.factories import add_feedback, closed_cycle, import_history
+
+
+def _row(team, grain, start):
+    return db.session.scalar(sa.select(TeamPeriod).where(
+        TeamPeriod.team_id == team.id, TeamPeriod.grain == grain, TeamPeriod.period_start == start))
+
+
+def _snapshot():
+    db.session.expire_all()
+    rows = db.session.scalars(sa.select(TeamPeriod)).all()
+    out = {}
+    for r in rows:
+        out[(r.team_id, r.grain, r.period_start)] = (
+            r.csat_n, r.csat_good, r.nps_n, r.nps_promoters, r.nps_detractors, r.ces_n, r.ces_sum,
+            r.stories_proactive, r.stories_recovery, r.engagement_source, r.group_size,
+            None if r.engagement is None else round(r.engagement, 9),
+            {k: round(v, 9) for k, v in (r.drivers or {}).items()},
+            None if r.enps is None else round(r.enps, 9))
+    return out
+
+
+def test_feedback_from_the_intake_updates_its_week_and_month_exactly(app):
+    team = make_team("front")
+    add_feedback(team, "csat", [5, 4, 3, 1, 5, 4], datetime(2026, 3, 4, 10))   # Wednesday
+    add_feedback(team, "nps", [10, 9, 8, 6, 0], datetime(2026, 3, 31, 23, 50))
+    add_feedback(team, "ces", [7, 6, 2], datetime(2026, 4, 1, 0, 0))
+    march = _row(team, "month", date(2026, 3, 1))
+    assert (march.csat_n, march.csat_good) == (6, 4)
+    assert (march.nps_n, march.nps_promoters, march.nps_detractors) == (5, 2, 2)
+    assert march.customer_score("csat", 5) == pytest.approx(400 / 6)
+    assert march.customer_score("nps", 5) == 0.0
+    assert march.customer_score("ces", 5) is None  # CES landed in April (UTC dates)
+    april = _row(team, "month", date(2026, 4, 1))
+    assert (april.ces_n, april.ces_sum) == (3, 15)
+    assert april.customer_score("ces", 5) is None  # fewer than 5 items: no score
+    week = _row(team, "week", date(2026, 3, 2))  # the Monday of 4 March 2026
+    assert week.csat_n == 6 and week.nps_n == 0
+
+
+def test_history_engagement_is_respondent_weighted_and_group_is_the_largest_respondents(app):
+    team = make_team("hist")
+    import_history([("hist", "2026-02-01", "recognition", 80, 10),
+                    ("hist", "2026-02-01", "tools", 50.5, 6),
+                    ("hist", "2026-02-15", "recognition", 60, 8)])
+    month = _row(team, "month", date(2026, 2, 1))
+    assert month.engagement_source == "history"
+    assert month.group_size == 10
+    assert month.engagement == pytest.approx((80 * 10 + 50.5 * 6 + 60 * 8) / 24)
+    assert month.drivers["recognition"] == pytest.approx((80 * 10 + 60 * 8) / 18)
+    assert month.drivers["tools"] == pytest.approx(50.5)
+    week = _row(team, "week", date(2026, 1, 26))  # 1 Feb 2026 is a Sunday
+    assert week.engagement == pytest.approx((80 * 10 + 50.5 * 6) / 16)
+
+
+def test_a_closed_cycle_refreshes_engagement_drivers_and_enps_of_its_opening_period(app):
+    team = make_team("live")
+    closed_cycle(team, date(2026, 5, 29), {"recognition": [5, 4, 4, 3, 5], "tools": [1, 2, 3, 4, 5],
+                                            "enps": [10, 9, 7, 3, 9]}, respondents=5,
+                 closes_at=datetime(2026, 6, 3, 9))
+    may = _row(team, "month", date(2026, 5, 1))
+    values = [5, 4, 4, 3, 5, 1, 2, 3, 4, 5]
+    assert may.engagement_source == "live" and may.group_size == 5
+    assert may.engagement == pytest.approx(sum((a - 1) * 25 for a in values) / len(values))
+    assert may.drivers == pytest.approx({"recognition": 80.0, "tools": 50.0})
+    assert may.enps == pytest.approx(100 * (3 - 1) / 5)
+    assert _row(team, "month", date(2026, 6, 1)) is None  # it belongs to the month it opened in
+
+
+def test_team_periods_below_the_threshold_enter_nothing(app):
+    big, small = make_team("big"), make_team("small")
+    import_history([("big", "2026-01-01", "recognition", 70, 5), ("small", "2026-01-01", "recognition", 90, 4)])
+    add_feedback(big, "csat", [5] * 6, date(2026, 1, 10))
+    add_feedback(small, "csat", [5] * 6, date(2026, 1, 10))
+    reading = Panel("month", date(2026, 1, 1), date(2026, 1, 31))
+    points = reading.points("csat", 0, date(2026, 1, 1), date(2026, 1, 31))
+    assert [p.team.slug for p in points] == ["big"]
+
+
+def test_threshold_follows_the_setting_without_a_rebuild(app):
+    make_team("four")
+    import_history([("four", "2026-01-01", "recognition", 70, 4)])
+    assert Panel("month", date(2026, 1, 1), date(2026, 1, 31)).engagement_rows(date(2026, 1, 1), date(2026, 1, 31)) == []
+    app.config["PULSE_MIN_GROUP_SIZE"] = 3
+    assert len(Panel("month", date(2026, 1, 1), date(2026, 1, 31)).engagement_rows(date(2026, 1, 1), date(2026, 1, 31))) == 1
+
+
+def test_incremental_panel_equals_a_full_rebuild(app):
+    a, b = make_team("alpha"), make_team("beta")
+    import_history([("alpha", "2025-11-01", "recognition", 61.5, 9), ("alpha", "2025-11-01", "growth", 70, 7),
+                    ("beta", "2025-11-10", "recognition", 40, 6)])
+    add_feedback(a, "csat", [5, 4, 2, 5, 5, 1], datetime(2025, 11, 3, 8))
+    add_feedback(b, "nps", [10, 3, 9, 9, 7], datetime(2025, 11, 30, 23, 30))
+    add_feedback(b, "ces", [6, 7, 5], datetime(2025, 12, 1, 0, 30))
+    closed_cycle(a, date(2025, 12, 8), {"recognition": [4, 4, 5, 2, 3], "enps": [9, 9, 10, 5, 6]}, respondents=5)
+    closed_cycle(a, date(2025, 11, 20), {"growth": [2, 3, 3, 4, 4, 5]}, respondents=6)  # live wins in November
+    import_history([("alpha", "2025-11-01", "recognition", 64, 9)])  # a replaced row
+    incremental = _snapshot()
+    assert incremental[(a.id, "month", date(2025, 11, 1))][9] == "live"
+    panel.rebuild()
+    db.session.commit()
+    assert _snapshot() == incremental
