@@ -21,6 +21,9 @@ def init_app(app: Flask) -> None:
         return
     build_bolt_app(app)
     app.register_blueprint(events_blueprint())
+    from slack_bot.messages import sync_decided_approvals
     from slack_bot.transport import SlackTransport
+
+    register_duty(app, "slack.sync_approvals", timedelta(minutes=1), sync_decided_approvals)
 
     delivery.register_transport(app, SlackTransport(), order=10)

@@ -32,7 +32,7 @@ def test_unknown_person_gets_a_helpful_private_answer(app, slack, fake_slack):
 
 
 def test_person_is_matched_by_email_and_the_slack_id_is_kept(app, slack, fake_slack):
-    user = make_user(email="ana@example.test", name="Ana Lima")
+    user = make_user(email="ana@example.test", name="Ana Lima", password=None)
     fake_slack.add_user("UANA", email="Ana@Example.test")
     slack.command("/hero", "", user_id="UANA")
     assert len(fake_slack.calls_to("views.open")) == 1
@@ -45,7 +45,7 @@ def test_person_is_matched_by_email_and_the_slack_id_is_kept(app, slack, fake_sl
 
 
 def test_a_command_whose_text_says_payload_still_opens_the_modal(app, slack, fake_slack):
-    make_user(slack_user_id="UWRITER")
+    make_user(slack_user_id="UWRITER", password=None)
     response = slack.command("/hero", "fixed the payload parser for a customer", user_id="UWRITER",
                              channel_name="payload-team")
     assert response.status_code == 200
@@ -56,7 +56,7 @@ def test_a_command_whose_text_says_payload_still_opens_the_modal(app, slack, fak
 
 
 def test_a_retried_event_is_handled_once(app, slack, fake_slack):
-    make_user(slack_user_id="UHOME")
+    make_user(slack_user_id="UHOME", password=None)
     event = {"type": "app_home_opened", "user": "UHOME", "channel": "DHOME", "tab": "home",
              "event_ts": "1700000000.1"}
     slack.event(event, event_id="Ev0001")
