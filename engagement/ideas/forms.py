@@ -1,0 +1,52 @@
+"""Forms for submitting ideas, commenting, and the owner's status and reassignment forms."""
+from flask_wtf import FlaskForm
+from wtforms import (BooleanField, DateField, IntegerField, RadioField, SelectField, SelectMultipleField,
+                     StringField, SubmitField, TextAreaField)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from engagement.ideas.models import (COMMENT_MAX, DESCRIPTION_MAX, KINDS, MESSAGE_MAX, STATUSES,
+                                     TITLE_MAX)
+
+
+class IdeaForm(FlaskForm):
+    title = StringField("Title", validators=[DataRequired("Give your idea a title."),
+                                             Length(max=TITLE_MAX, message=f"At most {TITLE_MAX} characters.")],
+                        render_kw={"maxlength": TITLE_MAX, "autocomplete": "off"})
+    description = TextAreaField("Description", validators=[Optional(), Length(max=DESCRIPTION_MAX)],
+                                description="What happens today, and what would delight customers instead?",
+                                render_kw={"rows": 6, "maxlength": DESCRIPTION_MAX})
+    kind = RadioField("Kind", choices=list(KINDS.items()), default="idea")
+    team = SelectField("Team it concerns", choices=[], validators=[DataRequired("Choose a team.")])
+    tags = StringField("Tags", validators=[Optional(), Length(max=400)],
+                       description="Optional, separated by commas, e.g. checkout, queues")
+    anonymous = BooleanField("Post anonymously",
+                             description="Nobody sees your name, admins included; you still hear every follow-up.")
+    submit = SubmitField("Submit")
+
+
+class CommentForm(FlaskForm):
+    body = TextAreaField("Add a comment", validators=[DataRequired("Write something first."),
+                                                      Length(max=COMMENT_MAX)],
+                         render_kw={"rows": 3, "maxlength": COMMENT_MAX})
+    submit = SubmitField("Comment")
+
+
+class StatusForm(FlaskForm):
+    status = SelectField("Status", choices=[(s, s.capitalize()) for s in STATUSES])
+    message = TextAreaField("Message to the people behind it", validators=[Optional(), Length(max=MESSAGE_MAX)],
+                            description="Required when declining. Sent to the proposer, voters and followers.",
+                            render_kw={"rows": 3, "maxlength": MESSAGE_MAX})
+    duplicate_of = IntegerField("Duplicate of idea #", validators=[Optional(), NumberRange(min=1)])
+    implementers = SelectMultipleField("Implemented by", choices=[], coerce=int, validators=[Optional()])
+    implemented_on = DateField("Implemented on", validators=[Optional()],
+                               description="Defaults to today")
+    submit = SubmitField("Update status")
+
+
+class ReassignForm(FlaskForm):
+    owner = SelectField("New owner", choices=[], coerce=int)
+    submit = SubmitField("Reassign")
+
+
+class ButtonForm(FlaskForm):
+    """POST-only buttons (vote, follow) carry a CSRF token through this empty form."""

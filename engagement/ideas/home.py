@@ -1,0 +1,21 @@
+"""The home page panel: ideas waiting for their owner, and news on the ideas I am behind."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import render_template
+from markupsafe import Markup
+
+from engagement.ideas import services
+from flashpoint.timeutil import utcnow
+
+
+def render_panel(user) -> Markup | None:
+    now = utcnow()
+    waiting = services.waiting_for(user)
+    updates = services.updates_for(user, since=now - timedelta(days=30), limit=5)
+    mine = services.my_ideas(user, limit=5)
+    if not (waiting or updates or mine):
+        return None
+    return Markup(render_template("ideas/_home_panel.html", waiting=waiting, updates=updates, mine=mine,
+                                  stale_before=now - services.REMINDER_AFTER))

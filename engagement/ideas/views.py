@@ -1,0 +1,298 @@
+"""The idea board, submitting, one idea (votes, comments, the owner's status form), "You said, we
+did", the similar-ideas lookup and the CSV export."""
+from __future__ import annotations
+
+import csv
+import io
+
+from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from engagement.ideas import services
+from engagement.ideas.board import SORTS, BoardFilters, all_tags, board_query, similar_ideas, vote_counts
+from engagement.ideas.forms import ButtonForm, CommentForm, IdeaForm, ReassignForm, StatusForm
+from engagement.ideas.impact import METRIC_LABELS, idea_impact
+from engagement.ideas.models import KINDS, STATUSES, Idea
+from flashpoint.extensions import db
+from flashpoint.people.models import Team, User
+from flashpoint.permissions import can, permission_required, require
+
+ideas = Blueprint("ideas", __name__, url_prefix="/ideas")
+PER_PAGE = 20
+
+
+def _team_choices() -> list[tuple[str, str]]:
+    teams = db.session.scalars(db.select(Team).order_by(Team.name)).all()
+    return [(t.slug, t.name) for t in teams]
+
+
+def _idea_or_404(idea_id: int) -> Idea:
+    idea = db.session.get(Idea, idea_id)
+    if idea is None:
+        abort(404)
+    require("view_ideas", idea)
+    return idea
+
+
+@ideas.route("")
+@permission_required("view_ideas")
+def board():
+    filters = BoardFilters.from_args(request.args, current_user)
+    page = db.paginate(board_query(filters, current_user), per_page=PER_PAGE, error_out=False, count=True)
+    votes = vote_counts(page.items)
+    rows = [(idea, votes[idea.id]) for idea in page.items]
+    return render_template("ideas/board.html", page=page, rows=rows, filters=filters, teams=_team_choices(),
+                           kinds=KINDS, statuses=STATUSES, sorts=SORTS, tags=all_tags())
+
+
+@ideas.route("/export.csv")
+@permission_required("export_ideas")
+def export():
+    """The board as filtered, as CSV. An anonymous proposer is "anonymous" here as everywhere."""
+    filters = BoardFilters.from_args(request.args, current_user)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["id", "title", "kind", "team", "status", "votes", "proposer", "owner", "tags",
+                     "created_at", "updated_at", "implemented_at", "duplicate_of"])
+    found = db.session.scalars(board_query(filters, current_user)).all()
+    counts = vote_counts(found)
+    for idea in found:
+        votes = counts[idea.id]
+        writer.writerow([
+            idea.id, _csv_safe(idea.title), idea.kind, idea.team.slug, idea.status, votes,
+            "anonymous" if idea.anonymous else _csv_safe(idea.proposer_label()),
+            idea.owner.name if idea.owner else "", ",".join(idea.tag_names),
+            idea.created_at.isoformat(timespec="seconds"), idea.updated_at.isoformat(timespec="seconds"),
+            idea.implemented_at.isoformat(timespec="seconds") if idea.implemented_at else "",
+            idea.duplicate_of_id or "",
+        ])
+    return Response(out.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": "attachment; filename=ideas.csv"})
+
+
+def _csv_safe(text: str) -> str:
+    """Spreadsheets run cells starting with = + - @ as formulas: neutralise them."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+@ideas.route("/new", methods=["GET", "POST"])
+@permission_required("submit_idea")
+def new():
+    form = IdeaForm()
+    form.team.choices = [("", "Choose a team…")] + _team_choices()
+    if request.method == "GET":
+        if current_user.team is not None:
+            form.team.data = current_user.team.slug
+        form.title.data = (request.args.get("title") or "")[:150]
+    if form.validate_on_submit():
+        team = db.session.scalar(db.select(Team).where(Team.slug == form.team.data))
+        try:
+            idea = services.submit_idea(current_user, title=form.title.data, description=form.description.data,
+                                        kind=form.kind.data, team=team, tags=form.tags.data,
+                                        anonymous=form.anonymous.data)
+        except services.IdeaError as exc:
+            db.session.rollback()
+            getattr(form, exc.field or "title").errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash("Thank you: your idea is on the board. You will hear about every change."
+                  + (" Your name is not shown to anyone." if idea.anonymous else ""), "success")
+            return redirect(url_for("ideas.show", idea_id=idea.id))
+    return render_template("ideas/new.html", form=form), 200 if request.method == "GET" or not form.errors else 400
+
+
+@ideas.route("/similar")
+@permission_required("view_ideas")
+def similar():
+    """Ideas like the title being typed (JSON for static/js/ideas.js): vote instead of repeating."""
+    q = request.args.get("q", "")
+    exclude = request.args.get("exclude", type=int)
+    rows = similar_ideas(q, exclude_id=exclude)
+    return jsonify(ideas=[{
+        "id": idea.id, "title": idea.title, "status": idea.status, "kind": idea.kind, "votes": votes,
+        "team": idea.team.name, "url": url_for("ideas.show", idea_id=idea.id), "score": round(score, 3),
+    } for idea, votes, score in rows])
+
+
+@ideas.route("/done")
+@permission_required("view_ideas")
+def done():
+    stmt = (db.select(Idea).where(Idea.status == "implemented")
+            .order_by(Idea.implemented_at.desc(), Idea.id.desc()))
+    kind = request.args.get("kind") if request.args.get("kind") in KINDS else ""
+    if kind:
+        stmt = stmt.where(Idea.kind == kind)
+    page = db.paginate(stmt, per_page=PER_PAGE, error_out=False)
+    return render_template("ideas/done.html", page=page, kind=kind)
+
+
+@ideas.route("/<int:idea_id>")
+def show(idea_id: int):
+    if not current_user.is_authenticated:
+        from flashpoint.extensions import login_manager
+
+        return login_manager.unauthorized()
+    idea = _idea_or_404(idea_id)
+    status_form = _status_form(idea) if can(current_user, "change_idea_status", idea) else None
+    reassign_form = _reassign_form(idea) if can(current_user, "reassign_idea", idea) else None
+    return _render_idea(idea, status_form=status_form, reassign_form=reassign_form)
+
+
+def _render_idea(idea: Idea, *, status_form=None, reassign_form=None, comment_form=None, code: int = 200):
+    metric = request.args.get("metric")
+    if metric not in idea.team.metrics:
+        metric = None
+    impact = idea_impact(idea, metric) if idea.status == "implemented" else None
+    return render_template(
+        "ideas/show.html", idea=idea, votes=services.vote_count(idea),
+        voted=services.has_voted(idea, current_user), following=services.is_following(idea, current_user),
+        comment_form=comment_form or CommentForm(), button=ButtonForm(), status_form=status_form,
+        reassign_form=reassign_form, impact=impact, metric_labels=METRIC_LABELS,
+        is_mine=idea.submitter_id == current_user.id,
+        duplicates=db.session.scalars(db.select(Idea).where(Idea.duplicate_of_id == idea.id)
+                                      .order_by(Idea.id)).all(),
+    ), code
+
+
+def _status_form(idea: Idea, formdata=None) -> StatusForm:
+    form = StatusForm(formdata=formdata) if formdata is not None else StatusForm()
+    people = db.session.scalars(db.select(User).where(User.active.is_(True)).order_by(User.name)).all()
+    form.implementers.choices = [(p.id, p.name) for p in people]
+    if formdata is None:
+        form.status.data = idea.status
+        form.implementers.data = [p.id for p in idea.implementers]
+    return form
+
+
+def _reassign_form(idea: Idea) -> ReassignForm:
+    form = ReassignForm()
+    candidates = db.session.scalars(db.select(User).where(User.active.is_(True)).order_by(User.name)).all()
+    form.owner.choices = [(p.id, f"{p.name} ({p.team.name if p.team else p.role_enum.label})")
+                          for p in candidates if can(p, "own_ideas")]
+    if request.method == "GET":
+        form.owner.data = idea.owner_id
+    return form
+
+
+def _back(idea: Idea):
+    return redirect(url_for("ideas.show", idea_id=idea.id))
+
+
+def _button_ok() -> bool:
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    return True
+
+
+def _simple_action(idea_id: int, permission: str, action, success: str):
+    idea = _idea_or_404(idea_id)
+    _button_ok()
+    if not can(current_user, permission, idea):
+        flash("That is not possible on this idea." if idea.status != "duplicate"
+              else f"This idea is a duplicate: vote for #{idea.duplicate_of_id} instead.", "error")
+        return _back(idea)
+    try:
+        action(idea, current_user)
+    except services.IdeaError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+        flash(success, "success")
+    return _back(idea)
+
+
+@ideas.route("/<int:idea_id>/vote", methods=["POST"])
+@login_required
+def vote(idea_id: int):
+    return _simple_action(idea_id, "vote_idea", services.vote, "Your vote is counted.")
+
+
+@ideas.route("/<int:idea_id>/unvote", methods=["POST"])
+@login_required
+def unvote(idea_id: int):
+    return _simple_action(idea_id, "view_ideas", services.unvote, "Your vote is withdrawn.")
+
+
+@ideas.route("/<int:idea_id>/follow", methods=["POST"])
+@login_required
+def follow(idea_id: int):
+    return _simple_action(idea_id, "view_ideas", services.follow, "You will hear about every change.")
+
+
+@ideas.route("/<int:idea_id>/unfollow", methods=["POST"])
+@login_required
+def unfollow(idea_id: int):
+    return _simple_action(idea_id, "view_ideas", services.unfollow, "You no longer follow this idea.")
+
+
+@ideas.route("/<int:idea_id>/comments", methods=["POST"])
+@login_required
+def comment(idea_id: int):
+    idea = _idea_or_404(idea_id)
+    require("comment_idea", idea)
+    form = CommentForm()
+    if form.validate_on_submit():
+        try:
+            services.add_comment(idea, current_user, form.body.data)
+        except services.IdeaError as exc:
+            db.session.rollback()
+            form.body.errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash("Your comment is posted.", "success")
+            return _back(idea)
+    return _render_idea(idea, comment_form=form, code=400,
+                        status_form=_status_form(idea) if can(current_user, "change_idea_status", idea) else None,
+                        reassign_form=_reassign_form(idea) if can(current_user, "reassign_idea", idea) else None)
+
+
+@ideas.route("/<int:idea_id>/status", methods=["POST"])
+@login_required
+def change_status(idea_id: int):
+    idea = _idea_or_404(idea_id)
+    require("change_idea_status", idea)
+    form = _status_form(idea, formdata=request.form)
+    if form.validate_on_submit():
+        duplicate_of = db.session.get(Idea, form.duplicate_of.data) if form.duplicate_of.data else None
+        if form.status.data == "duplicate" and form.duplicate_of.data and duplicate_of is None:
+            form.duplicate_of.errors.append(f"There is no idea #{form.duplicate_of.data}.")
+        else:
+            implementers = (db.session.scalars(db.select(User).where(User.id.in_(form.implementers.data))).all()
+                            if form.status.data == "implemented" else None)
+            try:
+                services.change_status(idea, current_user, form.status.data, form.message.data,
+                                       duplicate_of=duplicate_of if form.status.data == "duplicate" else None,
+                                       implementers=implementers, implemented_on=form.implemented_on.data)
+            except services.IdeaError as exc:
+                db.session.rollback()
+                getattr(form, exc.field or "status").errors.append(str(exc))
+            else:
+                db.session.commit()
+                flash(f"The idea is now \u201c{idea.status}\u201d; everyone behind it will hear.", "success")
+                return _back(idea)
+    db.session.rollback()
+    idea = db.session.get(Idea, idea_id)
+    return _render_idea(idea, status_form=form, code=400,
+                        reassign_form=_reassign_form(idea) if can(current_user, "reassign_idea", idea) else None)
+
+
+@ideas.route("/<int:idea_id>/owner", methods=["POST"])
+@login_required
+def reassign(idea_id: int):
+    idea = _idea_or_404(idea_id)
+    require("reassign_idea", idea)
+    form = _reassign_form(idea)
+    if form.validate_on_submit():
+        try:
+            services.reassign(idea, current_user, db.session.get(User, form.owner.data))
+        except services.IdeaError as exc:
+            db.session.rollback()
+            form.owner.errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(f"{idea.owner.name} now owns this idea.", "success")
+            return _back(idea)
+    return _render_idea(idea, reassign_form=form, code=400,
+                        status_form=_status_form(idea) if can(current_user, "change_idea_status", idea) else None)
+
