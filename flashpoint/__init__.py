@@ -43,6 +43,10 @@ def create_app(config: object | None = None) -> Flask:
     recognition.init_app(app)
     engagement.init_app(app)
     slack_bot.init_app(app)
+    # Last: the domains have declared their API routes on api_bp, which is registered once.
+    from flashpoint import api
+
+    api.init_app(app)
 
     if app.config.get("FLASHPOINT_SCHEDULER") == "embedded" and not app.testing and _serving():
         from flashpoint.scheduler import start_embedded

@@ -1,0 +1,7 @@
+"""Who may manage API tokens."""
+from flashpoint.permissions import is_admin, rule
+
+
+@rule("manage_api_tokens")
+def _manage_api_tokens(user, _obj) -> bool:
+    return is_admin(user)
