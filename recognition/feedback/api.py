@@ -1,0 +1,81 @@
+"""`POST /api/v1/feedback`: one feedback item as JSON, stored once per external_id."""
+from __future__ import annotations
+
+from flask import jsonify
+
+from flashpoint.api import api_bp, api_operation, api_schema, api_scope_required
+from flashpoint.api.errors import ApiValidationError, json_object
+from flashpoint.extensions import db
+from recognition.feedback import services
+from recognition.feedback.models import COMMENT_MAX
+
+FEEDBACK_IN = api_schema("FeedbackIn", {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["external_id", "received_at", "team", "metric", "score"],
+    "properties": {
+        "external_id": {"type": "string", "maxLength": services.EXTERNAL_ID_MAX,
+                        "description": "Your system's id for the item; sending it again changes nothing."},
+        "received_at": {"type": "string", "format": "date-time",
+                        "description": "ISO 8601; without an offset it is UTC. At most 5 minutes in the future."},
+        "team": {"type": "string", "description": "The team's slug, e.g. store-downtown."},
+        "metric": {"type": "string", "enum": ["csat", "nps", "ces"]},
+        "score": {"type": "integer", "description": "csat 1–5, nps 0–10, ces 1–7."},
+        "comment": {"type": "string", "maxLength": COMMENT_MAX, "nullable": True},
+        "consent": {"type": "boolean", "default": False, "nullable": True,
+                    "description": "The customer agrees to be quoted on the wall of thanks."},
+        "helper_name": {"type": "string", "maxLength": services.HELPER_NAME_MAX, "nullable": True,
+                        "description": "Who helped the customer, in their words."},
+    },
+    "example": {"external_id": "zendesk-48213", "received_at": "2026-03-01T14:30:00Z", "team": "store-downtown",
+                "metric": "csat", "score": 5, "comment": "Amara found the right size for me.", "consent": True},
+})
+FEEDBACK_OUT = api_schema("FeedbackStored", {
+    "type": "object",
+    "required": ["id", "external_id", "positive"],
+    "properties": {"id": {"type": "integer"}, "external_id": {"type": "string"},
+                   "positive": {"type": "boolean", "description": "By score or by words reading as praise."}},
+})
+_STRING_FIELDS = ("external_id", "received_at", "team", "metric", "comment", "helper_name")
+_KNOWN = set(_STRING_FIELDS) | {"score", "consent"}
+
+
+def _type_errors(data: dict) -> dict[str, str]:
+    errors = {key: "This field is not part of a feedback item." for key in data if key not in _KNOWN}
+    for key in _STRING_FIELDS:
+        if data.get(key) is not None and not isinstance(data[key], str):
+            errors[key] = "This field must be a string."
+    score = data.get("score")
+    if score is not None and (isinstance(score, bool) or not isinstance(score, int)):
+        errors["score"] = "The score must be a whole number (a JSON integer)."
+    if data.get("consent") is not None and not isinstance(data["consent"], bool):
+        errors["consent"] = "Consent is true or false."
+    return errors
+
+
+@api_bp.route("/feedback", methods=["POST"])
+@api_operation(
+    summary="Send one customer feedback item", tags=["feedback"], request_body=FEEDBACK_IN,
+    description="Stores the item once per `external_id`: `201` when new, `200` (and the stored item "
+                "unchanged) when that `external_id` was sent before.",
+    responses={201: ("Stored", FEEDBACK_OUT), 200: ("Already stored under this external_id; unchanged", FEEDBACK_OUT)},
+)
+@api_scope_required("feedback:write")
+def post_feedback():
+    data = json_object()
+    type_errors = _type_errors(data)
+    if type_errors:
+        # Name every problem at once: the other fields are checked too, and nothing is stored.
+        try:
+            services.validate_feedback({k: v for k, v in data.items() if k not in type_errors})
+        except services.FeedbackInvalid as exc:
+            raise ApiValidationError({**exc.errors, **type_errors}) from None
+        raise ApiValidationError(type_errors)
+    try:
+        received = services.receive_feedback(data, "api")
+    except services.FeedbackInvalid as exc:
+        db.session.rollback()
+        raise ApiValidationError(exc.errors) from None
+    db.session.commit()
+    item = received.feedback
+    return jsonify(id=item.id, external_id=item.external_id, positive=item.positive), 201 if received.created else 200

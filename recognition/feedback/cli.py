@@ -1,0 +1,49 @@
+"""`import-feedback FILE.csv [--dry-run]`: all rows or none, with a `line N` report."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask.cli import with_appcontext
+
+from flashpoint.extensions import db
+from recognition.feedback import services
+
+# Below this many lines the import is done before a bar would be worth drawing.
+PROGRESS_FROM_LINES = 2000
+
+
+@click.command("import-feedback")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Check every row and report; store nothing.")
+@with_appcontext
+def import_feedback_command(path, dry_run):
+    """Import feedback: external_id,received_at,team,metric,score,comment[,consent]."""
+    try:
+        text = services.decode_feedback_file(Path(path).read_bytes())
+    except services.FeedbackFileError as exc:
+        click.echo(f"{path}: {exc}", err=True)
+        click.echo("Nothing was imported.", err=True)
+        sys.exit(1)
+    lines = text.count("\n")
+    if lines >= PROGRESS_FROM_LINES:
+        with click.progressbar(length=lines, label="Checking rows", file=sys.stderr) as bar:
+            report = services.import_feedback(text, dry_run=dry_run, progress=bar.update)
+            bar.update(lines)  # quoted line breaks make rows fewer than lines: finish the bar
+    else:
+        report = services.import_feedback(text, dry_run=dry_run)
+    if not report.ok:
+        db.session.rollback()
+        for line in report.errors:
+            click.echo(line, err=True)
+        click.echo(report.summary(), err=True)
+        sys.exit(1)
+    if not dry_run:
+        db.session.commit()
+    click.echo(report.summary())
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(import_feedback_command)
