@@ -15,6 +15,10 @@ def init_app(app: Flask) -> None:
     from slack_bot.app import build_bolt_app, slack_configured
 
     cli.init_app(app)
+    # The digest is domain code (no Slack in it) and runs with or without Slack configured.
+    from recognition import digest
+
+    digest.init_app(app)
     blocks.load_builders()
     register_duty(app, "slack.prune_events", timedelta(days=1), events.prune_events)
     if not slack_configured(app.config):

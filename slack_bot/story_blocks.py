@@ -264,3 +264,30 @@ def done_modal(title: str, text: str) -> dict:
     """What replaces a submitted modal: a short confirmation with only a Close button."""
     return {"type": "modal", "title": {"type": "plain_text", "text": clip(title, 24)},
             "close": {"type": "plain_text", "text": "Close"}, "blocks": [section(text)]}
+
+
+# --- The weekly digest ---------------------------------------------------------------------------
+
+def digest_blocks(notification, stories: list, base_url: str) -> list[dict]:
+    """The heroes channel's Friday message: one short section per story, a link to the wall."""
+    intro = (notification.text or "").split("\n\n", 1)[0]
+    blocks = [header("🗓️ This week's hero stories"), section(escape(intro))]
+    for story in stories:
+        url = absolute(f"/heroes/{story.id}", base_url)
+        blocks.append(section(f"*{mentions(story.heroes)}* · {escape(story.kind_label)}\n"
+                              f"{escape(clip(' '.join(story.text.split()), 280))}  <{url}|Read>"))
+    wall = absolute(notification.link or "/heroes", base_url)
+    blocks.append(context(f"<{wall}|All hero stories> · React with :clap: on a story's own post to applaud"))
+    return limit_blocks(blocks, 50)
+
+
+@register_builder("digest.weekly")
+def _digest(notification, base_url: str) -> list[dict]:
+    from recognition.stories.models import HeroStory
+
+    ids = (notification.payload or {}).get("story_ids") or []
+    stories = db.session.scalars(db.select(HeroStory).where(HeroStory.id.in_(ids))).all() if ids else []
+    if not stories:
+        return default_blocks(notification, base_url)
+    order = {story_id: n for n, story_id in enumerate(ids)}
+    return digest_blocks(notification, sorted(stories, key=lambda s: order.get(s.id, 0)), base_url)
