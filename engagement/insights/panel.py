@@ -45,38 +45,55 @@ def customer_increments(metric: str, score: int) -> dict[str, int]:
     return {}
 
 
+COUNTERS = ("csat_n", "csat_good", "nps_n", "nps_promoters", "nps_detractors", "ces_n", "ces_sum",
+            "stories_proactive", "stories_recovery")
+_table = TeamPeriod.__table__
+
+
 def _insert_ignoring_duplicates():
     """INSERT … ON CONFLICT DO NOTHING on the database in use (SQLite and PostgreSQL both have it)."""
     if db.session.get_bind().dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    return insert(TeamPeriod)
+    return insert(_table)
 
 
 def _ensure_row(team_id: int, grain: str, start: date) -> None:
     stmt = _insert_ignoring_duplicates().values(
-        team_id=team_id, grain=grain, period_start=start, drivers={}, updated_at=utcnow(),
-        csat_n=0, csat_good=0, nps_n=0, nps_promoters=0, nps_detractors=0, ces_n=0, ces_sum=0, group_size=0,
-        stories_proactive=0, stories_recovery=0,
+        team_id=team_id, grain=grain, period_start=start, drivers={}, updated_at=utcnow(), group_size=0,
+        **{name: 0 for name in COUNTERS},
     ).on_conflict_do_nothing(index_elements=["team_id", "grain", "period_start"])
     db.session.execute(stmt)
+
+
+# One statement shape for every increment (compiled once), each counter moved by its own bound amount.
+_INCREMENT = (
+    _table.update()
+    .where(_table.c.team_id == sa.bindparam("b_team"), _table.c.grain == sa.bindparam("b_grain"),
+           _table.c.period_start == sa.bindparam("b_start"))
+    .values({**{name: _table.c[name] + sa.bindparam(f"d_{name}") for name in COUNTERS},
+             "updated_at": sa.bindparam("b_now")})
+)
+
+
+def _increment(team_id: int, day, amounts: dict[str, int]) -> None:
+    """Add `amounts` to the counters of the week and month of `team_id` containing `day`, atomically."""
+    deltas = {f"d_{name}": amounts.get(name, 0) for name in COUNTERS}
+    for grain, start in starts_for(day).items():
+        params = {"b_team": team_id, "b_grain": grain, "b_start": start, "b_now": utcnow(), **deltas}
+        if db.session.execute(_INCREMENT, params).rowcount == 1:
+            continue
+        # The first item of this week or month: create the row (a concurrent creator is harmless).
+        _ensure_row(team_id, grain, start)
+        db.session.execute(_INCREMENT, params)
 
 
 def record_feedback(team_id: int, metric: str, score: int, received_at) -> None:
     """Add one feedback item to its team's week and month (exact, atomic increments)."""
     increments = customer_increments(metric, score)
-    if not increments:
-        return
-    for grain, start in starts_for(received_at).items():
-        _ensure_row(team_id, grain, start)
-        values = {name: getattr(TeamPeriod, name) + amount for name, amount in increments.items()}
-        db.session.execute(
-            sa.update(TeamPeriod)
-            .where(TeamPeriod.team_id == team_id, TeamPeriod.grain == grain, TeamPeriod.period_start == start)
-            .values(**values, updated_at=utcnow())
-            .execution_options(synchronize_session=False)
-        )
+    if increments:
+        _increment(team_id, received_at, increments)
 
 
 @feedback_received.connect
@@ -91,15 +108,7 @@ def story_teams(story) -> set[int]:
 
 
 def record_story(team_id: int, kind: str, approved_at) -> None:
-    column = "stories_proactive" if kind == "proactive" else "stories_recovery"
-    for grain, start in starts_for(approved_at).items():
-        _ensure_row(team_id, grain, start)
-        db.session.execute(
-            sa.update(TeamPeriod)
-            .where(TeamPeriod.team_id == team_id, TeamPeriod.grain == grain, TeamPeriod.period_start == start)
-            .values({column: getattr(TeamPeriod, column) + 1, "updated_at": utcnow()})
-            .execution_options(synchronize_session=False)
-        )
+    _increment(team_id, approved_at, {"stories_proactive" if kind == "proactive" else "stories_recovery": 1})
 
 
 @story_approved.connect

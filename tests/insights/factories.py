@@ -62,7 +62,7 @@ def closed_cycle(team, opens_on: date, answers: dict[str, list[int]], respondent
         db.session.flush()
         items[driver] = item
     for _ in range(respondents):
-        person = make_user("staff", team)
+        person = make_user("staff", team, password=None)
         db.session.add(PulseParticipation(cycle_id=cycle.id, user_id=person.id, invite_at=first, answered=True))
     for driver, values in answers.items():
         for value in values:
@@ -71,3 +71,45 @@ def closed_cycle(team, opens_on: date, answers: dict[str, list[int]], respondent
     pulse_services.close_due_cycles(closes_at)
     db.session.commit()
     return cycle
+
+
+def add_feedback_bulk(items) -> None:
+    """Many items at once through the intake's CSV import: items are (team slug, metric, score, datetime)."""
+    from recognition.feedback.services import import_feedback
+
+    lines = ["external_id,received_at,team,metric,score,comment"]
+    for slug, metric, score, when in items:
+        lines.append(f"b-{next(_ids)},{when.isoformat()},{slug},{metric},{score},")
+    report = import_feedback("\n".join(lines) + "\n")
+    assert not report.errors, report.errors[:5]
+    db.session.commit()
+
+
+def month_start(year: int, month: int, offset: int = 0) -> date:
+    index = year * 12 + month - 1 + offset
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def plant_months(teams: dict[str, list[float | None]], csat: dict[str, list[int | None]], first: date,
+                 respondents: int = 8) -> None:
+    """History engagement (two drivers averaging to the given value) and CSAT (10 items with exactly
+    the given % of 4–5 ratings) per team and month from `first`. None leaves a month out."""
+    rows, items = [], []
+    for slug, values in teams.items():
+        for i, value in enumerate(values):
+            if value is None:
+                continue
+            start = month_start(first.year, first.month, i)
+            rows += [(slug, start.isoformat(), "recognition", value + 5, respondents),
+                     (slug, start.isoformat(), "tools", value - 5, respondents)]
+    for slug, values in csat.items():
+        for i, percent in enumerate(values):
+            if percent is None:
+                continue
+            start = month_start(first.year, first.month, i)
+            when = datetime(start.year, start.month, 10, 12)
+            items += [(slug, "csat", score, when + timedelta(minutes=k)) for k, score in enumerate(csat_scores(percent))]
+    if rows:
+        import_history(rows)
+    if items:
+        add_feedback_bulk(items)

@@ -34,7 +34,8 @@ def _snapshot():
     return out
 
 
-def test_feedback_from_the_intake_updates_its_week_and_month_exactly(app):
+@pytest.mark.both_databases
+def test_feedback_from_the_intake_updates_its_week_and_month_exactly(db_backend, app):
     team = make_team("front")
     add_feedback(team, "csat", [5, 4, 3, 1, 5, 4], datetime(2026, 3, 4, 10))   # Wednesday
     add_feedback(team, "nps", [10, 9, 8, 6, 0], datetime(2026, 3, 31, 23, 50))
@@ -99,7 +100,8 @@ def test_threshold_follows_the_setting_without_a_rebuild(app):
     assert len(Panel("month", date(2026, 1, 1), date(2026, 1, 31)).engagement_rows(date(2026, 1, 1), date(2026, 1, 31))) == 1
 
 
-def test_incremental_panel_equals_a_full_rebuild(app):
+@pytest.mark.both_databases
+def test_incremental_panel_equals_a_full_rebuild(db_backend, app):
     a, b = make_team("alpha"), make_team("beta")
     import_history([("alpha", "2025-11-01", "recognition", 61.5, 9), ("alpha", "2025-11-01", "growth", 70, 7),
                     ("beta", "2025-11-10", "recognition", 40, 6)])
