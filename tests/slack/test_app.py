@@ -55,6 +55,7 @@ def test_a_command_whose_text_says_payload_still_opens_the_modal(app, slack, fak
     assert text_block["element"]["initial_value"] == "fixed the payload parser for a customer"
 
 
+@pytest.mark.both_databases
 def test_a_retried_event_is_handled_once(app, slack, fake_slack):
     make_user(slack_user_id="UHOME", password=None)
     event = {"type": "app_home_opened", "user": "UHOME", "channel": "DHOME", "tab": "home",

@@ -1,6 +1,7 @@
 """Issue 8 in Slack: praise alerts that become stories in two clicks, claps, the App Home."""
 import json
 
+import pytest
 from flask import current_app
 
 from flashpoint.extensions import db
@@ -26,6 +27,7 @@ def _text(blocks) -> str:
     return json.dumps(blocks, ensure_ascii=False)
 
 
+@pytest.mark.both_databases
 def test_praise_alert_becomes_a_celebrated_story_in_two_clicks(app, slack, fake_slack):
     people = make_slack_team()
     values_ids()
@@ -103,6 +105,7 @@ def _reaction(kind: str, user: str, ts: str, reaction: str = "clap") -> dict:
             "item": {"type": "message", "channel": "CHEROES", "ts": ts}, "event_ts": "1700000200.0001"}
 
 
+@pytest.mark.both_databases
 def test_clap_reactions_count_once_per_person_and_retries_once(app, slack, fake_slack):
     make_slack_team()
     story, ts = _celebrated_story(slack, fake_slack)

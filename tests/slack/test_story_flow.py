@@ -1,5 +1,8 @@
 """The whole story in Slack: /hero → modal → submission → approver DM → Approve → celebration."""
 import json
+from datetime import timedelta
+
+import pytest
 
 from flashpoint.extensions import db
 from flashpoint.outbox.delivery import deliver_due
@@ -49,6 +52,7 @@ def test_invalid_nomination_shows_errors_in_the_modal_and_stores_nothing(app, sl
     assert db.session.query(HeroStory).count() == 0
 
 
+@pytest.mark.both_databases
 def test_nominated_approved_and_celebrated_exactly_once(app, slack, fake_slack):
     people = make_slack_team()
     ids = values_ids()
@@ -149,3 +153,22 @@ def test_edit_opens_the_modal_prefilled_and_saves_changes(app, slack, fake_slack
     db.session.refresh(story)
     assert story.text == "Helped a customer find the right size" and story.state == "pending"
     assert "find the right size" in _blocks_text(fake_slack.calls_to("chat.update")[-1].params["blocks"])
+
+
+def test_a_story_decided_on_the_web_updates_the_slack_request_on_the_next_tick(app, slack, fake_slack, runner):
+    from recognition.stories.services import approve
+
+    people = make_slack_team()
+    ids = values_ids()
+    slack.view_submission("hero_nominate", nomination_values(
+        heroes=["UHERO"], text="Helped a customer", kind="proactive", value_ids=ids[:1]), user_id="UCOLL")
+    story = db.session.query(HeroStory).one()
+    approve(story, people.manager)
+    db.session.commit()
+    assert fake_slack.calls_to("chat.update") == []
+    result = runner.invoke(args=["tick"])
+    assert result.exit_code == 0, result.output
+    update = fake_slack.calls_to("chat.update")
+    assert len(update) == 1 and "Approved by <@UMGR>" in _blocks_text(update[0].params["blocks"])
+    runner.invoke(args=["tick", "--now", (utcnow() + timedelta(minutes=5)).isoformat()])
+    assert len(fake_slack.calls_to("chat.update")) == 1  # settled: never rewritten again
