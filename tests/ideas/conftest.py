@@ -6,6 +6,17 @@ import pytest
 from tests.factories import make_manager, make_team, make_user
 
 
+@pytest.fixture(autouse=True)
+def cheap_password_hashes(monkeypatch):
+    """scrypt costs half a second per person; these tests are about ideas, not passwords."""
+    from werkzeug.security import generate_password_hash
+
+    import flashpoint.people.models as people_models
+
+    monkeypatch.setattr(people_models, "generate_password_hash",
+                        lambda password: generate_password_hash(password, method="pbkdf2:sha256:1000"))
+
+
 @pytest.fixture
 def org(app):
     dept = make_team("stores", "Stores")

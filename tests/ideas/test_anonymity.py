@@ -1,0 +1,83 @@
+"""An anonymous submitter is named nowhere — pages, export, JSON, outbox — yet hears every follow-up."""
+import re
+
+from engagement.ideas import services
+from engagement.ideas.models import Idea
+from flashpoint.extensions import db
+from flashpoint.outbox.models import Notification
+from tests.factories import make_user
+from tests.ideas.factories import make_idea, move
+
+SECRET_NAME = "Zelda Quillfeather"
+SECRET_EMAIL = "zelda.quillfeather@example.test"
+
+
+def _without_people_pickers(html: str) -> str:
+    """The owner's "implemented by" and "new owner" pickers list everyone who could be chosen,
+    the author among them, with no tie to the idea: they are left out of the search."""
+    return re.sub(r'<select[^>]*name="(implementers|owner)".*?</select>', "", html, flags=re.S)
+
+
+def _assert_hidden(text: str, where: str) -> None:
+    text = _without_people_pickers(text)
+    for secret in (SECRET_NAME, "Zelda", "Quillfeather", SECRET_EMAIL):
+        assert secret not in text, f"{secret!r} appears in {where}"
+
+
+def test_the_anonymous_submitter_is_named_nowhere_yet_receives_every_follow_up(org, login, post_form, client):
+    zelda = make_user("staff", org.shop, name=SECRET_NAME, email=SECRET_EMAIL)
+    login(zelda)
+    response = post_form("/ideas/new", {"title": "Let us greet customers by name at the till",
+                                        "description": "Regulars love it.", "kind": "idea", "team": "shop",
+                                        "tags": "greeting", "anonymous": "y"})
+    assert response.status_code == 302
+    idea = db.session.scalar(db.select(Idea))
+    assert idea.anonymous and idea.submitter == zelda
+    # The submitter sees that it is theirs; nobody else does.
+    assert "proposed by you (anonymously" in client.get(f"/ideas/{idea.id}").get_data(as_text=True)
+    post_form(f"/ideas/{idea.id}/comments", {"body": "It works in my last job."}, page=f"/ideas/{idea.id}")
+    post_form("/logout", {}, page="/ideas")
+
+    services.vote(idea, org.colleague)
+    services.follow(idea, org.other)
+    db.session.commit()
+    move(idea, org.boss, "under review", "Asking the store team.")
+    move(idea, org.boss, "in progress", "Name badges for regulars' cards.")
+    move(idea, org.boss, "implemented", "Live in all tills.", implementers=[org.colleague])
+
+    # She heard about every change, as the anonymous author.
+    mine = db.session.scalars(db.select(Notification).where(
+        Notification.recipient_id == zelda.id, Notification.kind == "idea.status_changed")).all()
+    assert len(mine) == 3
+    assert all(n.anonymous_recipient and n.payload["relation"] == "submitter" for n in mine)
+    everything = db.session.scalars(db.select(Notification)).all()
+    for note in everything:
+        _assert_hidden(note.subject + " " + note.text + " " + str(note.payload), f"notification {note.kind}")
+    [party] = [n for n in everything if n.kind == "idea.celebration"]
+    assert "proposed anonymously" in party.text and party.payload["proposer_id"] is None
+
+    pages = [f"/ideas/{idea.id}", "/ideas?scope=org", "/ideas?scope=team", "/ideas?q=greet", "/ideas?tag=greeting",
+             "/ideas?sort=votes&scope=org", "/ideas/done", "/ideas/export.csv?scope=org",
+             "/ideas/similar?q=greet+customers+by+name", "/", "/notifications"]
+    for viewer in (org.colleague, org.boss, org.hr, org.admin):
+        login(viewer)
+        for path in pages + (["/admin/outbox", "/admin/outbox?kind=idea.status_changed"] if viewer is org.admin else []):
+            response = client.get(path)
+            assert response.status_code == 200, (path, response.status_code)
+            _assert_hidden(response.get_data(as_text=True), f"{path} seen by {viewer.name}")
+        post_form("/logout", {}, page="/ideas")
+    login(org.admin)
+    outbox = client.get("/admin/outbox?kind=idea.status_changed").get_data(as_text=True)
+    assert "the anonymous author" in outbox
+    export = client.get("/ideas/export.csv?scope=org").get_data(as_text=True)
+    assert "anonymous" in export.splitlines()[1]
+    page = client.get(f"/ideas/{idea.id}").get_data(as_text=True)
+    assert "The author (anonymous)" in page and "proposed by Anonymous" in page
+
+
+def test_the_anonymous_submitter_is_not_named_to_the_owner_when_a_new_idea_arrives(org):
+    zelda = make_user("staff", org.shop, name=SECRET_NAME, email=SECRET_EMAIL)
+    make_idea(zelda, org.shop, anonymous=True)
+    [note] = db.session.scalars(db.select(Notification).where(Notification.kind == "idea.assigned")).all()
+    assert note.recipient == org.boss
+    _assert_hidden(note.subject + note.text + str(note.payload), "the owner's notification")
