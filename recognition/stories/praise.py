@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from flashpoint.extensions import db
 from flashpoint.outbox.services import record_notification, varied
@@ -29,12 +30,17 @@ RECOVERY_RE = re.compile(
 
 def tokens(text: str | None) -> list[str]:
     """Folded word tokens with possessives dropped: "José's" → ["jose"]."""
+    return list(_tokens(text or ""))
+
+
+@lru_cache(maxsize=8192)
+def _tokens(text: str) -> tuple[str, ...]:
     folded = re.sub(r"'s\b", "", fold(text))
-    return TOKEN_RE.findall(folded)
+    return tuple(TOKEN_RE.findall(folded))
 
 
-def _contains(haystack: list[list[str]], needle: list[str]) -> bool:
-    if not needle:
+def _contains(haystack: list[list[str]], needle: list[str], present: set[str] | None = None) -> bool:
+    if not needle or (present is not None and needle[0] not in present):
         return False
     n = len(needle)
     return any(part[i:i + n] == needle for part in haystack for i in range(len(part) - n + 1))
@@ -70,17 +76,26 @@ def _short_keys(user: User) -> list[list[str]]:
     return keys
 
 
-def _active_people(team_ids: set[int]) -> list[User]:
-    if not team_ids:
+def _active_people(team_ids: set[int] | None, cache: dict | None = None) -> list[User]:
+    """Active people of these teams (None: everyone), memoised in `cache` for bulk routing."""
+    key = frozenset(team_ids) if team_ids is not None else None
+    if cache is not None and key in cache:
+        return cache[key]
+    if team_ids is not None and not team_ids:
         return []
-    return list(db.session.scalars(
-        db.select(User).where(User.team_id.in_(team_ids), User.active.is_(True)).order_by(User.name, User.id)
-    ))
+    stmt = db.select(User).where(User.active.is_(True)).order_by(User.name, User.id)
+    if team_ids is not None:
+        stmt = stmt.where(User.team_id.in_(team_ids))
+    people = list(db.session.scalars(stmt))
+    if cache is not None:
+        cache[key] = people
+    return people
 
 
-def find_named_people(team: Team | None, *texts: str | None) -> MatchResult:
+def find_named_people(team: Team | None, *texts: str | None, cache: dict | None = None) -> MatchResult:
     """Who these words name, looking at the team, then its department, then everyone by full name."""
     haystack = [tokens(t) for t in texts if t]
+    present = {token for part in haystack for token in part}
     result = MatchResult()
     if not any(haystack):
         return result
@@ -89,19 +104,16 @@ def find_named_people(team: Team | None, *texts: str | None) -> MatchResult:
     team_ids = {team.id} if team is not None else set()
     department = team.parent if team is not None and team.parent is not None else None
     dept_ids = {t.id for t in department.subtree()} - team_ids if department is not None else set()
-    tiers: list[tuple[list[User], bool]] = [(_active_people(team_ids), True), (_active_people(dept_ids), True)]
-    tiers.append((None, False))  # type: ignore[arg-type]  (org-wide, loaded lazily)
+    # (team ids, whether first names and nicknames count); None = the whole organisation.
+    tiers: list[tuple[set[int] | None, bool]] = [(team_ids, True), (dept_ids, True), (None, False)]
 
-    for people, short_names_allowed in tiers:
-        if people is None:
-            people = list(db.session.scalars(
-                db.select(User).where(User.active.is_(True)).order_by(User.name, User.id)))
-        people = [p for p in people if p.id not in seen]
+    for tier_ids, short_names_allowed in tiers:
+        people = [p for p in _active_people(tier_ids, cache) if p.id not in seen]
         # Full names first: they explain a first name that also appears.
         for person in people:
             full = tokens(person.name)
             key = tuple(full)
-            if len(full) >= 2 and key not in resolved_keys and _contains(haystack, full):
+            if len(full) >= 2 and key not in resolved_keys and _contains(haystack, full, present):
                 result.confirmed.append(NameMatch(person, True, " ".join(full)))
                 seen.add(person.id)
                 resolved_keys.add(key)
@@ -113,7 +125,7 @@ def find_named_people(team: Team | None, *texts: str | None) -> MatchResult:
             if person.id in seen:
                 continue
             for key in _short_keys(person):
-                if tuple(key) not in resolved_keys and _contains(haystack, key):
+                if tuple(key) not in resolved_keys and _contains(haystack, key, present):
                     by_key.setdefault(tuple(key), []).append(person)
         for key, found in by_key.items():
             resolved_keys.add(key)
@@ -137,18 +149,20 @@ def existing_matches(feedback: Feedback) -> list[PraiseMatch]:
         db.select(PraiseMatch).where(PraiseMatch.feedback_id == feedback.id).order_by(PraiseMatch.id)))
 
 
-def route_feedback(feedback: Feedback) -> list[PraiseMatch]:
+def route_feedback(feedback: Feedback, notify: bool = True, cache: dict | None = None,
+                   check_existing: bool = True) -> list[PraiseMatch]:
     """Match and route one piece of feedback; idempotent (a second run adds nothing).
 
     Only positive feedback is routed. Notifications carry the customer's words with contact
-    details redacted (INTERFACE "Quoting customers"); they are recorded, not sent.
+    details redacted (INTERFACE "Quoting customers"); they are recorded, not sent. `notify=False`
+    only records the matches (old feedback loaded in bulk: nobody wants a year of it at once).
     """
     if not feedback.positive:
         return []
-    already = existing_matches(feedback)
+    already = existing_matches(feedback) if check_existing else []
     if already:
         return already
-    found = find_named_people(feedback.team, feedback.comment, feedback.helper_name)
+    found = find_named_people(feedback.team, feedback.comment, feedback.helper_name, cache=cache)
     matches = []
     for m in found.confirmed:
         matches.append(PraiseMatch(feedback=feedback, user=m.user, confirmed=True, candidate=False,
@@ -158,8 +172,8 @@ def route_feedback(feedback: Feedback) -> list[PraiseMatch]:
                                    matched_on=m.matched_on[:200]))
     for match in matches:
         db.session.add(match)
-    if not matches:
-        return []
+    if not matches or not notify:
+        return matches
     for m in found.confirmed:
         tell_person(feedback, m.user)
     alert_managers(feedback, [m.user for m in found.confirmed], [m.user for m in found.candidates])
@@ -216,16 +230,20 @@ def alert_managers(feedback: Feedback, heroes: list[User], candidates: list[User
         )
 
 
-def route_existing(limit: int | None = None) -> int:
-    """Route positive feedback not yet looked at (e.g. demo or imported before routing existed)."""
+def route_existing(limit: int | None = None, notify_since=None) -> int:
+    """Route positive feedback not yet looked at (e.g. demo or imported before routing existed).
+
+    With `notify_since`, only feedback received since then records notifications.
+    """
     stmt = (db.select(Feedback).where(Feedback.positive.is_(True))
             .where(~db.select(PraiseMatch.id).where(PraiseMatch.feedback_id == Feedback.id).exists())
             .order_by(Feedback.received_at, Feedback.id))
     if limit:
         stmt = stmt.limit(limit)
-    count = 0
+    count, cache = 0, {}
     for feedback in db.session.scalars(stmt).all():
-        if route_feedback(feedback):
+        notify = notify_since is None or feedback.received_at >= notify_since
+        if route_feedback(feedback, notify=notify, cache=cache, check_existing=False):
             count += 1
     return count
 
