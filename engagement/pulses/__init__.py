@@ -4,4 +4,18 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Register this area's blueprints, commands, duties, navigation and demo data."""
-    from engagement.pulses import models  # noqa: F401  (tables known to Alembic and tests)
+    from engagement.pulses import duties, models, permissions  # noqa: F401  (tables and rules)
+    from engagement.pulses.cli import pulse_now_command
+    from engagement.pulses.demo import load_pulses
+    from engagement.pulses.home import render_panel
+    from engagement.pulses.views import pulses
+    from flashpoint.outbox.services import must_act
+    from flashpoint.registry import NavItem, add_demo_step, add_home_panel, add_nav_item
+
+    app.register_blueprint(pulses)
+    app.cli.add_command(pulse_now_command)
+    duties.init_app(app)
+    must_act("pulse.invitation")
+    add_nav_item(app, NavItem(300, "Pulses", "pulses.index", "view_pulse_results", "pulses."))
+    add_home_panel(app, 30, render_panel)
+    add_demo_step(app, 40, "pulses", load_pulses)

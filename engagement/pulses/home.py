@@ -1,0 +1,17 @@
+"""The home panel: an open pulse waiting for me (with my own link), and HR's pulse status."""
+from __future__ import annotations
+
+from flask import render_template
+from markupsafe import Markup
+
+from engagement.pulses import services
+from flashpoint.timeutil import utcnow
+
+
+def render_panel(user) -> Markup | None:
+    waiting = services.open_pulses_for(user, utcnow())
+    if not waiting:
+        return None
+    # The link is the person's own one-time link: this panel is only ever rendered for them.
+    pulses = [(p.cycle, services.link_for(p)) for p in waiting]
+    return Markup(render_template("pulses/_home_panel.html", pulses=pulses))

@@ -1,0 +1,220 @@
+"""Pulse results per team and period, with every figure passed through `anonymity` first.
+
+Engagement (INTERFACE.md): the mean of the 1–5 driver answers scaled `(a-1)*25`; eNPS (the NPS
+of the 0–10 item) beside it. A live answer belongs to the period containing its cycle's opening
+date. A team's figure covers its sub-teams. Group size: in a team's own cycles, the largest
+number of respondents of one cycle in the period; a parent adds its teams' groups (each
+person belongs to one team).
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy import case, func
+
+from engagement.pulses import anonymity
+from engagement.pulses.models import (
+    DRIVERS, ENPS, PulseAnswer, PulseComment, PulseCycle, PulseParticipation,
+)
+from engagement.pulses.rotation import add_months, month_start, week_monday
+from flashpoint.extensions import db
+from flashpoint.people.models import Team
+
+GRAINS = ("month", "week")
+METRICS = ("engagement", "enps") + DRIVERS
+
+
+def period_start(day: date, grain: str) -> date:
+    return week_monday(day) if grain == "week" else month_start(day)
+
+
+def periods_between(first: date, last: date, grain: str) -> list[date]:
+    found, day = [], period_start(first, grain)
+    while day <= last:
+        found.append(day)
+        day = day + timedelta(days=7) if grain == "week" else add_months(day, 1)
+    return found
+
+
+@dataclass
+class Figure:
+    value: float | None
+    n: int
+    hidden: str | None  # None when shown; else anonymity.SMALL / SUBTRACTION / NO_DATA
+
+    @property
+    def shown(self) -> bool:
+        return self.hidden is None
+
+
+@dataclass
+class Cell:
+    """Sums for one team-period (its own cycles, or a subtree once added up)."""
+    sums: dict = field(default_factory=lambda: defaultdict(float))
+    counts: dict = field(default_factory=lambda: defaultdict(int))
+    sizes: dict = field(default_factory=lambda: defaultdict(int))
+    promoters: int = 0
+    detractors: int = 0
+    invited: int = 0
+    answered: int = 0
+
+    def add(self, other: Cell) -> None:
+        for key, value in other.sums.items():
+            self.sums[key] += value
+        for key, value in other.counts.items():
+            self.counts[key] += value
+        for key, value in other.sizes.items():
+            self.sizes[key] += value
+        self.promoters += other.promoters
+        self.detractors += other.detractors
+        self.invited += other.invited
+        self.answered += other.answered
+
+    def value(self, metric: str) -> float | None:
+        count = self.counts.get(metric, 0)
+        if not count:
+            return None
+        if metric == ENPS:
+            return 100.0 * (self.promoters - self.detractors) / count
+        return self.sums[metric] / count
+
+
+@dataclass
+class TeamPeriod:
+    team_id: int | str  # a team id, or anonymity.ROOT for the whole organisation
+    period_start: date
+    figures: dict[str, Figure]
+    invited: int
+    answered: int
+
+    @property
+    def response_rate(self) -> float | None:
+        return 100.0 * self.answered / self.invited if self.invited else None
+
+    @property
+    def engagement(self) -> Figure:
+        return self.figures["engagement"]
+
+    @property
+    def enps(self) -> Figure:
+        return self.figures["enps"]
+
+
+def _own_cells(grain: str, first: date, last: date) -> dict[tuple[int, date], Cell]:
+    cycles = db.session.execute(
+        db.select(PulseCycle.id, PulseCycle.team_id, PulseCycle.opens_on)
+        .where(PulseCycle.opens_on >= first, PulseCycle.opens_on <= last)).all()
+    if not cycles:
+        return {}
+    where = (PulseCycle.opens_on >= first, PulseCycle.opens_on <= last)
+    place = {cid: (team_id, period_start(opens_on, grain)) for cid, team_id, opens_on in cycles}
+    respondents = dict(db.session.execute(
+        db.select(PulseParticipation.cycle_id, func.count(PulseParticipation.id))
+        .join(PulseCycle, PulseCycle.id == PulseParticipation.cycle_id)
+        .where(*where, PulseParticipation.answered.is_(True))
+        .group_by(PulseParticipation.cycle_id)).all())
+    invited = dict(db.session.execute(
+        db.select(PulseParticipation.cycle_id, func.count(PulseParticipation.id))
+        .join(PulseCycle, PulseCycle.id == PulseParticipation.cycle_id)
+        .where(*where, PulseParticipation.invited_at.is_not(None))
+        .group_by(PulseParticipation.cycle_id)).all())
+    answers = db.session.execute(
+        db.select(PulseAnswer.cycle_id, PulseAnswer.driver, func.count(), func.sum(PulseAnswer.value),
+                  func.sum(case((PulseAnswer.value >= 9, 1), else_=0)),
+                  func.sum(case((PulseAnswer.value <= 6, 1), else_=0)))
+        .join(PulseCycle, PulseCycle.id == PulseAnswer.cycle_id)
+        .where(*where).group_by(PulseAnswer.cycle_id, PulseAnswer.driver)).all()
+
+    cells: dict[tuple[int, date], Cell] = defaultdict(Cell)
+    for cid, key in place.items():
+        cells[key].invited += invited.get(cid, 0)
+        cells[key].answered += respondents.get(cid, 0)
+    for cid, driver, count, total, promoters, detractors in answers:
+        cell, n = cells[place[cid]], respondents.get(cid, 0)
+        if driver == ENPS:
+            cell.counts[ENPS] += count
+            cell.promoters += promoters or 0
+            cell.detractors += detractors or 0
+            cell.sizes[ENPS] = max(cell.sizes[ENPS], n)
+        elif driver in DRIVERS:
+            scaled = 25.0 * (total or 0) - 25.0 * count  # sum of (a-1)*25
+            for metric in (driver, "engagement"):
+                cell.sums[metric] += scaled
+                cell.counts[metric] += count
+                cell.sizes[metric] = max(cell.sizes[metric], n)
+    return dict(cells)
+
+
+def team_parents() -> dict[int, int | None]:
+    return dict(db.session.execute(db.select(Team.id, Team.parent_id)).all())
+
+
+def compute(grain: str = "month", first: date | None = None, last: date | None = None,
+            threshold: int | None = None) -> dict[date, dict[int | str, TeamPeriod]]:
+    """Every team's (and the organisation's) figures per period, hidden where they must be."""
+    last = last or date.today()
+    first = first or add_months(month_start(last), -11)
+    threshold = threshold if threshold is not None else anonymity.min_group_size()
+    parents = team_parents()
+    own = _own_cells(grain, first, last)
+    children: dict = defaultdict(list)
+    for team_id, parent in parents.items():
+        children[parent if parent in parents else anonymity.ROOT].append(team_id)
+
+    result: dict[date, dict[int | str, TeamPeriod]] = {}
+    for period in sorted({p for _, p in own}):
+        subtree: dict = {}
+
+        def total(node):
+            cell = Cell()
+            if node != anonymity.ROOT and (node, period) in own:
+                cell.add(own[(node, period)])
+            for child in children.get(node, []):
+                cell.add(total(child))
+            subtree[node] = cell
+            return cell
+
+        total(anonymity.ROOT)
+        reasons = {metric: anonymity.hidden_reasons(
+            parents, {t: own[(t, period)].sizes.get(metric, 0) for t in parents if (t, period) in own}, threshold)
+            for metric in METRICS}
+        rows = {}
+        for node, cell in subtree.items():
+            figures = {}
+            for metric in METRICS:
+                reason = reasons[metric].get(node, anonymity.NO_DATA)
+                figures[metric] = Figure(cell.value(metric) if reason is None else None,
+                                         cell.sizes.get(metric, 0), reason)
+            rows[node] = TeamPeriod(node, period, figures, cell.invited, cell.answered)
+        result[period] = rows
+    return result
+
+
+def own_group_size(team_id: int, period: date, grain: str) -> int:
+    cell = _own_cells(grain, period, _period_end(period, grain)).get((team_id, period))
+    return cell.sizes.get("engagement", 0) if cell else 0
+
+
+def _period_end(period: date, grain: str) -> date:
+    return period + timedelta(days=6) if grain == "week" else add_months(period, 1) - timedelta(days=1)
+
+
+def comments_for(team_id: int, period: date, grain: str, threshold: int | None = None) -> list[PulseComment] | None:
+    """The comments left in a team's own cycles of the period, or None when its own group is
+    under the threshold (then no comment is shown, not even a count)."""
+    if not anonymity.shown(own_group_size(team_id, period, grain), threshold):
+        return None
+    comments = db.session.scalars(
+        db.select(PulseComment).join(PulseCycle, PulseCycle.id == PulseComment.cycle_id)
+        .where(PulseCycle.team_id == team_id, PulseCycle.opens_on >= period,
+               PulseCycle.opens_on <= _period_end(period, grain))).all()
+    # Random keys give no order; sort by text so the list order says nothing either.
+    return sorted(comments, key=lambda c: c.body.lower())
+
+
+def comment_visible(comment: PulseComment, grain: str = "month") -> bool:
+    cycle = comment.cycle
+    period = period_start(cycle.opens_on, grain)
+    return anonymity.shown(own_group_size(cycle.team_id, period, grain))
