@@ -28,7 +28,9 @@ class ForgotPasswordForm(FlaskForm):
 
 
 class SetPasswordForm(FlaskForm):
-    new = PasswordField("New password", validators=[DataRequired(), Length(min=MIN_PASSWORD, max=200)])
+    new = PasswordField("New password", validators=[
+        DataRequired(), Length(min=MIN_PASSWORD, max=200,
+                               message=f"A password needs at least {MIN_PASSWORD} characters.")])
     confirm = PasswordField("New password again",
                             validators=[DataRequired(), EqualTo("new", "The two passwords differ.")])
     submit = SubmitField("Set password and sign in")

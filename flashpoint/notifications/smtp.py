@@ -93,6 +93,27 @@ def send(settings: SmtpSettings, sender: str, recipient: str, message: bytes,
             conn.close()
 
 
+def _authenticate(conn: smtplib.SMTP, settings: SmtpSettings) -> None:
+    """One mechanism, PLAIN where offered (over TLS by now). A refusal is a configuration
+    problem, not the message's: nothing was sent, so it stays retryable while an admin fixes
+    SMTP_URL, and fails after the usual number of attempts."""
+    mechanisms = conn.esmtp_features.get("auth", "").upper().split()
+    conn.user, conn.password = settings.username, settings.password or ""
+    try:
+        if "PLAIN" in mechanisms:
+            conn.auth("PLAIN", conn.auth_plain)
+        elif "LOGIN" in mechanisms:
+            conn.auth("LOGIN", conn.auth_login, initial_response_ok=False)
+        elif mechanisms:
+            conn.login(settings.username, settings.password or "")
+        else:
+            raise TransientDeliveryError(f"the mail server {settings.where} does not offer authentication")
+    except smtplib.SMTPResponseException as exc:
+        reply = exc.smtp_error.decode("utf-8", "replace") if isinstance(exc.smtp_error, bytes) else exc.smtp_error
+        raise TransientDeliveryError(
+            f"the mail server {settings.where} refused the credentials in SMTP_URL: {exc.smtp_code} {reply}") from None
+
+
 def _converse(conn: smtplib.SMTP, settings: SmtpSettings, context: ssl.SSLContext, sender: str,
               recipient: str, message: bytes) -> str:
     try:
@@ -112,11 +133,7 @@ def _converse(conn: smtplib.SMTP, settings: SmtpSettings, context: ssl.SSLContex
                     f"the mail server {settings.where} does not offer STARTTLS; "
                     "refusing to send credentials without encryption")
         if settings.username:
-            try:
-                conn.login(settings.username, settings.password or "")
-            except smtplib.SMTPNotSupportedError:
-                raise TransientDeliveryError(
-                    f"the mail server {settings.where} does not offer authentication") from None
+            _authenticate(conn, settings)
         code, reply = conn.mail(sender)
         if code != 250:
             raise _refused("the sender", code, reply)

@@ -67,6 +67,9 @@ class EmailTransport:
         except (TransientDeliveryError, PermanentDeliveryError, UnclearDeliveryError) as exc:
             _settle(companions, exc, now)
             raise
+        except Exception as exc:  # a bug mid-conversation: whether it went out is unknown
+            _settle(companions, UnclearDeliveryError(f"sending failed unexpectedly: {exc}"), now)
+            raise
         ref = {"message_id": message["Message-ID"], "reply": reply[:200],
                "notifications": [n.id for n in group]}
         _settle(companions, None, now, ref)
@@ -96,7 +99,8 @@ def _claim_companions(first: Notification, now: datetime) -> list[Notification]:
     for note_id in wanted:
         result = db.session.execute(
             update(Notification)
-            .where(Notification.id == note_id, Notification.state == State.PENDING.value)
+            .where(Notification.id == note_id, Notification.state == State.PENDING.value,
+                   Notification.next_attempt_at <= now)
             .values(state=State.SENDING.value, attempts=Notification.attempts + 1,
                     next_attempt_at=now, transport=NAME)
         )

@@ -144,11 +144,12 @@ def email_preview(notification_id: int):
 # --- Helpers for the nav badge and the home panel ---------------------------------------------
 
 def unread_badge(user) -> int:
-    from flask import g
-
-    if "fp_unread" not in g:
-        g.fp_unread = services.unread_count(user.id)
-    return g.fp_unread
+    """Counted once per request (the nav and the home panel both ask)."""
+    cached = getattr(request, "_fp_unread", None)
+    if cached is None or cached[0] != user.id:
+        cached = (user.id, services.unread_count(user.id))
+        request._fp_unread = cached
+    return cached[1]
 
 
 def home_panel(user):

@@ -45,7 +45,7 @@ class Mailbox:
         self.received: list[ReceivedMail] = []
         self.refuse_rcpt: dict[str, str] = {}
         self.data_delay = 0.0
-        self.auth_attempts = 0
+        self.logins_tried = 0
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.refuse_rcpt:
@@ -55,7 +55,8 @@ class Mailbox:
 
     async def handle_DATA(self, server, session, envelope):
         self.received.append(ReceivedMail(envelope.mail_from, list(envelope.rcpt_tos), envelope.content,
-                                          tls=session.ssl is not None,
+                                          tls=session.ssl is not None or bool(
+                                              server.transport.get_extra_info("ssl_object")),
                                           authenticated=bool(session.authenticated)))
         if self.data_delay:
             await asyncio.sleep(self.data_delay)  # took the message, answers too late
@@ -83,10 +84,10 @@ class SmtpServer:
         self.controller = None
 
     def _authenticate(self, server, session, envelope, mechanism, auth_data):
-        self.mailbox.auth_attempts += 1
+        self.mailbox.logins_tried += 1
         ok = (isinstance(auth_data, LoginPassword) and auth_data.login == SMTP_USER.encode()
               and auth_data.password == SMTP_PASSWORD.encode())
-        return AuthResult(success=ok)
+        return AuthResult(success=ok, handled=False)
 
     def start(self) -> None:
         kwargs = {}
