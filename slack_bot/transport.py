@@ -36,8 +36,16 @@ DEFAULT_RETRY_AFTER = 30
 SUBJECT_KEYS = ("story_id", "idea_id", "cycle_id", "feedback_id")
 
 
+DM_CACHE_SIZE = 10_000
+
+
 class SlackTransport:
     name = "slack"
+
+    def __init__(self):
+        # A person's DM channel with the bot never changes: remembering it saves one Web API call
+        # (and one rate-limit token) per message in a fan-out. Per process, bounded.
+        self._dm_channels: dict[str, str] = {}
 
     def reaches(self, notification) -> bool:
         if notification.channel:
@@ -52,13 +60,21 @@ class SlackTransport:
         if notification.channel:
             channel = notification.channel
         else:
-            opened = call(client.conversations_open, users=notification.recipient.slack_user_id)
-            channel = opened["channel"]["id"]
+            channel = self._dm_channel(client, notification.recipient.slack_user_id)
         posted = call(client.chat_postMessage, channel=channel, text=text, blocks=blocks,
                       unfurl_links=False, unfurl_media=False)
         ref = {"channel": posted.get("channel") or channel, "ts": posted["ts"]}
         remember_message(notification, ref["channel"], ref["ts"])
         return ref
+
+    def _dm_channel(self, client, slack_user_id: str) -> str:
+        channel = self._dm_channels.get(slack_user_id)
+        if channel is None:
+            channel = call(client.conversations_open, users=slack_user_id)["channel"]["id"]
+            if len(self._dm_channels) >= DM_CACHE_SIZE:
+                self._dm_channels.pop(next(iter(self._dm_channels)))
+            self._dm_channels[slack_user_id] = channel
+        return channel
 
 
 def remember_message(notification, channel: str, ts: str) -> SlackMessageRef:

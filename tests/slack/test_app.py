@@ -90,3 +90,18 @@ def test_slack_socket_explains_a_missing_app_token(app, runner):
     result = runner.invoke(args=["slack-socket"])
     assert result.exit_code != 0
     assert "SLACK_APP_TOKEN is not set" in result.output
+
+
+def test_slack_can_verify_the_request_url(app, slack):
+    body = json.dumps({"token": "legacy", "challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P",
+                       "type": "url_verification"})
+    response = slack.post(body, content_type="application/json")
+    assert response.status_code == 200
+    assert response.get_json() == {"challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"}
+
+
+def test_listener_modules_are_discovered_from_the_package():
+    from slack_bot.app import discover_listener_modules
+
+    names = {module.__name__.rsplit(".", 1)[-1] for module in discover_listener_modules()}
+    assert {"stories", "claps", "home", "links"} <= names

@@ -112,3 +112,13 @@ def test_a_one_time_link_becomes_a_button(app, fake_slack):
     buttons = [e for b in fake_slack.sent_messages()[0].params["blocks"] if b["type"] == "actions"
                for e in b["elements"]]
     assert buttons[0]["url"] == "http://flashpoint.test/pulse/tok123"
+
+
+def test_a_second_message_to_the_same_person_reuses_the_dm_channel(app, fake_slack):
+    user = make_user(slack_user_id="UANA", password=None)
+    _note_for(user)
+    deliver_due(utcnow())
+    _note_for(user, dedupe_key="second")
+    deliver_due(utcnow())
+    assert len(fake_slack.calls_to("conversations.open")) == 1
+    assert [c.params["channel"] for c in fake_slack.sent_messages()] == ["DUANA", "DUANA"]
