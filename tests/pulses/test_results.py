@@ -1,0 +1,147 @@
+"""Results pages and CSV: who sees what, and that nothing under the threshold leaks (subtraction included)."""
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask import g
+
+from engagement.pulses import services
+from engagement.pulses.models import PulseComment, PulseParticipation
+from flashpoint.extensions import db
+from flashpoint.outbox.models import Notification
+from tests.factories import make_team, make_user
+
+
+def answered_cycle(team, respondents: int, value: int, comment: str | None = None):
+    """Open a pulse now for `team` and have `respondents` of its members answer `value` everywhere."""
+    now = datetime.utcnow()
+    (_, cycle, _), = services.pulse_now([team.slug], now)
+    services.send_due_invitations(now)
+    for participation in db.session.scalars(sa.select(PulseParticipation).where(
+            PulseParticipation.cycle_id == cycle.id).order_by(PulseParticipation.id)).all()[:respondents]:
+        values = {item.id: (9 if item.scale == "nps11" else value) for item in cycle.items}
+        services.submit_answers(participation, values, comment, now)
+        comment = None
+    db.session.commit()
+    return cycle
+
+
+def as_another(login, user, app):
+    """Sign someone else in on a fresh client (the shared app context caches the signed-in user)."""
+    g.pop("_login_user", None)
+    g.pop("csrf_token", None)
+    return login(user, test_client=app.test_client())
+
+
+def people(team, n):
+    return [make_user("staff", team, password=None) for _ in range(n)]
+
+
+def export_rows(client) -> dict[str, dict]:
+    response = client.get("/pulses/export.csv")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    return {row["team"]: row for row in csv.DictReader(io.StringIO(response.get_data(as_text=True)))}
+
+
+def build_department():
+    dept = make_team("dept", "Department")
+    big1, big2, small = (make_team(s, s.title(), parent=dept) for s in ("big-one", "big-two", "small"))
+    for team, n in ((big1, 6), (big2, 6), (small, 3)):
+        people(team, n)
+    answered_cycle(big1, 6, 5)     # engagement 100
+    answered_cycle(big2, 6, 3)     # engagement 50
+    answered_cycle(small, 2, 1, comment="Only two of us answered")   # engagement 0: must never be derivable
+    return dept, big1, big2, small
+
+
+def test_hr_sees_teams_but_not_a_small_team_nor_a_parent_that_would_reveal_it(app, client, login):
+    dept, big1, big2, small = build_department()
+    login(make_user("hr"))
+    rows = export_rows(client)
+    assert rows["big-one"]["engagement"] == "100.0" and rows["big-two"]["engagement"] == "50.0"
+    assert rows["small"]["engagement"] == "" and "engagement:small" in rows["small"]["hidden"]
+    # Department − big-one − big-two would be the small team's figure: so the department is hidden.
+    assert rows["dept"]["engagement"] == "" and "engagement:subtraction" in rows["dept"]["hidden"]
+    assert rows["(organisation)"]["engagement"] == ""
+    page = client.get("/pulses").get_data(as_text=True)
+    assert "Big-One" in page and "fewer than 5 people answered" in page
+    assert "would reveal a smaller group" in page
+
+
+def test_comments_of_a_small_team_are_never_shown(app, client, login):
+    dept, big1, big2, small = build_department()
+    login(make_user("hr"))
+    page = client.get("/pulses?team=small").get_data(as_text=True)
+    assert "Only two of us answered" not in page
+    assert "Comments are hidden" in page
+    comment = db.session.scalar(sa.select(PulseComment))
+    assert client.get(f"/pulses/comments/{comment.id}").status_code == 403
+
+
+def test_managers_see_their_teams_and_sub_teams_only_and_staff_nothing(app, client, login):
+    dept, big1, big2, small = build_department()
+    other = make_team("other", "Other")
+    people(other, 5)
+    answered_cycle(other, 5, 4)
+    manager = make_user("manager", big1, manages=big1)
+    login(manager)
+    rows = export_rows(client)
+    assert set(rows) == {"big-one"}
+    assert client.get("/pulses?team=other").status_code == 403
+    staff = as_another(login, make_user("staff", big1), app)
+    assert staff.get("/pulses").status_code == 403
+    assert staff.get("/pulses/export.csv").status_code == 403
+    assert staff.get("/pulses/schedules").status_code == 403
+
+
+def test_engagement_and_enps_follow_the_definitions(app, client, login):
+    team = make_team("solo", "Solo")
+    people(team, 5)
+    answered_cycle(team, 5, 4)   # (4-1)*25 = 75; eNPS: everyone 9 → +100
+    login(make_user("hr"))
+    row = export_rows(client)["solo"]
+    assert row["engagement"] == "75.0" and row["enps"] == "100.0"
+    assert row["group_size"] == "5" and row["answered"] == "5" and row["invited"] == "5"
+
+
+def test_manager_replies_to_an_anonymous_comment_and_the_author_answers_unnamed(app, client, login, post_form):
+    team = make_team("crew", "Crew")
+    crew = people(team, 5)
+    manager = make_user("manager", team, manages=team, name="Mona Manager")
+    author = crew[0]
+    author.set_password("correct horse battery")
+    db.session.commit()
+    cycle = answered_cycle(team, 0, 4)
+    participation = db.session.scalar(sa.select(PulseParticipation).where(PulseParticipation.user_id == author.id))
+    values = {item.id: (9 if item.scale == "nps11" else 4) for item in cycle.items}
+    services.submit_answers(participation, values, "Please fix the rota", datetime.utcnow())
+    for p in db.session.scalars(sa.select(PulseParticipation).where(
+            PulseParticipation.cycle_id == cycle.id, PulseParticipation.answered.is_(False))).all()[:4]:
+        services.submit_answers(p, values, None, datetime.utcnow())
+    db.session.commit()
+    comment = db.session.scalar(sa.select(PulseComment))
+
+    login(manager)
+    page = client.get("/pulses?team=crew").get_data(as_text=True)
+    assert "Please fix the rota" in page and author.name not in page
+    thread = f"/pulses/comments/{comment.id}"
+    assert author.name not in client.get(thread).get_data(as_text=True)
+    assert post_form(thread, {"body": "Thanks, we are on it."}).status_code == 302
+    note = db.session.scalar(sa.select(Notification).where(Notification.kind == "pulse.comment_reply"))
+    assert note.recipient_id == author.id and note.anonymous_recipient is True
+    assert note.link == thread
+
+    author_client = as_another(login, author, app)
+    page = author_client.get(thread).get_data(as_text=True)
+    assert "Thanks, we are on it." in page and "only you can see" in page
+    assert post_form(thread, {"body": "Great, thank you!"}, test_client=author_client).status_code == 302
+    g.pop("_login_user", None)
+    g.pop("csrf_token", None)
+    page = client.get(thread).get_data(as_text=True)
+    assert "The anonymous author" in page and "Great, thank you!" in page and author.name not in page
+    # Someone else in the team can neither read nor answer the thread.
+    other = as_another(login, make_user("staff", team), app)
+    assert other.get(thread).status_code == 403
