@@ -100,10 +100,10 @@ def import_people_command(path):
     if not report.ok:
         for line in report.errors:
             click.echo(line, err=True)
-        click.echo("Nothing was imported.", err=True)
+        click.echo(f"Nothing was imported: {len(report.errors)} problem(s) to fix.", err=True)
         sys.exit(1)
     db.session.commit()
-    click.echo(f"{report.created} people added, {report.updated} updated.")
+    click.echo(report.summary())
 
 
 @click.command("tick")

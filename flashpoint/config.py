@@ -17,6 +17,14 @@ def _local_secret_key() -> str:
     return path.read_text().strip()
 
 
+def normalise_database_url(raw: str) -> str:
+    """Accept the usual spellings of a PostgreSQL URL and use psycopg 3 (the `[postgres]` extra)."""
+    for prefix in ("postgres://", "postgresql://"):
+        if raw.startswith(prefix):
+            return "postgresql+psycopg://" + raw[len(prefix):]
+    return raw
+
+
 def _env_int(name: str, default: int) -> int:
     raw = os.environ.get(name)
     return int(raw) if raw not in (None, "") else default
@@ -28,9 +36,9 @@ class Config:
     def __init__(self) -> None:
         env = os.environ
         self.SECRET_KEY = env.get("SECRET_KEY") or _local_secret_key()
-        self.SQLALCHEMY_DATABASE_URI = env.get("DATABASE_URL") or (
+        self.SQLALCHEMY_DATABASE_URI = normalise_database_url(env.get("DATABASE_URL") or (
             f"sqlite:///{INSTANCE_DIR / 'flashpoint.db'}"
-        )
+        ))
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
         self.FLASHPOINT_SCHEDULER = env.get("FLASHPOINT_SCHEDULER", "off")
         self.SLACK_BOT_TOKEN = env.get("SLACK_BOT_TOKEN") or None
@@ -44,6 +52,8 @@ class Config:
         self.BASE_URL = env.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
         self.RATELIMIT_STORAGE_URI = env.get("RATELIMIT_STORAGE_URI", "memory://")
         self.RATELIMIT_HEADERS_ENABLED = True
+        # Password guessing: sign-in attempts per client address.
+        self.LOGIN_RATE_LIMIT = env.get("LOGIN_RATE_LIMIT", "10 per minute")
         self.SMTP_URL = env.get("SMTP_URL") or None
         self.MAIL_FROM = env.get("MAIL_FROM", "Flashpoint <flashpoint@localhost>")
         self.SESSION_COOKIE_HTTPONLY = True
@@ -59,11 +69,13 @@ class Config:
 class TestConfig(Config):
     """Settings for the test suite: a database URL is given by the fixtures."""
 
+    __test__ = False  # not a test class, whatever pytest thinks of its name
+
     def __init__(self, database_url: str = "sqlite://", **overrides) -> None:
         super().__init__()
         self.TESTING = True
         self.SECRET_KEY = "test-secret-key"
-        self.SQLALCHEMY_DATABASE_URI = database_url
+        self.SQLALCHEMY_DATABASE_URI = normalise_database_url(database_url)
         self.FLASHPOINT_SCHEDULER = "off"
         self.SLACK_BOT_TOKEN = None
         self.SLACK_SIGNING_SECRET = None
@@ -71,6 +83,8 @@ class TestConfig(Config):
         self.SLACK_API_URL = None
         self.SMTP_URL = None
         self.RATELIMIT_STORAGE_URI = "memory://"
+        # Suites sign many people in from one address; tests of the limit itself lower it.
+        self.LOGIN_RATE_LIMIT = "1000 per minute"
         self.PULSE_MIN_GROUP_SIZE = 5
         self.ORG_TIMEZONE = "UTC"
         self.BASE_URL = "http://flashpoint.test"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 
 from flask import current_app
+from werkzeug.security import generate_password_hash
 
 from flashpoint.extensions import db
 from flashpoint.people.models import Team, User
@@ -74,6 +75,8 @@ def load_people(rng: random.Random) -> None:
     rng.shuffle(names)
     pool = iter(names)
     slack_n = iter(range(1, 10_000))
+    # Everyone in the demo shares one password: hash it once, not 120 times.
+    password_hash = generate_password_hash(DEMO_PASSWORD)
 
     def person(role: str, team: Team | None, tz: str, *, email: str | None = None, name: str | None = None,
                slack: bool = True) -> User:
@@ -82,7 +85,7 @@ def load_people(rng: random.Random) -> None:
         user = User(email=email or _email(name, taken), name=name, role=role, team=team, timezone=tz,
                     nicknames=NICKNAMES.get(first, ""),
                     slack_user_id=f"UDEMO{next(slack_n):04d}" if slack else None)
-        user.set_password(DEMO_PASSWORD)
+        user.password_hash = password_hash
         db.session.add(user)
         return user
 

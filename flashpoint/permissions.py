@@ -103,6 +103,18 @@ def _view_people_directory(user, _obj) -> bool:
     return is_admin(user) or is_hr(user) or is_manager(user)
 
 
+@rule("view_whole_directory")
+def _view_whole_directory(user, _obj) -> bool:
+    """Admins and HR see everyone; a manager sees the people of the teams they manage."""
+    return is_admin(user) or is_hr(user)
+
+
+@rule("manage_teams")
+def _manage_teams(user, _obj) -> bool:
+    """Add teams and change their structure, managers and metrics: admins and HR (the people team)."""
+    return is_admin(user) or is_hr(user)
+
+
 @rule("manage_team")
 def _manage_team(user, team) -> bool:
     """Edit a team's settings or print its poster: admins, HR, and the team's managers."""

@@ -8,9 +8,10 @@ everything due at or before `now`, so a late tick misses nothing.
 from __future__ import annotations
 
 import logging
+import signal
 import threading
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Callable
 
 from flask import Flask, current_app
@@ -105,34 +106,65 @@ def prune_claims(now: datetime) -> int:
 def _tick_in_context(app: Flask) -> None:
     with app.app_context():
         try:
-            tick()
+            for name, outcome in tick():
+                if outcome != "already claimed":
+                    log.debug("duty %s: %s", name, outcome)
+        except Exception:  # the clock must keep going even when the database hiccups
+            log.exception("tick failed")
         finally:
             db.session.remove()
 
 
-def run_blocking(app: Flask, interval_seconds: int = 30) -> None:
-    """The scheduler process: tick on a clock until stopped."""
+def _announce() -> None:
+    # Operators should see that the clock started; Flask's "flashpoint" logger prints to stderr.
+    logger = logging.getLogger("flashpoint")
+    if logger.level == logging.NOTSET:
+        logger.setLevel(logging.INFO)
+
+
+def _first_run(delay_seconds: float) -> datetime:
+    # Aware UTC: APScheduler would read a naive datetime in its own zone, not the machine's.
+    return datetime.now(timezone.utc) + timedelta(seconds=delay_seconds)
+
+
+def _add_tick_job(scheduler, app: Flask, interval_seconds: float, first_delay: float) -> None:
+    scheduler.add_job(_tick_in_context, "interval", seconds=interval_seconds, args=[app],
+                      id="flashpoint-tick", max_instances=1, coalesce=True,
+                      misfire_grace_time=max(1, int(interval_seconds)),
+                      next_run_time=_first_run(first_delay))
+
+
+def run_blocking(app: Flask, interval_seconds: float = 30) -> None:
+    """The scheduler process: tick on a clock until SIGINT or SIGTERM, then stop cleanly."""
     from apscheduler.schedulers.blocking import BlockingScheduler
 
+    _announce()
     scheduler = BlockingScheduler(timezone="UTC")
-    scheduler.add_job(_tick_in_context, "interval", seconds=interval_seconds, args=[app],
-                      max_instances=1, coalesce=True, next_run_time=datetime.now())
+    _add_tick_job(scheduler, app, interval_seconds, first_delay=0)
+
+    def stop(_signum, _frame):
+        scheduler.shutdown(wait=False)
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, stop)
     scheduler.start()
 
 
 _embedded_lock = threading.Lock()
 
 
-def start_embedded(app: Flask, interval_seconds: int = 30):
+def start_embedded(app: Flask, interval_seconds: float = 30):
     """Run the scheduler in a background thread of the web process (`make run` only)."""
     from apscheduler.schedulers.background import BackgroundScheduler
 
     with _embedded_lock:
         if app.extensions.get("flashpoint.embedded_scheduler"):
             return app.extensions["flashpoint.embedded_scheduler"]
+        _announce()
         scheduler = BackgroundScheduler(timezone="UTC", daemon=True)
-        scheduler.add_job(_tick_in_context, "interval", seconds=interval_seconds, args=[app],
-                          max_instances=1, coalesce=True)
+        # A first tick shortly after start-up, so the demo's outbox is delivered at once.
+        _add_tick_job(scheduler, app, interval_seconds, first_delay=2)
         scheduler.start()
         app.extensions["flashpoint.embedded_scheduler"] = scheduler
+        log.info("embedded scheduler started: a tick every %s s", interval_seconds)
         return scheduler

@@ -24,6 +24,10 @@ def _visible_nav():
         return []
     items = []
     for item in nav_items(current_app):
+        if item.endpoint not in current_app.view_functions:
+            # A half-wired item must not take every page down with it.
+            current_app.logger.warning("nav item %r points at unknown endpoint %s", item.label, item.endpoint)
+            continue
         if item.permission is None or can(current_user, item.permission):
             prefix = item.active_prefix or item.endpoint.rsplit(".", 1)[0] + "."
             items.append((item, (request.endpoint or "").startswith(prefix)))
@@ -60,7 +64,7 @@ def init_app(app: Flask) -> None:
 
     add_nav_item(app, NavItem(0, "Home", "core.home", active_prefix="core.home"))
     add_nav_item(app, NavItem(900, "People", "admin.people", "view_people_directory", "admin.people"))
-    add_nav_item(app, NavItem(910, "Teams", "admin.teams", "manage_people", "admin.team"))
+    add_nav_item(app, NavItem(910, "Teams", "admin.teams", "manage_teams", "admin.team"))
     add_nav_item(app, NavItem(920, "Outbox", "outbox.index", "view_outbox", "outbox."))
 
     app.jinja_env.filters["local_time"] = _local_time

@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
+from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -45,6 +47,38 @@ def sqlite_template(tmp_path_factory):
     path = tmp_path_factory.mktemp("db") / "template.db"
     _migrate(f"sqlite:///{path}")
     return path
+
+
+@dataclass
+class DemoDatabase:
+    path: Path      # a SQLite file with the whole demo organisation: copy it, never write to it
+    output: str     # what the `demo` command printed
+
+
+@pytest.fixture(scope="session")
+def demo_database(sqlite_template, tmp_path_factory) -> DemoDatabase:
+    """The demo organisation, loaded once per session by the real `demo` command (every area's steps)."""
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    shutil.copy(sqlite_template, path)
+    demo_app = create_app(TestConfig(database_url=f"sqlite:///{path}"))
+    with demo_app.app_context():
+        result = demo_app.test_cli_runner().invoke(args=["demo"])
+        db.session.remove()
+        db.engine.dispose()
+    assert result.exit_code == 0, result.output
+    return DemoDatabase(path, result.output)
+
+
+@pytest.fixture
+def demo_app(demo_database, tmp_path, app_overrides):
+    """An app (context pushed) on a fresh copy of the demo organisation, for tests that need a full org."""
+    path = tmp_path / "demo-copy.db"
+    shutil.copy(demo_database.path, path)
+    app = create_app(TestConfig(database_url=f"sqlite:///{path}", **app_overrides))
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
 
 
 @pytest.fixture(scope="session")

@@ -3,10 +3,15 @@ from __future__ import annotations
 
 import itertools
 
+from werkzeug.security import generate_password_hash
+
 from flashpoint.extensions import db
 from flashpoint.people.models import Team, User
 
 PASSWORD = "correct horse battery"
+# Hashed once, cheaply: scrypt per test person would make the suite crawl. Passwords set through
+# the app (forms, CLI) still use the real, slow hash.
+PASSWORD_HASH = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
 _seq = itertools.count(1)
 
 
@@ -25,7 +30,9 @@ def make_user(role: str = "staff", team: Team | None = None, *, name: str | None
     n = next(_seq)
     user = User(email=email or f"person{n}@example.test", name=name or f"Person {n}", role=role,
                 team=team, **fields)
-    if password:
+    if password == PASSWORD:
+        user.password_hash = PASSWORD_HASH
+    elif password:
         user.set_password(password)
     db.session.add(user)
     if manages is not None:

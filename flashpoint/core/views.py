@@ -48,13 +48,37 @@ def handle_http_error(error: HTTPException):
             response.headers["Retry-After"] = str(error.retry_after)
         return response
     template = f"errors/{error.code}.html" if error.code in (400, 403, 404, 429) else "errors/generic.html"
-    return render_template(template, error=error), error.code
+    try:
+        response = current_app.make_response((render_template(template, error=error), error.code))
+    except Exception:  # e.g. the database is down and the layout cannot ask who is signed in
+        current_app.logger.exception("the %s page itself failed", error.code)
+        db.session.rollback()
+        return error
+    if error.code == 405 and error.valid_methods:
+        response.headers["Allow"] = ", ".join(error.valid_methods)
+    return response
+
+
+# Served when even the friendly 500 page cannot be drawn (e.g. the database is down).
+PLAIN_500 = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Something went wrong</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"></head>
+<body style="font-family: system-ui, sans-serif; max-width: 36rem; margin: 4rem auto; padding: 0 1rem">
+<h1>Something went wrong on our side</h1>
+<p>Nothing you did caused this. It has been logged; please try again in a moment.</p>
+<p><a href="/">Back to the start</a></p></body></html>"""
 
 
 def handle_unexpected_error(error: Exception):
     current_app.logger.exception("unhandled error on %s", request.path)
-    db.session.rollback()
+    try:
+        db.session.rollback()
+    except Exception:  # the database itself may be what failed
+        pass
     if _wants_json():
         return jsonify(error="Internal Server Error",
                        message="Something went wrong on our side; it has been logged."), 500
-    return render_template("errors/500.html"), 500
+    try:
+        return render_template("errors/500.html"), 500
+    except Exception:
+        current_app.logger.exception("the 500 page itself failed")
+        return PLAIN_500, 500, {"Content-Type": "text/html; charset=utf-8"}

@@ -94,10 +94,12 @@ def backoff(attempts: int) -> timedelta:
 
 
 def _claim(notification_id: int, now: datetime) -> bool:
-    # next_attempt_at doubles as "claimed at" while the row is in `sending`.
+    # next_attempt_at doubles as "claimed at" while the row is in `sending`. The row must still be
+    # due: another run may have tried it meanwhile and put it back with a later retry time.
     result = db.session.execute(
         update(Notification)
-        .where(Notification.id == notification_id, Notification.state == State.PENDING.value)
+        .where(Notification.id == notification_id, Notification.state == State.PENDING.value,
+               Notification.next_attempt_at <= now)
         .values(state=State.SENDING.value, attempts=Notification.attempts + 1,
                 next_attempt_at=now)
     )
@@ -107,7 +109,15 @@ def _claim(notification_id: int, now: datetime) -> bool:
 
 def deliver_one(notification: Notification, now: datetime) -> str:
     """Send one claimed notification and record the outcome. Returns the new state."""
-    choice = choose_transport(notification)
+    try:
+        choice = choose_transport(notification)
+    except Exception as exc:  # nothing went out yet, so trying again later is safe
+        log.exception("choosing a transport failed for notification %s", notification.id)
+        db.session.rollback()
+        notification.last_error = f"choosing a transport failed: {type(exc).__name__}: {exc}"[:2000]
+        _retry_or_fail(notification, now, None)
+        db.session.commit()
+        return notification.state
     if choice == State.MUTED.value:
         notification.state = State.MUTED.value
         notification.sent_at = now
@@ -120,18 +130,17 @@ def deliver_one(notification: Notification, now: datetime) -> str:
             ref = choice.send(notification)
         except TransientDeliveryError as exc:
             notification.last_error = str(exc)[:2000]
-            if notification.attempts >= MAX_ATTEMPTS:
-                notification.state = State.FAILED.value
-            else:
-                wait = timedelta(seconds=exc.retry_after) if exc.retry_after else backoff(notification.attempts)
-                notification.state = State.PENDING.value
-                notification.next_attempt_at = now + wait
+            _retry_or_fail(notification, now, exc.retry_after)
         except PermanentDeliveryError as exc:
             notification.state = State.FAILED.value
             notification.last_error = str(exc)[:2000]
         except UnclearDeliveryError as exc:
             notification.state = State.UNCLEAR.value
             notification.last_error = str(exc)[:2000]
+        except Exception as exc:  # a transport bug: we cannot tell whether it went out
+            log.exception("transport %s crashed on notification %s", choice.name, notification.id)
+            notification.state = State.UNCLEAR.value
+            notification.last_error = f"{choice.name} failed unexpectedly: {type(exc).__name__}: {exc}"[:2000]
         else:
             notification.state = State.SENT.value
             notification.sent_at = now
@@ -139,6 +148,15 @@ def deliver_one(notification: Notification, now: datetime) -> str:
             notification.last_error = None
     db.session.commit()
     return notification.state
+
+
+def _retry_or_fail(notification: Notification, now: datetime, retry_after: float | None) -> None:
+    if notification.attempts >= MAX_ATTEMPTS:
+        notification.state = State.FAILED.value
+        return
+    wait = timedelta(seconds=retry_after) if retry_after else backoff(notification.attempts)
+    notification.state = State.PENDING.value
+    notification.next_attempt_at = now + wait
 
 
 def deliver_due(now: datetime | None = None, limit: int = BATCH_SIZE) -> dict[str, int]:

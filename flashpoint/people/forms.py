@@ -9,6 +9,9 @@ from flashpoint.people.models import ROLE_VALUES
 from flashpoint.people.services import MIN_PASSWORD
 
 
+PASSWORD_LENGTH = f"A password needs at least {MIN_PASSWORD} characters (and at most 200)."
+
+
 class LoginForm(FlaskForm):
     email = EmailField("E-mail", validators=[DataRequired(), Length(max=254)])
     password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
@@ -18,7 +21,7 @@ class LoginForm(FlaskForm):
 
 class ChangePasswordForm(FlaskForm):
     current = PasswordField("Current password", validators=[DataRequired()])
-    new = PasswordField("New password", validators=[DataRequired(), Length(min=MIN_PASSWORD, max=200)])
+    new = PasswordField("New password", validators=[DataRequired(), Length(min=MIN_PASSWORD, max=200, message=PASSWORD_LENGTH)])
     confirm = PasswordField("New password again",
                             validators=[DataRequired(), EqualTo("new", "The two new passwords differ.")])
     submit = SubmitField("Change password")
@@ -33,7 +36,7 @@ class PersonForm(FlaskForm):
     team = SelectField("Team", choices=[], validators=[Optional()])
     slack_id = StringField("Slack user id", validators=[Optional(), Length(max=32)])
     timezone = StringField("Time zone", validators=[Optional(), Length(max=64)], default="UTC")
-    password = PasswordField("Password", validators=[Optional(), Length(min=MIN_PASSWORD, max=200)],
+    password = PasswordField("Password", validators=[Optional(), Length(min=MIN_PASSWORD, max=200, message=PASSWORD_LENGTH)],
                              description="Leave empty to keep the current one")
     active = BooleanField("Active", default=True)
     submit = SubmitField("Save")

@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass, field
 
 from email_validator import EmailNotValidError, validate_email
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from flashpoint.extensions import db
 from flashpoint.people.models import ROLE_VALUES, Team, User
@@ -18,12 +20,21 @@ MIN_PASSWORD = 10
 
 
 class PeopleError(ValueError):
-    """A request about people or teams that cannot be carried out, with a message for people."""
+    """A request about people or teams that cannot be carried out, with a message for people.
+
+    `field` names the form field at fault, when there is one, so a form can show it there.
+    """
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 def normalise_email(raw: str) -> str:
+    """Syntax only: a self-hosted organisation may use intranet or `.test` domains (the demo does)."""
     try:
-        return validate_email((raw or "").strip(), check_deliverability=False).normalized.lower()
+        return validate_email((raw or "").strip(), check_deliverability=False, globally_deliverable=False,
+                              test_environment=True).normalized.lower()
     except EmailNotValidError as exc:
         raise PeopleError(f"'{raw}' is not a valid e-mail address ({exc})") from None
 
@@ -45,7 +56,7 @@ def _check_slug(slug: str) -> str:
     slug = (slug or "").strip().lower()
     if not SLUG_RE.match(slug):
         raise PeopleError(
-            f"'{slug}' is not a valid team slug: use lowercase letters, digits and hyphens."
+            f"'{slug}' is not a valid team slug: use lowercase letters, digits and hyphens.", "slug"
         )
     return slug
 
@@ -54,14 +65,14 @@ def _check_parent(team: Team | None, parent: Team | None) -> None:
     node = parent
     while node is not None:
         if team is not None and node.id == team.id:
-            raise PeopleError("A team cannot sit under itself or one of its own sub-teams.")
+            raise PeopleError("A team cannot sit under itself or one of its own sub-teams.", "parent")
         node = node.parent
 
 
 def create_team(slug: str, name: str, parent_slug: str | None = None) -> Team:
     slug = _check_slug(slug)
     if team_by_slug(slug):
-        raise PeopleError(f"A team with the slug '{slug}' already exists.")
+        raise PeopleError(f"A team with the slug '{slug}' already exists.", "slug")
     name = (name or "").strip()
     if not name:
         raise PeopleError("A team needs a name.")
@@ -69,7 +80,7 @@ def create_team(slug: str, name: str, parent_slug: str | None = None) -> Team:
     if parent_slug:
         parent = team_by_slug(parent_slug)
         if parent is None:
-            raise PeopleError(f"There is no team '{parent_slug}' to put this team under.")
+            raise PeopleError(f"There is no team '{parent_slug}' to put this team under.", "parent")
     team = Team(slug=slug, name=name[:120], parent=parent)
     db.session.add(team)
     return team
@@ -82,9 +93,9 @@ def update_team(team: Team, *, name: str, parent: Team | None, form_metric: str,
         raise PeopleError("A team needs a name.")
     _check_parent(team, parent)
     if not collected_metrics:
-        raise PeopleError("A team collects at least one customer metric.")
+        raise PeopleError("A team collects at least one customer metric.", "collected_metrics")
     if form_metric not in collected_metrics:
-        raise PeopleError("The public form must ask a metric the team collects.")
+        raise PeopleError("The public form must ask a metric the team collects.", "form_metric")
     team.name = name[:120]
     team.parent = parent
     team.collected_metrics = ",".join(m for m in ("csat", "nps", "ces") if m in collected_metrics)
@@ -111,8 +122,20 @@ class PersonFields:
     errors: list[str] = field(default_factory=list)
 
 
-def _clean_person(fields: PersonFields, existing: User | None = None) -> tuple[dict, Team | None]:
+class _DatabaseLookup:
+    """Finds teams and Slack ids with one query each; the CSV import swaps in preloaded maps."""
+
+    def team(self, slug: str) -> Team | None:
+        return team_by_slug(slug)
+
+    def slack_owner(self, slack_id: str) -> User | None:
+        return db.session.scalar(db.select(User).where(User.slack_user_id == slack_id))
+
+
+def _clean_person(fields: PersonFields, existing: User | None = None,
+                  lookup=None) -> tuple[dict, Team | None]:
     """Validate the fields of a person; raise PeopleError naming every problem at once."""
+    lookup = lookup or _DatabaseLookup()
     problems: list[str] = []
     clean: dict = {}
     try:
@@ -131,7 +154,7 @@ def _clean_person(fields: PersonFields, existing: User | None = None) -> tuple[d
     clean["role"] = role
     team = None
     if fields.team_slug and fields.team_slug.strip():
-        team = team_by_slug(fields.team_slug)
+        team = lookup.team(fields.team_slug.strip().lower())
         if team is None:
             problems.append(f"there is no team '{fields.team_slug.strip()}'")
     slack_id = (fields.slack_id or "").strip() or None
@@ -139,7 +162,7 @@ def _clean_person(fields: PersonFields, existing: User | None = None) -> tuple[d
         if not SLACK_ID_RE.match(slack_id):
             problems.append(f"'{slack_id}' does not look like a Slack user id (U…)")
         else:
-            owner = db.session.scalar(db.select(User).where(User.slack_user_id == slack_id))
+            owner = lookup.slack_owner(slack_id)
             if owner is not None and (existing is None or owner.id != existing.id):
                 if owner.email != clean.get("email"):
                     problems.append(f"Slack id {slack_id} already belongs to {owner.email}")
@@ -161,7 +184,7 @@ def _clean_person(fields: PersonFields, existing: User | None = None) -> tuple[d
 def create_user(fields: PersonFields) -> User:
     clean, team = _clean_person(fields)
     if user_by_email(clean["email"]):
-        raise PeopleError(f"{clean['email']} already has an account.")
+        raise PeopleError(f"{clean['email']} already has an account.", "email")
     user = User(email=clean["email"], name=clean["name"], role=clean["role"], team=team,
                 slack_user_id=clean["slack_user_id"], timezone=clean["timezone"] or "UTC")
     if fields.password:
@@ -173,11 +196,16 @@ def create_user(fields: PersonFields) -> User:
     return user
 
 
-def update_user(user: User, fields: PersonFields, *, active: bool | None = None) -> User:
-    clean, team = _clean_person(fields, existing=user)
-    other = user_by_email(clean["email"])
-    if other is not None and other.id != user.id:
-        raise PeopleError(f"{clean['email']} already has an account.")
+def update_user(user: User, fields: PersonFields, *, active: bool | None = None,
+                lookup=None) -> User:
+    clean, team = _clean_person(fields, existing=user, lookup=lookup)
+    if clean["email"] != user.email:
+        other = user_by_email(clean["email"])
+        if other is not None and other.id != user.id:
+            raise PeopleError(f"{clean['email']} already has an account.", "email")
+    if clean["role"] == "staff" and user.managed_teams:
+        # Staff manage nobody: a demoted manager stops managing their teams (and approving).
+        user.managed_teams = []
     user.email = clean["email"]
     user.name = clean["name"]
     user.role = clean["role"]
@@ -194,7 +222,7 @@ def update_user(user: User, fields: PersonFields, *, active: bool | None = None)
 
 def change_password(user: User, current: str, new: str) -> None:
     if not user.check_password(current):
-        raise PeopleError("Your current password is not right.")
+        raise PeopleError("Your current password is not right.", "current")
     check_password_strength(new)
     user.set_password(new)
 
@@ -204,13 +232,25 @@ IMPORT_COLUMNS = ("email", "name", "role", "team", "slack_id", "timezone")
 
 @dataclass
 class ImportReport:
+    """What an import did (or, with errors, why it did nothing): counts and `line N` problems."""
+    rows: int = 0
     created: int = 0
     updated: int = 0
+    unchanged: int = 0
     errors: list[str] = field(default_factory=list)
+    added_names: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    def summary(self) -> str:
+        if not self.ok:
+            return f"Nothing was imported: {len(self.errors)} problem{'s' if len(self.errors) != 1 else ''} to fix."
+        if not self.rows:
+            return "The file has a header but no people in it; nothing changed."
+        return (f"{self.rows} row{'s' if self.rows != 1 else ''} read: {self.created} added, "
+                f"{self.updated} updated, {self.unchanged} unchanged.")
 
 
 def decode_csv_bytes(data: bytes) -> str:
@@ -224,41 +264,116 @@ def decode_csv_bytes(data: bytes) -> str:
         ) from None
 
 
+class _PreloadedLookup:
+    """Every team and Slack id read once, so a file of thousands of rows costs a few queries."""
+
+    def __init__(self) -> None:
+        self.teams = {t.slug: t for t in db.session.scalars(db.select(Team))}
+        self.users = {u.email: u for u in db.session.scalars(
+            db.select(User).options(selectinload(User.managed_teams)))}
+        self.slack_owners = {u.slack_user_id: u for u in self.users.values() if u.slack_user_id}
+
+    def team(self, slug: str) -> Team | None:
+        return self.teams.get(slug)
+
+    def slack_owner(self, slack_id: str) -> User | None:
+        return self.slack_owners.get(slack_id)
+
+
+def _snapshot(user: User) -> tuple:
+    # Objects, not ids: nothing is flushed during the import, so foreign keys lag behind.
+    return (user.name, user.role, user.team, user.slack_user_id, user.timezone,
+            frozenset(id(t) for t in user.managed_teams))
+
+
 def import_people(text: str) -> ImportReport:
-    """Upsert people by e-mail from CSV text. All rows or none: on any bad row nothing is kept."""
+    """Upsert people by e-mail from CSV text. All rows or none: on any bad row nothing is kept.
+
+    Problems are reported per row as `line N: …` (the header is line 1). The caller commits.
+    """
     report = ImportReport()
     reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    header = [(h or "").strip().lower() for h in (reader.fieldnames or [])]
     missing = [c for c in IMPORT_COLUMNS if c not in header]
     if missing:
-        report.errors.append(f"missing column{'s' if len(missing) > 1 else ''}: {', '.join(missing)}")
+        report.errors.append(
+            f"line 1: missing column{'s' if len(missing) > 1 else ''}: {', '.join(missing)} "
+            f"(the header must name {','.join(IMPORT_COLUMNS)})")
         return report
     reader.fieldnames = header
-    seen: dict[str, int] = {}
+    lookup = _PreloadedLookup()
+    seen_emails: dict[str, int] = {}
+    seen_slack: dict[str, int] = {}
     with db.session.no_autoflush:
-        for number, row in enumerate(reader, start=2):
-            email = (row.get("email") or "").strip().lower()
-            fields = PersonFields(email=email, name=row.get("name") or "", role=row.get("role") or "staff",
+        for row in reader:
+            number = reader.line_num
+            if not any((value or "").strip() for key, value in row.items() if key in IMPORT_COLUMNS):
+                continue  # a blank line, e.g. at the end of a spreadsheet export
+            report.rows += 1
+            fields = PersonFields(email=row.get("email") or "", name=row.get("name") or "",
+                                  role=(row.get("role") or "").strip() or "staff",
                                   team_slug=row.get("team"), slack_id=row.get("slack_id"),
                                   timezone=row.get("timezone"))
-            if email in seen:
-                report.errors.append(f"line {number}: {email} already appears on line {seen[email]}")
-                continue
-            seen[email] = number
             try:
-                existing = user_by_email(email)
-                if existing is None:
-                    create_user(fields)
-                    report.created += 1
-                else:
-                    update_user(existing, fields)
-                    if existing.role == "manager" and existing.team and existing.team not in existing.managed_teams:
-                        existing.managed_teams.append(existing.team)
-                    report.updated += 1
-                db.session.flush()
+                email = normalise_email(fields.email)
+            except PeopleError as exc:
+                report.errors.append(f"line {number}: {exc}")
+                continue
+            if email in seen_emails:
+                report.errors.append(f"line {number}: {email} already appears on line {seen_emails[email]}")
+                continue
+            seen_emails[email] = number
+            slack_id = (fields.slack_id or "").strip()
+            if slack_id and slack_id in seen_slack:
+                report.errors.append(
+                    f"line {number}: Slack id {slack_id} already appears on line {seen_slack[slack_id]}")
+                continue
+            if slack_id:
+                seen_slack[slack_id] = number
+            try:
+                _import_row(fields, email, lookup, report)
             except PeopleError as exc:
                 report.errors.append(f"line {number}: {exc}")
     if report.errors:
         db.session.rollback()
-        report.created = report.updated = 0
+        report.created = report.updated = report.unchanged = 0
+        report.added_names = []
+    else:
+        try:
+            db.session.flush()
+        except IntegrityError as exc:  # e.g. two people swapping Slack ids in one file
+            db.session.rollback()
+            report.created = report.updated = report.unchanged = 0
+            report.added_names = []
+            report.errors.append(f"the file clashes with people already stored: {exc.orig}")
     return report
+
+
+def _import_row(fields: PersonFields, email: str, lookup: _PreloadedLookup, report: ImportReport) -> None:
+    existing = lookup.users.get(email)
+    if existing is None:
+        clean, team = _clean_person(fields, lookup=lookup)
+        user = User(email=clean["email"], name=clean["name"], role=clean["role"], team=team,
+                    slack_user_id=clean["slack_user_id"], timezone=clean["timezone"] or "UTC",
+                    active=True, nicknames="", private_recognition=False)
+        if team is not None and clean["role"] == "manager":
+            user.managed_teams = [team]
+        db.session.add(user)
+        lookup.users[email] = user
+        report.created += 1
+        report.added_names.append(clean["name"])
+    else:
+        before = _snapshot(existing)
+        previous_slack = existing.slack_user_id
+        update_user(existing, fields, lookup=lookup)
+        if existing.role == "manager" and existing.team and existing.team not in existing.managed_teams:
+            existing.managed_teams.append(existing.team)
+        if _snapshot(existing) == before:
+            report.unchanged += 1
+        else:
+            report.updated += 1
+        if previous_slack and previous_slack != existing.slack_user_id:
+            lookup.slack_owners.pop(previous_slack, None)
+        user = existing
+    if user.slack_user_id:
+        lookup.slack_owners[user.slack_user_id] = user
