@@ -410,10 +410,32 @@ def close_due_cycles(now: datetime) -> int:
             update(PulseCycle).where(PulseCycle.id == cycle.id, PulseCycle.closed_at.is_(None))
             .values(closed_at=now).execution_options(synchronize_session=False))
         if result.rowcount == 1:
+            _reshuffle_answers(cycle.id)
             db.session.refresh(cycle)
             cycle_closed.send(current_app._get_current_object(), cycle=cycle)
             closed += 1
     return closed
+
+
+def _reshuffle_answers(cycle_id: int) -> None:
+    """Rewrite a closed cycle's answers in random order under new random keys.
+
+    SQLite keeps them in key order (WITHOUT ROWID), but PostgreSQL stores rows in the order they
+    arrived, which follows the order people answered: rewriting them once the cycle closes
+    leaves that order nowhere (the old row versions go with the next vacuum).
+    """
+    rows = db.session.execute(db.select(PulseAnswer.cycle_item_id, PulseAnswer.driver, PulseAnswer.value)
+                              .where(PulseAnswer.cycle_id == cycle_id)).all()
+    if not rows:
+        return
+    rows = [dict(cycle_id=cycle_id, cycle_item_id=i, driver=d, value=v) for i, d, v in rows]
+    random.SystemRandom().shuffle(rows)
+    db.session.execute(db.delete(PulseAnswer).where(PulseAnswer.cycle_id == cycle_id))
+    db.session.execute(db.insert(PulseAnswer), [dict(row, id=_new_key()) for row in rows])
+
+
+def _new_key() -> str:
+    return secrets.token_hex(16)
 
 
 # --- Answering ------------------------------------------------------------------------------------
