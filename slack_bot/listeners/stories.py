@@ -83,9 +83,10 @@ def register(bolt_app: App, flask_app) -> None:
         values = state_values(view)
         heroes, missing = people_for_slack_users(selected_users(values, "heroes", "heroes"), client)
         if missing:
+            who = "One of the people you chose has" if len(missing) == 1 else f"{len(missing)} of them have"
             ack(response_action="errors", errors={"heroes": (
-                f"{', '.join('<@' + m + '>' for m in missing)} has no Flashpoint account yet; "
-                "ask an admin to add them.")})
+                f"{who} no Flashpoint account yet: ask a Flashpoint admin to add them, "
+                "or tell their story on the web.")})
             return
         hero_ids = [h.id for h in heroes] + [int(i) for i in meta.get("other_hero_ids", [])]
         text = text_value(values, "text", "text")
@@ -117,6 +118,7 @@ def register(bolt_app: App, flask_app) -> None:
             ack(response_action="update", view=done_modal(
                 "Thank you!", f"Your story about {story.hero_names} went to {who} for approval."))
         refresh_story_messages(story, client)
+        _refresh_home_if_needed(client, meta, person)
         if meta.get("alert_channel") and meta.get("alert_ts"):
             _settle_praise_alert(client, meta, "✅ Turned into a hero story by <@%s>" % acting_slack_id(body))
         deliver_now()
@@ -185,7 +187,7 @@ def register(bolt_app: App, flask_app) -> None:
         off_slack = [h for h in story.heroes if not h.slack_user_id]
         open_nomination(client, body["trigger_id"], person, hero_slack_ids=on_slack, other_heroes=off_slack,
                         text=story.text, kind=story.kind, value_ids=[v.id for v in story.values],
-                        metadata={"story_id": story.id}, editing=True)
+                        metadata={"story_id": story.id, **_origin(body)}, editing=True)
 
     @bolt_app.action("praise_celebrate")
     @with_context
@@ -262,9 +264,17 @@ def _feedback_options(person, feedback_id: int | None) -> list[tuple[int, str]]:
         return []
     from recognition.stories.services import praise_for_manager
 
-    options = [(item.feedback.id, clip(f"{item.feedback.team.name}: {item.words}".replace("\n", " "), 75))
-               for item in praise_for_manager(person, limit=50)]
-    return options
+    from recognition.feedback.models import Feedback
+    from recognition.stories.services import praise_items
+
+    items = praise_for_manager(person, limit=50)
+    if feedback_id and all(item.feedback.id != feedback_id for item in items):
+        # The praise being celebrated may be older than the recent list: offer it first.
+        feedback = db.session.get(Feedback, feedback_id)
+        if feedback is not None and can(person, "triage_praise", feedback):
+            items = praise_items([feedback], person) + items
+    return [(item.feedback.id, clip(f"{item.feedback.team.name}: {item.words}".replace("\n", " "), 75))
+            for item in items]
 
 
 def _metadata(view: dict) -> dict:

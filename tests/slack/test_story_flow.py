@@ -172,3 +172,15 @@ def test_a_story_decided_on_the_web_updates_the_slack_request_on_the_next_tick(a
     assert len(update) == 1 and "Approved by <@UMGR>" in _blocks_text(update[0].params["blocks"])
     runner.invoke(args=["tick", "--now", (utcnow() + timedelta(minutes=5)).isoformat()])
     assert len(fake_slack.calls_to("chat.update")) == 1  # settled: never rewritten again
+
+
+def test_a_hero_without_an_account_is_named_as_a_modal_error(app, slack, fake_slack):
+    make_slack_team()
+    ids = values_ids()
+    response = slack.view_submission("hero_nominate", nomination_values(
+        heroes=["UHERO", "UOUTSIDER"], text="Helped a customer", kind="proactive", value_ids=ids[:1]),
+        user_id="UCOLL")
+    answer = response.get_json()
+    assert answer["response_action"] == "errors"
+    assert "no Flashpoint account yet" in answer["errors"]["heroes"]
+    assert db.session.query(HeroStory).count() == 0
