@@ -223,6 +223,25 @@ def _coef_row(label: str, corr: stats.Correlation, method: str, groups_word: str
             "pearson": corr.pearson.as_dict(), "spearman": corr.spearman.as_dict()}
 
 
+def metric_verdict(by_metric: list[dict]) -> str:
+    """Which customer score tracks engagement best, said only as far as the intervals allow.
+
+    Non-overlapping intervals are a conservative test (they imply a difference; overlap does not
+    prove there is none), which suits a sentence that must not claim more than the data support.
+    """
+    computed = [row for row in by_metric if row["pooled"]["r"] is not None]
+    if not computed:
+        return "None of the three scores has enough data for a correlation in this range."
+    best = max(computed, key=lambda row: row["pooled"]["r"])
+    if len(computed) == 1:
+        return f"Only {best['label']} has enough data here; the others cannot be compared yet."
+    others = [row for row in computed if row is not best]
+    if best["pooled"]["ci_low"] > max(row["pooled"]["ci_high"] for row in others):
+        return (f"{best['label']} tracks engagement best here: its interval lies above the others'.")
+    return (f"{best['label']} has the strongest link in these data, but the intervals overlap, so the data "
+            "cannot yet tell the scores apart.")
+
+
 def _drivers(points: list[Point], method: str, weighted: bool) -> dict:
     """Each driver's link to the customer score (BH-adjusted p) and Shapley shares of R²."""
     rows = []
@@ -355,6 +374,7 @@ def report(query: Query) -> dict:
         "teams_needed": stats.teams_needed(),
         "lag_profile": lag_profile,
         "by_metric": by_metric,
+        "metric_verdict": metric_verdict(by_metric),
         "drivers": _drivers(points, method, query.weighted),
         "heatmap": _heatmap(panel, rows),
         "trends": trends,
@@ -370,6 +390,7 @@ def chart_data(result: dict) -> dict:
     query = result["query"]
     return {
         "metric": result["label"], "unit": result["unit"], "method": query.method, "lag": query.lag,
+        "grain": query.grain,
         "scatter": [{"team": p.team.name, "period": p.period_start.isoformat(), "engagement": p.engagement,
                      "customer": p.customer} for p in result["points"]],
         "fitted": result["fitted"],

@@ -39,7 +39,9 @@
                    line: { color: "#111827", dash: "dash", width: 2 }, hoverinfo: "skip" });
   }
   draw("chart-scatter", scatter, { xaxis: { title: { text: "Engagement (0–100)" } },
-                                   yaxis: { title: { text: data.metric } }, showlegend: scatter.length <= 14 });
+                                   yaxis: { title: { text: data.metric } }, height: 420,
+                                   legend: { orientation: "v", x: 1.02, y: 1, font: { size: 11 } },
+                                   margin: { l: 56, r: 8, t: 16, b: 48 } });
 
   // Lag profile: r with its interval, across teams and within teams.
   function lagTrace(name, key, low, high, color, offset) {
@@ -55,7 +57,7 @@
   }
   draw("chart-lags", [lagTrace("across teams", "r", "low", "high", "#2563eb", -0.06),
                       lagTrace("within teams", "within_r", "within_low", "within_high", "#d97706", 0.06)],
-       { xaxis: { title: { text: "lag (" + (data.lag !== undefined ? "periods" : "") + "; + engagement leads)" }, dtick: 1 },
+       { xaxis: { title: { text: "lag in " + data.grain + "s (+: engagement leads)" }, dtick: 1 },
          yaxis: { title: { text: "r" }, range: [-1, 1], zeroline: true },
          shapes: [{ type: "line", x0: -3.5, x1: 3.5, y0: 0, y1: 0, line: { color: "#9ca3af", width: 1 } }] });
 
@@ -76,9 +78,10 @@
   // Team-by-driver heatmap.
   if (data.heatmap.teams.length && data.heatmap.drivers.length) {
     draw("chart-heatmap", [{ type: "heatmap", z: data.heatmap.z, x: data.heatmap.drivers, y: data.heatmap.teams,
-                             colorscale: "RdBu", zmin: 0, zmax: 100, colorbar: { title: { text: "0–100" } },
+                             colorscale: "Cividis", colorbar: { title: { text: "score" } },
                              hovertemplate: "%{y} · %{x}: %{z:.0f}<extra></extra>" }],
-         { margin: { l: 150, r: 16, t: 16, b: 90 }, height: Math.max(320, 28 * data.heatmap.teams.length + 120) });
+         { margin: { l: 150, r: 16, t: 16, b: 90 }, yaxis: { autorange: "reversed" },
+           height: Math.max(320, 28 * data.heatmap.teams.length + 120) });
   }
 
   // Trends for one team at a time: engagement and the customer score (lines), stories (bars).
@@ -92,10 +95,11 @@
       { type: "scatter", mode: "lines+markers", name: "engagement", x: t.periods, y: t.engagement, line: { color: "#2563eb" } },
       { type: "scatter", mode: "lines+markers", name: data.metric, x: t.periods, y: t.customer, yaxis: "y2",
         connectgaps: false, line: { color: "#d97706" } }
-    ], { barmode: "stack", xaxis: { type: "date" }, yaxis: { title: { text: "engagement" } },
-         yaxis2: { title: { text: data.metric }, overlaying: "y", side: "right" },
-         yaxis3: { overlaying: "y", side: "right", visible: false, rangemode: "tozero", range: [0, 12] },
-         margin: { l: 56, r: 56, t: 16, b: 48 } });
+    ], { barmode: "stack", xaxis: { type: "date", anchor: "y3" },
+         yaxis: { title: { text: "engagement" }, domain: [0.3, 1] },
+         yaxis2: { title: { text: data.metric }, overlaying: "y", side: "right", tickformat: ".0f" },
+         yaxis3: { title: { text: "stories" }, domain: [0, 0.22], rangemode: "tozero", dtick: 1 },
+         height: 420, margin: { l: 56, r: 56, t: 16, b: 48 } });
   }
   if (select) { select.addEventListener("change", drawTrend); }
   drawTrend();
