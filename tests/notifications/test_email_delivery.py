@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+import pytest
+
 from flashpoint.extensions import db
 from flashpoint.outbox.models import Notification
 from flashpoint.timeutil import utcnow
@@ -74,6 +76,7 @@ def test_customer_quote_is_in_the_email_escaped(app, mailbox):
     assert "Hana was &lt;b&gt;wonderful&lt;/b&gt;" in mail.html
 
 
+@pytest.mark.both_databases
 def test_three_idea_updates_to_one_person_become_one_email(app, mailbox):
     ana = make_user(name="Ana Lima")
     other = make_user(name="Ola Berg")
@@ -106,6 +109,7 @@ def test_must_act_messages_travel_alone(app, mailbox):
     assert subjects == ["2 updates: Idea moved", "Your pulse is open"]
 
 
+@pytest.mark.both_databases
 def test_server_down_then_back_delivers_every_message_exactly_once(app, smtp_server, mailbox):
     people = [make_user(name=f"Person {i}") for i in range(3)]
     notes = [notify(p, "idea.status_changed", "Idea moved", f"For {p.name}.") for p in people]
@@ -170,6 +174,7 @@ def test_attempts_are_bounded_while_the_server_stays_down(app, smtp_server):
     assert "cannot reach the mail server" in row.last_error
 
 
+@pytest.mark.both_databases
 def test_timeout_after_the_data_is_unclear_and_never_resent(app, mailbox):
     mailbox.data_delay = 3.5  # longer than SMTP_TIMEOUT=2: the server has the message, answers late
     ray = make_user(name="Ray Slow")
