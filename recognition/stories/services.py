@@ -33,7 +33,7 @@ Stable API (the Slack app relies on these names and signatures):
     public_quote(story: HeroStory) -> str | None       # the customer's words for wall/channel
     hero_quote(story: HeroStory) -> str | None         # the words the heroes read (contacts redacted)
     active_values() -> list[CompanyValue]              # seeds the defaults when the list is empty
-    praise_for_manager(user: User, include_dismissed: bool = False) -> list[PraiseItem]
+    praise_for_manager(user: User, include_dismissed: bool = False, limit=200, named_only=True) -> list[PraiseItem]
     praise_about(user: User) -> list[PraiseItem]
     confirm_candidate(feedback_id: int, user_id: int, manager: User) -> PraiseMatch
     dismiss_praise(feedback_id: int, manager: User) / undismiss_praise(feedback_id: int, manager: User)
@@ -648,9 +648,15 @@ def _praise_items(feedbacks: list[Feedback], viewer: User | None = None) -> list
     return items
 
 
-def praise_query(user: User, include_dismissed: bool = False):
-    """Positive feedback for the teams this person manages (sub-teams included); HR sees all."""
+def praise_query(user: User, include_dismissed: bool = False, named_only: bool = True):
+    """Positive feedback for the teams this person manages (sub-teams included); HR sees all.
+
+    By default only feedback that names someone (confirmed or a candidate); `named_only=False`
+    adds the praise that names nobody.
+    """
     stmt = db.select(Feedback).where(Feedback.positive.is_(True))
+    if named_only:
+        stmt = stmt.where(db.select(PraiseMatch.id).where(PraiseMatch.feedback_id == Feedback.id).exists())
     if not is_hr(user):
         stmt = stmt.where(Feedback.team_id.in_(user.managed_team_ids() or {-1}))
     if not include_dismissed:
@@ -659,8 +665,9 @@ def praise_query(user: User, include_dismissed: bool = False):
     return stmt.order_by(Feedback.received_at.desc(), Feedback.id.desc())
 
 
-def praise_for_manager(user: User, include_dismissed: bool = False, limit: int = 200) -> list[PraiseItem]:
-    feedbacks = db.session.scalars(praise_query(user, include_dismissed).limit(limit)).all()
+def praise_for_manager(user: User, include_dismissed: bool = False, limit: int = 200,
+                       named_only: bool = True) -> list[PraiseItem]:
+    feedbacks = db.session.scalars(praise_query(user, include_dismissed, named_only).limit(limit)).all()
     return _praise_items(list(feedbacks), user)
 
 

@@ -10,7 +10,7 @@ from flashpoint.permissions import can, permission_required, require
 from recognition.feedback.models import Feedback
 from recognition.stories import services
 from recognition.stories.forms import ActionForm, ConfirmCandidateForm, DeclineForm, StoryForm, ValueForm
-from recognition.stories.models import KIND_LABELS, CompanyValue, HeroStory
+from recognition.stories.models import KIND_LABELS, CompanyValue, HeroStory, PraiseDismissal
 from recognition.stories.services import StoryError
 
 stories = Blueprint("stories", __name__, url_prefix="/heroes")
@@ -309,13 +309,15 @@ def values():
 @praise.route("")
 @permission_required("view_praise_inbox")
 def inbox():
-    show_dismissed = request.args.get("show") == "dismissed"
-    stmt = services.praise_query(current_user, include_dismissed=show_dismissed)
+    show = request.args.get("show") or ""
+    show_dismissed = show == "dismissed"
+    stmt = services.praise_query(current_user, include_dismissed=show_dismissed, named_only=not show)
+    if show_dismissed:
+        stmt = stmt.where(Feedback.id.in_(db.select(PraiseDismissal.feedback_id).where(
+            PraiseDismissal.user_id == current_user.id)))
     page = db.paginate(stmt, per_page=20, error_out=False)
     items = services.praise_items(page.items, current_user)
-    if show_dismissed:
-        items = [i for i in items if i.dismissed]
-    return render_template("praise/inbox.html", page=page, items=items, show_dismissed=show_dismissed,
+    return render_template("praise/inbox.html", page=page, items=items, show=show, show_dismissed=show_dismissed,
                            action_form=ActionForm(), confirm_form=ConfirmCandidateForm())
 
 
