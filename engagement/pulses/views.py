@@ -71,7 +71,9 @@ def index():
         chosen = date.fromisoformat(request.args.get("period", ""))
         chosen = results.period_start(chosen, grain)
     except ValueError:
-        chosen = data_periods[-1] if data_periods else None
+        # The running period is still filling up: show the last complete one first.
+        complete = [p for p in data_periods if p < results.period_start(today, grain)]
+        chosen = (complete or data_periods or [None])[-1]
 
     team = None
     if request.args.get("team"):
