@@ -144,7 +144,7 @@ def load_feedback(rng: random.Random) -> None:
         for day in range(DAYS, 0, -1):
             progress = 1 - day / DAYS
             # Seasonal dip around the busy winter weeks, and weekly noise on top of the trend.
-            seasonal = -0.15 * math.cos(2 * math.pi * (progress + 0.1))
+            seasonal = -0.06 * math.cos(2 * math.pi * (progress + 0.1))
             mood = level + drift * (progress - 0.5) + seasonal
             for _ in range(_poisson(rng, DAILY_ITEMS)):
                 metric = team.form_metric if (not others or rng.random() < 0.7) else rng.choice(others)
