@@ -265,15 +265,6 @@ def benjamini_hochberg(p_values: list[float | None]) -> list[float | None]:
     return adjusted
 
 
-def _r_squared(corr_xx: np.ndarray, corr_xy: np.ndarray, subset: tuple[int, ...]) -> float:
-    if not subset:
-        return 0.0
-    idx = list(subset)
-    r_s = corr_xy[idx]
-    # pinv keeps perfectly collinear drivers from breaking the decomposition.
-    return float(r_s @ np.linalg.pinv(corr_xx[np.ix_(idx, idx)]) @ r_s)
-
-
 def shapley_r2(X, y) -> tuple[float, np.ndarray]:
     """Relative importance of correlated predictors: the Shapley decomposition of R² (LMG).
 
@@ -288,17 +279,20 @@ def shapley_r2(X, y) -> tuple[float, np.ndarray]:
     p = X.shape[1]
     corr = np.corrcoef(np.column_stack([X, y]), rowvar=False)
     corr_xx, corr_xy = corr[:p, :p], corr[:p, p]
-    r2 = {}
-    for size in range(p + 1):
-        for subset in combinations(range(p), size):
-            r2[subset] = _r_squared(corr_xx, corr_xy, subset)
-    shares = np.zeros(p)
+    # R² of every subset, indexed by bitmask, solved in one batched call per subset size.
+    # pinv keeps perfectly collinear drivers from breaking the decomposition.
+    r2 = np.zeros(1 << p)
+    for size in range(1, p + 1):
+        subsets = np.array(list(combinations(range(p), size)))
+        blocks = corr_xx[subsets[:, :, None], subsets[:, None, :]]
+        r_s = corr_xy[subsets]
+        r2[(1 << subsets).sum(axis=1)] = np.einsum("ki,kij,kj->k", r_s, np.linalg.pinv(blocks), r_s)
+    masks = np.arange(1 << p)
+    sizes = np.array([bin(m).count("1") for m in masks])
     fact = math.factorial
+    order_weight = np.array([fact(k) * fact(p - k - 1) / fact(p) for k in range(p)] + [0.0])
+    shares = np.zeros(p)
     for j in range(p):
-        others = [k for k in range(p) if k != j]
-        for size in range(p):
-            weight = fact(size) * fact(p - size - 1) / fact(p)
-            for subset in combinations(others, size):
-                with_j = tuple(sorted(subset + (j,)))
-                shares[j] += weight * (r2[with_j] - r2[subset])
-    return r2[tuple(range(p))], shares
+        without = masks[(masks & (1 << j)) == 0]
+        shares[j] = float(np.sum(order_weight[sizes[without]] * (r2[without | (1 << j)] - r2[without])))
+    return float(r2[-1]), shares
