@@ -21,10 +21,10 @@ PREFERENCES_PATH = "/settings/notifications"
 UNSUBSCRIBE_PATH = "/notifications/unsubscribe/"
 
 GROUP_INTROS = [
-    "Here is what happened since we last wrote, {name}.",
-    "{name}, a few things came up for you.",
-    "Some news for you, {name}.",
-    "{name}, here is your latest from Flashpoint.",
+    "Here is what happened since we last wrote.",
+    "A few things came up for you.",
+    "Some news for you, all in one message.",
+    "Here is your latest from Flashpoint.",
 ]
 
 

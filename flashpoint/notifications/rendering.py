@@ -38,6 +38,8 @@ class Section:
     action_label: str | None
     # The ordinary link, when there is also a one-time link that takes the button.
     link_url: str | None
+    # A button asks for action (a one-time link, an approval); other links stay quiet text links.
+    is_action: bool = False
 
 
 def section_for(note: Notification, *, reveal_secret: bool = True) -> Section:
@@ -48,8 +50,16 @@ def section_for(note: Notification, *, reveal_secret: bool = True) -> Section:
     if secret and not reveal_secret:
         secret = "[one-time link, shown to the recipient only]"
     label = ACTION_LABELS.get(note.kind)
+    quote = quote_to_show(note.text, note.quote)
     if secret:
-        return Section(note.subject, note.text, note.quote, secret, label or SECRET_LABEL, link)
+        return Section(note.subject, note.text, quote, secret, label or SECRET_LABEL, link, True)
     if link:
-        return Section(note.subject, note.text, note.quote, link, label or LINK_LABEL, None)
-    return Section(note.subject, note.text, note.quote, None, None, None)
+        return Section(note.subject, note.text, quote, link, label or LINK_LABEL, None, label is not None)
+    return Section(note.subject, note.text, quote, None, None, None)
+
+
+def quote_to_show(text: str | None, quote: str | None) -> str | None:
+    """The quote, unless the text already carries the same words (said once is enough)."""
+    if not quote or quote.strip() in (text or ""):
+        return None
+    return quote

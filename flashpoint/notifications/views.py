@@ -13,7 +13,7 @@ from flashpoint.notifications import services
 from flashpoint.notifications.forms import PreferencesForm
 from flashpoint.notifications.mail import build_email
 from flashpoint.notifications.models import CHANNEL_AUTO
-from flashpoint.notifications.rendering import ACTION_LABELS
+from flashpoint.notifications.rendering import ACTION_LABELS, quote_to_show
 from flashpoint.notifications.topics import MUTE_ALL, TOPIC_BY_KEY, TOPICS, is_must_act
 from flashpoint.notifications.unsubscribe import read_token
 from flashpoint.outbox.models import Notification, State
@@ -45,7 +45,7 @@ def index():
     page = db.paginate(stmt, per_page=PER_PAGE, error_out=False)
     return render_template("notifications/index.html", page=page, unread_only=unread_only,
                            unread=services.unread_count(current_user.id), confirm=ConfirmForm(),
-                           action_labels=ACTION_LABELS, local_path=_local_path)
+                           action_labels=ACTION_LABELS, local_path=_local_path, quote_to_show=quote_to_show)
 
 
 @notifications.route("/notifications/<int:notification_id>/open")
