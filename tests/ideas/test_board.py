@@ -3,6 +3,8 @@ the impact section; the home panel."""
 import random
 from datetime import timedelta
 
+import pytest
+
 from engagement.ideas import services
 from engagement.ideas.models import Idea
 from flashpoint.extensions import db
@@ -17,6 +19,7 @@ def _titles(html: str, *candidates) -> list[str]:
     return [t for _, t in sorted(found)]
 
 
+@pytest.mark.both_databases
 def test_my_team_or_the_whole_organisation_and_filters_by_team_kind_status_and_tag(org, login, client):
     a = make_idea(org.staff, org.shop, title="Alpha bench for waiting parents", tags="comfort")
     b = make_idea(org.other, org.online, title="Bravo faster refunds", kind="obstacle", tags="refunds")
@@ -39,6 +42,7 @@ def test_my_team_or_the_whole_organisation_and_filters_by_team_kind_status_and_t
     assert client.get("/ideas?sort=drop+table&status=zzz&kind=1&page=x").status_code == 200
 
 
+@pytest.mark.both_databases
 def test_sorting_by_newest_most_votes_and_recently_updated(org, login, client):
     old = make_idea(org.staff, org.shop, title="Oldest idea with votes")
     mid = make_idea(org.staff, org.shop, title="Middle idea updated")
@@ -105,6 +109,7 @@ def _feedback(team, when, scores, metric="csat"):
                                 team=team, metric=metric, score=score, received_at=when, channel="api"))
 
 
+@pytest.mark.both_databases
 def test_an_implemented_idea_shows_before_and_after_customer_feedback_with_an_interval(org, login, client):
     idea = make_idea(org.staff, org.shop, title="Greeting at the door")
     implemented_on = (utcnow() - timedelta(weeks=10)).date()

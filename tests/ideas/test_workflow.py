@@ -117,6 +117,7 @@ def test_html_in_titles_descriptions_and_comments_is_shown_as_text(org, login, p
     assert "&lt;script&gt;alert(" in html and "&lt;b&gt;bold&lt;/b&gt;" in html
 
 
+@pytest.mark.both_databases
 def test_a_status_change_tells_submitter_voters_and_followers_once_each_with_the_owner_words(
         org, login, post_form):
     idea = make_idea(org.staff, org.shop)
@@ -185,6 +186,7 @@ def test_a_manager_of_another_team_cannot_change_the_status_but_hr_can(org, logi
     assert db.session.get(Idea, idea.id).status == "under review"
 
 
+@pytest.mark.both_databases
 def test_duplicate_moves_votes_and_followers_and_refuses_itself_duplicates_and_unknown_ideas(org, login, post_form):
     from engagement.ideas import services
     original = make_idea(org.other, org.shop, title="Queue barrier at the tills")
@@ -285,6 +287,7 @@ def test_the_owner_or_hr_can_hand_an_idea_to_another_manager_who_is_told(org, lo
     assert post_form(f"/ideas/{idea.id}/status", {"status": "planned"}, page="/ideas/new").status_code == 403
 
 
+@pytest.mark.both_databases
 def test_an_idle_idea_reminds_its_owner_once_after_14_days(org, runner):
     idea = make_idea(org.staff, org.shop)
     start = idea.status_changed_at
