@@ -61,6 +61,16 @@ they this those through to today too truly under until up us very was we well we
 where which while who whom why will with would yes yesterday yet you your yours yourself yourselves
 amazing awesome brilliant definitely highly wonderful absolutely store shop service customer
 support help helped helpful thankyou cheers ok okay wow again also overall honestly sure mr mrs ms dr
+email e-mail mail call phone text contact ring write message reach visit visited came asked helped
+ordered bought booked called arrived took loved liked enjoyed made gave found showed explained sorted
+fixed stayed kept went got had keep make give find show explain sort fix tell told said says asked
+good happy glad impressed pleased satisfied easy efficient polite patient professional kind warm
+delivery order parcel package item product installation repair engineer technician driver manager
+agent assistant colleague colleagues people person guy lady gentleman woman man everybody
+both after before during since because although though despite while whilst when then next finally
+first second third last once twice again definitely certainly really truly honestly absolutely
+hello hi dear regards sincerely best kind thanks thank thx cheers brilliant fab fabulous perfect
+outstanding exceptional superb stellar top lovely great excellent amazing wonderful awesome
 monday tuesday wednesday thursday friday saturday sunday january february march april may june july
 august september october november december christmas easter
 """.split())
@@ -93,8 +103,8 @@ def _is_name_like(word: str, sentence_start: bool, keep: set[str]) -> bool:
         return False  # acronyms (NPS, UK) rather than names
     if base in COMMON_WORDS:
         return False
-    if sentence_start and base in _lexicon():
-        return False
+    if sentence_start and (base in _lexicon() or re.search(r"(?:ed|ing|ly)$", base)):
+        return False  # "Loved it", "Signed", "Honestly": sentence openers, rarely names
     return True
 
 
