@@ -6,12 +6,13 @@ from recognition.feedback import models  # noqa: F401  (tables known to migratio
 
 def init_app(app: Flask) -> None:
     """Register the intake's blueprints, API routes, commands, navigation and demo data."""
-    from flashpoint.registry import NavItem, add_demo_step, add_nav_item
-    from recognition.feedback import api, cli, demo, permissions, views  # noqa: F401  (routes, rules)
+    from flashpoint.registry import NavItem, add_demo_step, add_home_panel, add_nav_item
+    from recognition.feedback import api, cli, demo, home, permissions, views  # noqa: F401  (routes, rules)
 
     app.register_blueprint(views.public)
     app.register_blueprint(views.feedback)
     app.register_blueprint(views.team_pages)
     cli.init_app(app)
     add_nav_item(app, NavItem(150, "Feedback", "feedback.index", "view_feedback", "feedback."))
+    add_home_panel(app, 150, home.render_panel)
     add_demo_step(app, 10, "feedback", demo.load_feedback)

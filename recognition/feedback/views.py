@@ -63,6 +63,17 @@ def form(slug: str):
     return render_template("feedback/form.html", team=team, form=form, csat_words=CSAT_WORDS), status
 
 
+@public.errorhandler(429)
+def form_rate_limited(error):
+    """Customers behind one shop Wi-Fi share an address: a kind page leading back to the form.
+
+    Flask-Limiter adds Retry-After to this answer (RATELIMIT_HEADERS_ENABLED).
+    """
+    slug = (request.view_args or {}).get("slug", "")
+    team = db.session.scalar(db.select(Team).where(Team.slug == slug.lower())) if slug else None
+    return render_template("feedback/slow_down.html", team=team), 429
+
+
 @public.route("/f/<slug>/thanks")
 def thanks(slug: str):
     team = _team_or_404(slug)

@@ -97,7 +97,7 @@ def test_eleventh_post_in_a_minute_from_one_address_gets_429_with_retry_after(cl
     response = client.post("/f/shop", data={"score": "4", "csrf_token": token})
     assert response.status_code == 429
     assert int(response.headers["Retry-After"]) > 0
-    assert "Slow down" in response.get_data(as_text=True)
+    assert "Back to the form" in response.get_data(as_text=True)
     assert db.session.scalar(db.select(db.func.count(Feedback.id))) == 10
     # Another address is not held back.
     other = client.post("/f/shop", data={"score": "4", "csrf_token": token},

@@ -52,3 +52,18 @@ def test_staff_may_not_open_their_own_team_page(client, login):
     login(make_user("staff", shop))
     assert client.get("/teams/shop").status_code == 403
     assert client.get("/teams/shop/poster").status_code == 403
+
+
+def test_a_managers_home_shows_this_weeks_feedback_per_team_with_the_poster_link(client, login):
+    shop = make_team("shop", "The Shop")
+    make_feedback(shop, score=5)
+    make_feedback(shop, score=2)
+    login(make_user("manager", shop, manages=shop))
+    html = client.get("/").get_data(as_text=True)
+    assert "Customer feedback this week" in html and "2 items, 1 positive" in html
+    assert "/teams/shop/poster" in html
+
+
+def test_staff_home_has_no_feedback_panel(client, login):
+    login(make_user("staff", make_team("shop")))
+    assert "Customer feedback this week" not in client.get("/").get_data(as_text=True)
