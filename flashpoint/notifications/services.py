@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, update
 
 from flashpoint.extensions import db
+from flashpoint.notifications.rendering import absolute
 from flashpoint.notifications.models import CHANNEL_AUTO, CHANNELS, AccountToken, NotificationPreference
 from flashpoint.notifications.topics import MUTE_ALL, TOPIC_KEYS
 from flashpoint.outbox import delivery
@@ -184,7 +185,9 @@ def issue_account_link(user: User, purpose: str, now: datetime, *, by: User | No
             kind = "account.password_reset"
             subject = "Reset your Flashpoint password"
             text = varied(kind, user, RESET_TEXTS, name=user.first_name)
-        link.notification = record_notification(kind, subject, text, recipient=user, secret_url=path)
+        # Absolute, like every one-time link: Slack buttons and e-mails need a full address.
+        link.notification = record_notification(kind, subject, text, recipient=user,
+                                                secret_url=absolute(path))
     return link, token
 
 

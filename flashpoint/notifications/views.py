@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
@@ -29,7 +29,11 @@ PER_PAGE = 20
 
 
 def _local_path(target: str | None) -> str | None:
-    """Only paths on this site are followed from a notification (no open redirect)."""
+    """Only paths on this site are followed from a notification (no open redirect); an
+    absolute link to this site's own BASE_URL counts as one of its paths."""
+    base = current_app.config["BASE_URL"].rstrip("/")
+    if target and target.startswith(base + "/"):
+        target = target[len(base):]
     if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
         return target
     return None

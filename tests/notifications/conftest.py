@@ -148,4 +148,4 @@ def mailbox(smtp_server) -> Mailbox:
 @pytest.fixture
 def app_overrides(smtp_server):
     return {"SMTP_URL": smtp_server.url(), "MAIL_FROM": "Flashpoint <flashpoint@flashpoint.test>",
-            "SMTP_TIMEOUT": 2}
+            "SMTP_TIMEOUT": 2, "PASSWORD_RESET_RATE_LIMIT": "1000 per minute"}

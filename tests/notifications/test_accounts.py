@@ -42,7 +42,7 @@ def test_invitation_by_email_end_to_end(app, client, login, post_form, mailbox):
     response = post_form(f"/people/{newcomer.id}/invite", {}, page="/people/not-signed-in")
     assert response.status_code == 302
     note = db.session.scalar(db.select(Notification).where(Notification.kind == "account.invitation"))
-    assert note.recipient_id == newcomer.id and note.secret_url.startswith("/account/welcome/")
+    assert note.recipient_id == newcomer.id and note.secret_url.startswith("http://flashpoint.test/account/welcome/")
     post_form("/logout", {}, page="/people/not-signed-in")
 
     deliver()
@@ -176,6 +176,13 @@ def test_weak_password_is_refused_and_link_stays_usable(app, client, mailbox):
     response = client.post(path, data={"new": "short", "confirm": "short", "csrf_token": csrf_token_from(html)})
     assert response.status_code == 200 and "needs at least 10 characters" in response.get_data(as_text=True)
     assert _set_password(client, path).status_code == 302
+
+
+def test_forgot_password_requests_are_rate_limited(app, client, post_form, mailbox):
+    app.config["PASSWORD_RESET_RATE_LIMIT"] = "2 per minute"
+    statuses = [post_form("/account/forgot", {"email": f"x{n}@example.test"}, page="/account/forgot").status_code
+                for n in range(3)]
+    assert statuses == [200, 200, 429]
 
 
 def test_login_page_links_to_forgot_password(app, client):

@@ -60,6 +60,13 @@ def test_opening_a_notification_marks_it_read_and_goes_to_its_page(app, client, 
     assert reload(note).read_at is not None
 
 
+def test_an_absolute_link_to_this_site_opens_as_a_path(app, client, login):
+    fin = make_user()
+    note = notify(fin, link="http://flashpoint.test/heroes/9")
+    login(fin)
+    assert client.get(f"/notifications/{note.id}/open").headers["Location"] == "/heroes/9"
+
+
 def test_open_never_redirects_off_site(app, client, login):
     dan = make_user()
     note = notify(dan, link="//evil.example/x")
