@@ -87,59 +87,65 @@ def load_pulses(rng: random.Random) -> None:
     db.session.flush()
 
     days = rotation.cadence_dates("weekly", 1, starts_on, starts_on, today)
-    participations, cycle_items, answers, comments, authors = [], [], [], [], []
+    bank = services.active_items()
+    # Pass 1: every past cycle and its questions, inserted in bulk (ids come back in order).
+    plans, cycle_rows = [], []
     for team in teams:
         members = services.pulse_members(team)
-        offsets = _driver_offsets(team.slug)
         for day in days:
-            sequence = rotation.sequence_of(day, "weekly", starts_on)
-            invites = {m: services.local_instant(day, "10:00", m.timezone) for m in members}
+            invites = {m.id: services.local_instant(day, "10:00", m.timezone) for m in members}
             closes_at = max(services.local_instant(day + timedelta(days=5), "10:00", m.timezone) for m in members)
             if closes_at > now:
                 continue  # the scheduler opens the current week's cycle itself
-            cycle = PulseCycle(origin_key=f"schedule:{schedule.id}:{team.id}:{day.isoformat()}", team_id=team.id,
-                               schedule_id=schedule.id, opens_on=day, sequence=sequence,
-                               first_invite_at=min(invites.values()), closes_at=closes_at, closed_at=closes_at)
-            db.session.add(cycle)
-            db.session.flush()
-            items = services._pick_items(sequence, 5, "weekly")
-            item_ids = []
-            for position, item in enumerate(items):
-                row = PulseCycleItem(cycle_id=cycle.id, item_id=item.id, position=position, driver=item.driver,
-                                     scale=item.scale, wording=item.text)
-                db.session.add(row)
-                item_ids.append(row)
-            db.session.flush()
-            progress = (day - starts_on).days / (WEEKS * 7)
-            mood = _mood(team.slug, progress) - 0.12 * math.cos(2 * math.pi * (progress + 0.1))
-            if team.slug in SMALL_TEAMS:
-                answering = set(rng.sample(members, min(len(members), rng.choice((2, 3, 3, 4)))))
-            else:
-                rate = max(0.45, min(0.95, 0.74 + 0.15 * mood + rng.gauss(0, 0.07)))
-                answering = {m for m in members if rng.random() < rate}
-            for member in members:
-                answered = member in answering
-                participations.append({
-                    "cycle_id": cycle.id, "user_id": member.id, "invite_at": invites[member],
-                    "invited_at": invites[member], "answered": answered,
-                    "reminded_at": None if answered or rng.random() < 0.3 else
-                    invites[member] + timedelta(days=2, hours=rng.randint(0, 5)),
-                })
-            for member in answering:
-                personal = rng.gauss(0, 0.45)
-                for row in item_ids:
-                    if row.driver == ENPS:
-                        value = max(0, min(10, round(7.2 + 2.4 * mood + 1.5 * personal + rng.gauss(0, 1.4))))
-                    else:
-                        value = max(1, min(5, round(3.55 + 0.95 * mood + offsets[row.driver] + personal
-                                                    + rng.gauss(0, 0.65))))
-                    answers.append({"id": uuid.UUID(int=rng.getrandbits(128)).hex, "cycle_id": cycle.id,
-                                    "cycle_item_id": row.id, "driver": row.driver, "value": value})
-                if rng.random() < 0.07:
-                    comment_id = uuid.UUID(int=rng.getrandbits(128)).hex
-                    pool = COMMENTS_GOOD if mood + personal > 0 else COMMENTS_BAD
-                    comments.append({"id": comment_id, "cycle_id": cycle.id, "body": rng.choice(pool)})
-                    authors.append({"comment_id": comment_id, "user_id": member.id})
+            sequence = rotation.sequence_of(day, "weekly", starts_on)
+            plans.append((team, members, day, invites, services._pick_items(sequence, 5, "weekly", bank)))
+            cycle_rows.append({"origin_key": f"schedule:{schedule.id}:{team.id}:{day.isoformat()}",
+                               "team_id": team.id, "schedule_id": schedule.id, "opens_on": day,
+                               "sequence": sequence, "first_invite_at": min(invites.values()),
+                               "closes_at": closes_at, "closed_at": closes_at, "created_at": min(invites.values())})
+    cycle_ids = db.session.scalars(insert(PulseCycle).returning(PulseCycle.id, sort_by_parameter_order=True),
+                                   cycle_rows).all()
+    item_rows = [{"cycle_id": cid, "item_id": item.id, "position": pos, "driver": item.driver, "scale": item.scale,
+                  "wording": item.text} for cid, plan in zip(cycle_ids, plans) for pos, item in enumerate(plan[4])]
+    item_ids = iter(db.session.scalars(insert(PulseCycleItem).returning(PulseCycleItem.id, sort_by_parameter_order=True),
+                                       item_rows).all())
+
+    # Pass 2: who answered, and what.
+    participations, answers, comments, authors = [], [], [], []
+    for cycle_id, (team, members, day, invites, items) in zip(cycle_ids, plans):
+        asked = [(next(item_ids), item.driver) for item in items]
+        offsets = _driver_offsets(team.slug)
+        progress = (day - starts_on).days / (WEEKS * 7)
+        mood = _mood(team.slug, progress) - 0.12 * math.cos(2 * math.pi * (progress + 0.1))
+        if team.slug in SMALL_TEAMS:
+            chosen = {m.id for m in rng.sample(members, min(len(members), rng.choice((2, 3, 3, 4))))}
+            answering = [m for m in members if m.id in chosen]
+        else:
+            rate = max(0.45, min(0.95, 0.74 + 0.15 * mood + rng.gauss(0, 0.07)))
+            answering = [m for m in members if rng.random() < rate]
+        answered_ids = {m.id for m in answering}
+        for member in members:
+            answered = member.id in answered_ids
+            participations.append({
+                "cycle_id": cycle_id, "user_id": member.id, "invite_at": invites[member.id],
+                "invited_at": invites[member.id], "answered": answered,
+                "reminded_at": None if answered or rng.random() < 0.3 else
+                invites[member.id] + timedelta(days=2, hours=rng.randint(0, 5)),
+            })
+        for member in answering:
+            personal = rng.gauss(0, 0.45)
+            for item_id, driver in asked:
+                if driver == ENPS:
+                    value = max(0, min(10, round(7.2 + 2.4 * mood + 1.5 * personal + rng.gauss(0, 1.4))))
+                else:
+                    value = max(1, min(5, round(3.55 + 0.95 * mood + offsets[driver] + personal + rng.gauss(0, 0.65))))
+                answers.append({"id": uuid.UUID(int=rng.getrandbits(128)).hex, "cycle_id": cycle_id,
+                                "cycle_item_id": item_id, "driver": driver, "value": value})
+            if rng.random() < 0.07:
+                comment_id = uuid.UUID(int=rng.getrandbits(128)).hex
+                pool = COMMENTS_GOOD if mood + personal > 0 else COMMENTS_BAD
+                comments.append({"id": comment_id, "cycle_id": cycle_id, "body": rng.choice(pool)})
+                authors.append({"comment_id": comment_id, "user_id": member.id})
     rng.shuffle(answers)
     for table, rows in ((PulseParticipation, participations), (PulseAnswer, answers),
                         (PulseComment, comments), (PulseCommentAuthor, authors)):

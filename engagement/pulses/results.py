@@ -4,7 +4,8 @@ Engagement (INTERFACE.md): the mean of the 1–5 driver answers scaled `(a-1)*25
 of the 0–10 item) beside it. A live answer belongs to the period containing its cycle's opening
 date. A team's figure covers its sub-teams. Group size: in a team's own cycles, the largest
 number of respondents of one cycle in the period; a parent adds its teams' groups (each
-person belongs to one team).
+person belongs to one team). A cycle answered by fewer people than the threshold adds to no
+figure (it still counts towards the group size, so the page can say why a figure is hidden).
 """
 from __future__ import annotations
 
@@ -102,7 +103,7 @@ class TeamPeriod:
         return self.figures["enps"]
 
 
-def _own_cells(grain: str, first: date, last: date) -> dict[tuple[int, date], Cell]:
+def _own_cells(grain: str, first: date, last: date, threshold: int) -> dict[tuple[int, date], Cell]:
     cycles = db.session.execute(
         db.select(PulseCycle.id, PulseCycle.team_id, PulseCycle.opens_on)
         .where(PulseCycle.opens_on >= first, PulseCycle.opens_on <= last)).all()
@@ -133,17 +134,23 @@ def _own_cells(grain: str, first: date, last: date) -> dict[tuple[int, date], Ce
         cells[key].answered += respondents.get(cid, 0)
     for cid, driver, count, total, promoters, detractors in answers:
         cell, n = cells[place[cid]], respondents.get(cid, 0)
+        # A cycle answered by fewer than the threshold still counts towards the group size (so
+        # the page can say why a figure is hidden) but adds no value to any figure: pooled into
+        # a month, its few answers could otherwise be worked out from the figures around them.
+        pooled = n >= threshold
         if driver == ENPS:
-            cell.counts[ENPS] += count
-            cell.promoters += promoters or 0
-            cell.detractors += detractors or 0
             cell.sizes[ENPS] = max(cell.sizes[ENPS], n)
+            if pooled:
+                cell.counts[ENPS] += count
+                cell.promoters += promoters or 0
+                cell.detractors += detractors or 0
         elif driver in DRIVERS:
             scaled = 25.0 * (total or 0) - 25.0 * count  # sum of (a-1)*25
             for metric in (driver, "engagement"):
-                cell.sums[metric] += scaled
-                cell.counts[metric] += count
                 cell.sizes[metric] = max(cell.sizes[metric], n)
+                if pooled:
+                    cell.sums[metric] += scaled
+                    cell.counts[metric] += count
     return dict(cells)
 
 
@@ -158,7 +165,7 @@ def compute(grain: str = "month", first: date | None = None, last: date | None =
     first = first or add_months(month_start(last), -11)
     threshold = threshold if threshold is not None else anonymity.min_group_size()
     parents = team_parents()
-    own = _own_cells(grain, first, last)
+    own = _own_cells(grain, first, last, threshold)
     children: dict = defaultdict(list)
     for team_id, parent in parents.items():
         children[parent if parent in parents else anonymity.ROOT].append(team_id)
@@ -193,7 +200,7 @@ def compute(grain: str = "month", first: date | None = None, last: date | None =
 
 
 def own_group_size(team_id: int, period: date, grain: str) -> int:
-    cell = _own_cells(grain, period, _period_end(period, grain)).get((team_id, period))
+    cell = _own_cells(grain, period, _period_end(period, grain), anonymity.min_group_size()).get((team_id, period))
     return cell.sizes.get("engagement", 0) if cell else 0
 
 

@@ -167,8 +167,9 @@ def pulse_members(team: Team) -> list[User]:
     return [m for m in team.members if m.active]
 
 
-def _pick_items(sequence: int, items_per_cycle: int, cadence: str | None) -> list[PulseItem]:
-    bank = active_items()
+def _pick_items(sequence: int, items_per_cycle: int, cadence: str | None,
+                bank: dict[str, list[PulseItem]] | None = None) -> list[PulseItem]:
+    bank = bank or active_items()
     if not bank:
         from engagement.pulses.bank import seed_bank
 

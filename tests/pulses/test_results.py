@@ -15,9 +15,9 @@ from flashpoint.outbox.models import Notification
 from tests.factories import make_team, make_user
 
 
-def answered_cycle(team, respondents: int, value: int, comment: str | None = None):
+def answered_cycle(team, respondents: int, value: int, comment: str | None = None, now: datetime | None = None):
     """Open a pulse now for `team` and have `respondents` of its members answer `value` everywhere."""
-    now = datetime.utcnow()
+    now = now or datetime.utcnow()
     (_, cycle, _), = services.pulse_now([team.slug], now)
     services.send_due_invitations(now)
     for participation in db.session.scalars(sa.select(PulseParticipation).where(
@@ -145,3 +145,29 @@ def test_manager_replies_to_an_anonymous_comment_and_the_author_answers_unnamed(
     # Someone else in the team can neither read nor answer the thread.
     other = as_another(login, make_user("staff", team), app)
     assert other.get(thread).status_code == 403
+
+
+def test_a_cycle_answered_by_too_few_adds_nothing_to_the_months_figures(app, client, login):
+    from datetime import timedelta
+
+    from engagement.pulses.rotation import add_months, month_start
+
+    team = make_team("weekly", "Weekly")
+    people(team, 7)
+    day = datetime.combine(add_months(month_start(datetime.utcnow().date()), -2), datetime.min.time())
+    answered_cycle(team, 6, 5, now=day + timedelta(days=1, hours=10))   # 100
+    answered_cycle(team, 2, 1, now=day + timedelta(days=9, hours=10))   # two people: 0, must not pull it down
+    login(make_user("hr"))
+    row = export_rows(client)["weekly"]
+    assert row["engagement"] == "100.0" and row["group_size"] == "6" and row["answered"] == "8"
+
+
+def test_weekly_results_and_a_team_page_render(app, client, login):
+    team = make_team("solo", "Solo")
+    people(team, 5)
+    answered_cycle(team, 5, 4, comment="Lovely week")
+    login(make_user("hr"))
+    page = client.get("/pulses?grain=week&team=solo")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Lovely week" in html and "<svg" in html
+    assert client.get("/pulses?team=nope").status_code == 404
