@@ -5,6 +5,7 @@ Read-only. Only team-periods whose group meets PULSE_MIN_GROUP_SIZE enter anythi
 """
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -131,6 +132,30 @@ class Point:
     drivers: dict = field(default_factory=dict)
 
 
+class PanelRow:
+    """One team-period as read for insights (the stored counts, engagement and stories)."""
+
+    COLUMNS = ("team_id", "period_start", "csat_n", "csat_good", "nps_n", "nps_promoters", "nps_detractors",
+               "ces_n", "ces_sum", "stories_proactive", "stories_recovery", "group_size", "engagement", "enps",
+               "drivers")
+    __slots__ = COLUMNS[:-1] + ("_drivers",)
+
+    def __init__(self, *values) -> None:
+        for name, value in zip(self.COLUMNS[:-1], values):
+            setattr(self, name, value)
+        self._drivers = values[-1]
+
+    @property
+    def drivers(self) -> dict:
+        # Decoded only for the rows that are used: most reads never need the driver scores.
+        if isinstance(self._drivers, str):
+            self._drivers = json.loads(self._drivers)
+        return self._drivers or {}
+
+    customer_count = TeamPeriod.customer_count
+    customer_score = TeamPeriod.customer_score
+
+
 class Panel:
     """Team-period rows of one grain over a range, with the anonymity threshold applied."""
 
@@ -139,28 +164,32 @@ class Panel:
         self.threshold = current_app.config["PULSE_MIN_GROUP_SIZE"]
         first = shift(period_start(start, grain), grain, -margin)
         last = shift(period_start(end, grain), grain, margin)
-        rows = db.session.execute(
-            sa.select(TeamPeriod, Team).join(Team, Team.id == TeamPeriod.team_id)
+        # Plain column rows, not ORM objects: a three-year weekly range is thousands of rows.
+        result = db.session.execute(
+            sa.select(*[TeamPeriod.__table__.c[name] for name in PanelRow.COLUMNS[:-1]],
+                      sa.type_coerce(TeamPeriod.__table__.c.drivers, sa.Text))
             .where(TeamPeriod.grain == grain, TeamPeriod.period_start >= first, TeamPeriod.period_start <= last)
-        ).all()
-        parents = {}
-        parent_ids = {team.parent_id for _, team in rows if team.parent_id}
-        if parent_ids:
-            parents = dict(db.session.execute(sa.select(Team.id, Team.name).where(Team.id.in_(parent_ids))).all())
+        )
+        self.rows: dict[tuple[int, date], PanelRow] = {}
+        for values in result:
+            row = PanelRow(*values)
+            self.rows[(row.team_id, row.period_start)] = row
+        team_ids = {team_id for team_id, _ in self.rows}
         self.teams: dict[int, TeamInfo] = {}
-        self.rows: dict[tuple[int, date], TeamPeriod] = {}
-        for row, team in rows:
-            self.rows[(team.id, row.period_start)] = row
-            if team.id not in self.teams:
-                dept_id = team.parent_id or team.id
-                self.teams[team.id] = TeamInfo(team.id, team.slug, team.name, dept_id,
-                                               parents.get(team.parent_id, team.name))
+        if team_ids:
+            teams = db.session.execute(sa.select(Team.id, Team.slug, Team.name, Team.parent_id)
+                                       .where(Team.id.in_(team_ids))).all()
+            parent_ids = {t.parent_id for t in teams if t.parent_id}
+            parents = dict(db.session.execute(sa.select(Team.id, Team.name).where(Team.id.in_(parent_ids))).all()) \
+                if parent_ids else {}
+            for t in teams:
+                self.teams[t.id] = TeamInfo(t.id, t.slug, t.name, t.parent_id or t.id, parents.get(t.parent_id, t.name))
 
-    def eligible(self, row: TeamPeriod) -> bool:
+    def eligible(self, row: PanelRow) -> bool:
         """Engagement is shown only where the group meets the anonymity threshold."""
         return row.engagement is not None and row.group_size >= self.threshold
 
-    def engagement_rows(self, start: date, end: date) -> list[TeamPeriod]:
+    def engagement_rows(self, start: date, end: date) -> list[PanelRow]:
         return sorted((row for (team_id, ps), row in self.rows.items()
                        if start <= ps <= end and self.eligible(row)),
                       key=lambda r: (self.teams[r.team_id].name, r.period_start))
@@ -282,7 +311,7 @@ def _drivers(points: list[Point], method: str, weighted: bool) -> dict:
     return {"rows": rows, "importance": importance}
 
 
-def _heatmap(panel: Panel, rows: list[TeamPeriod]) -> dict:
+def _heatmap(panel: Panel, rows: list[PanelRow]) -> dict:
     sums: dict[int, dict[str, list[float]]] = defaultdict(lambda: defaultdict(lambda: [0.0, 0]))
     for row in rows:
         for key, value in (row.drivers or {}).items():
@@ -295,8 +324,8 @@ def _heatmap(panel: Panel, rows: list[TeamPeriod]) -> dict:
             "z": z}
 
 
-def _trends(panel: Panel, rows: list[TeamPeriod], metric: str) -> list[dict]:
-    by_team: dict[int, list[TeamPeriod]] = defaultdict(list)
+def _trends(panel: Panel, rows: list[PanelRow], metric: str) -> list[dict]:
+    by_team: dict[int, list[PanelRow]] = defaultdict(list)
     for row in rows:
         by_team[row.team_id].append(row)
     trends = []
@@ -306,6 +335,7 @@ def _trends(panel: Panel, rows: list[TeamPeriod], metric: str) -> list[dict]:
             "team": panel.teams[team_id].name, "slug": panel.teams[team_id].slug,
             "periods": [r.period_start.isoformat() for r in team_rows],
             "engagement": [r.engagement for r in team_rows],
+            "enps": [r.enps for r in team_rows],
             "customer": [r.customer_score(metric, MIN_CUSTOMER_ITEMS) for r in team_rows],
             "proactive": [r.stories_proactive for r in team_rows],
             "recovery": [r.stories_recovery for r in team_rows],
@@ -318,7 +348,10 @@ def _recognition(trends: list[dict]) -> list[dict]:
     for trend in trends:
         proactive, recovery = sum(trend["proactive"]), sum(trend["recovery"])
         scores = [c for c in trend["customer"] if c is not None]
+        enps = [v for v in trend["enps"] if v is not None]
         table.append({"team": trend["team"], "proactive": proactive, "recovery": recovery,
+                      "engagement_mean": sum(trend["engagement"]) / len(trend["engagement"]),
+                      "enps_mean": sum(enps) / len(enps) if enps else None, "periods": len(trend["periods"]),
                       "recovery_share": (100.0 * recovery / (proactive + recovery)) if proactive + recovery else None,
                       "customer_mean": sum(scores) / len(scores) if scores else None,
                       "customer_first": scores[0] if scores else None, "customer_last": scores[-1] if scores else None})
