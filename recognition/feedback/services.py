@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from typing import Any, Callable, Iterable, Mapping
 
 from flask import current_app
+from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 
 from flashpoint.extensions import db
@@ -333,11 +334,32 @@ def import_feedback(text: str, *, dry_run: bool = False, now: datetime | None = 
     report.added = len(new_items)
     if dry_run or not new_items:
         return report
-    rows_to_add = [_new_row(item, "csv") for item in new_items]
-    db.session.add_all(rows_to_add)
-    db.session.flush()
-    _announce(rows_to_add)
+    _insert_many(new_items, "csv")
     return report
+
+
+def _insert_many(items: list[CleanFeedback], channel: str) -> None:
+    """Insert in bulk (Core executemany with RETURNING), then announce each new item in file order."""
+    created = utcnow()
+    positive: dict[tuple, bool] = {}  # the same short comment ("Great!") is judged once per import
+    rows = []
+    for item in items:
+        key = (item.metric, item.score, item.comment)
+        if key not in positive:
+            positive[key] = is_positive(item.metric, item.score, item.comment)
+        rows.append({"external_id": item.external_id, "team_id": item.team.id, "metric": item.metric,
+                     "score": item.score, "comment": item.comment, "helper_name": item.helper_name,
+                     "received_at": item.received_at, "channel": channel, "consent": item.consent,
+                     "positive": positive[key], "created_at": created})
+    statement = insert(Feedback).returning(Feedback.id, sort_by_parameter_order=True)
+    ids: list[int] = []
+    for start in range(0, len(rows), LOOKUP_CHUNK):
+        ids.extend(db.session.execute(statement, rows[start:start + LOOKUP_CHUNK]).scalars())
+    if not feedback_received.receivers:
+        return
+    for start in range(0, len(ids), LOOKUP_CHUNK):
+        chunk = ids[start:start + LOOKUP_CHUNK]
+        _announce(db.session.scalars(db.select(Feedback).where(Feedback.id.in_(chunk)).order_by(Feedback.id)))
 
 
 # --- Reading: HR's view and export ----------------------------------------------------------

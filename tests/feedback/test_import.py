@@ -1,6 +1,8 @@
 """import-feedback (CLI) and HR's upload page: all rows or none, `line N` reports, encodings, idempotency."""
 import io
 
+import pytest
+
 from tests.factories import make_team, make_user
 from tests.feedback.factories import all_feedback, csv_text, row
 
@@ -11,6 +13,7 @@ def write(tmp_path, text: str | bytes, name: str = "feedback.csv"):
     return str(path)
 
 
+@pytest.mark.both_databases
 def test_import_adds_rows_and_a_second_import_adds_nothing(runner, tmp_path, announced):
     make_team("shop")
     path = write(tmp_path, csv_text([row(1), row(2, score="1", comment="Slow")]))
@@ -24,6 +27,7 @@ def test_import_adds_rows_and_a_second_import_adds_nothing(runner, tmp_path, ann
     assert len(all_feedback()) == 2 and announced == ["ext-1", "ext-2"]
 
 
+@pytest.mark.both_databases
 def test_one_bad_row_means_nothing_is_imported_and_each_bad_line_is_reported(runner, tmp_path, announced):
     make_team("shop", collected_metrics="csat,nps")
     rows = [row(1), row(2, score="6"), row(3), row(4, team="ghost", metric="ces"),
