@@ -13,6 +13,7 @@ def init_app(app: Flask) -> None:
     from flashpoint.notifications import models, permissions  # noqa: F401  (tables and rules)
     from flashpoint.notifications.account_views import account, sign_in_panel
     from flashpoint.notifications.channels import choose
+    from flashpoint.notifications.cli import email_test_command
     from flashpoint.notifications.smtp import parse_smtp_url
     from flashpoint.notifications.topics import CORE_MUST_ACT
     from flashpoint.notifications.transport import EmailTransport
@@ -28,6 +29,7 @@ def init_app(app: Flask) -> None:
         must_act(kind)
     app.register_blueprint(notifications)
     app.register_blueprint(account)
+    app.cli.add_command(email_test_command)
     delivery.register_transport(app, EmailTransport(), order=20)
     delivery.set_transport_chooser(app, choose)
     add_nav_item(app, NavItem(50, "Notifications", "notifications.index", "view_notifications",

@@ -123,3 +123,14 @@ def test_smtp_url_credentials_are_url_decoded():
         "me@corp", "p@ss word", "mail.corp", 2525)
     assert parse_smtp_url("smtp://mail.corp").port == 587
     assert parse_smtp_url("smtps://mail.corp").port == 465
+
+
+def test_email_test_command_reports_success_and_failure(app, runner, smtp_server, mailbox):
+    assert "SMTP_URL is not set" in runner.invoke(args=["email-test", "ops@example.test"]).output
+    app.config["SMTP_URL"] = smtp_server.url()
+    result = runner.invoke(args=["email-test", "ops@example.test"])
+    assert result.exit_code == 0 and "Sent to ops@example.test" in result.output
+    assert mailbox.to("ops@example.test")[0].message["Subject"] == "Flashpoint test e-mail"
+    mailbox.refuse_rcpt["bad@example.test"] = "550 5.1.1 No such user"
+    result = runner.invoke(args=["email-test", "bad@example.test"])
+    assert result.exit_code == 1 and "refused" in result.output and "550" in result.output
