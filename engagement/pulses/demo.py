@@ -136,7 +136,7 @@ def load_pulses(rng: random.Random) -> None:
             personal = rng.gauss(0, 0.45)
             for item_id, driver in asked:
                 if driver == ENPS:
-                    value = max(0, min(10, round(7.2 + 2.4 * mood + 1.5 * personal + rng.gauss(0, 1.4))))
+                    value = max(0, min(10, round(8.0 + 2.4 * mood + 1.5 * personal + rng.gauss(0, 1.4))))
                 else:
                     value = max(1, min(5, round(3.55 + 0.95 * mood + offsets[driver] + personal + rng.gauss(0, 0.65))))
                 answers.append({"id": uuid.UUID(int=rng.getrandbits(128)).hex, "cycle_id": cycle_id,
