@@ -121,11 +121,15 @@ def _jaccard(ta: set[str], tb: set[str]) -> float:
 
 
 def similarity(a: str, b: str) -> float:
-    """Token overlap (Jaccard over content words) blended with difflib's character ratio: cheap,
-    and good enough to catch "long queue at checkout" against "checkout queues are long"."""
-    jaccard = _jaccard(_tokens(a), _tokens(b))
+    """How alike a typed title `a` is to an existing title `b`, 0..1: mostly the share of the
+    typed content words found in `b` (a short query against a long title still matches), plus
+    word overlap both ways (Jaccard) and difflib's character ratio for spelling variants. Cheap,
+    and good enough to catch "queue at the till is long" against "Open a second till when the
+    queue passes five people"."""
+    ta, tb = _tokens(a), _tokens(b)
+    coverage = (len(ta & tb) / len(ta)) * min(1.0, len(ta) / 2) if ta else 0.0
     ratio = difflib.SequenceMatcher(None, a.lower(), b.lower()).ratio()
-    return 0.7 * jaccard + 0.3 * ratio
+    return 0.5 * coverage + 0.3 * _jaccard(ta, tb) + 0.2 * ratio
 
 
 def similar_ideas(text: str, *, limit: int = 5, threshold: float = 0.3, exclude_id: int | None = None):

@@ -57,13 +57,17 @@ IDEAS = {
 
 MESSAGES = {
     "under review": ["Good one. Checking with the area manager what it would take.",
-                     "Looking at the numbers behind this before we decide."],
+                     "Looking at the numbers behind this before we decide.",
+                     "Asked facilities for a quote; I will report back within two weeks."],
     "planned": ["Agreed. Planned for next month once the new rota starts.",
-                "We will do this; budget approved for next quarter."],
+                "We will do this; budget approved for next quarter.",
+                "Yes. Scheduled with the next store refit."],
     "in progress": ["Started this week in two locations as a trial.",
                     "Parts ordered; the first teams are trained."],
     "implemented": ["Live everywhere now. Thank you for pushing for it!",
-                    "Done. Customers noticed within days."],
+                    "Done. Customers noticed within days.",
+                    "Rolled out last week; the team says it already saves time at busy hours.",
+                    "In place since Monday. This came straight from the floor: keep them coming."],
     "declined": ["Not now: the fire code does not allow it at the entrance. Thanks for raising it.",
                  "We looked hard at this, but the cost is out of reach this year. Please keep ideas coming."],
 }

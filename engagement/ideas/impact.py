@@ -47,6 +47,20 @@ class Comparison:
     def label(self) -> str:
         return METRIC_LABELS[self.metric]
 
+    @property
+    def summary(self) -> str:
+        """One line for lists: "NPS +37.2 points after: a clear rise"."""
+        if not self.enough:
+            return f"{self.label}: too little feedback to tell"
+        amount = f"{self.difference:+.2f}" if self.metric == "ces" else f"{self.difference:+.1f} points"
+        if self.ci_low > 0:
+            outcome = "a clear rise"
+        elif self.ci_high < 0:
+            outcome = "a clear fall"
+        else:
+            outcome = "no clear change"
+        return f"{self.label} {amount} in the 8 weeks after: {outcome}"
+
 
 def metric_value(metric: str, scores: list[int]) -> float | None:
     """CSAT in %, NPS in −100..100, CES as the mean rating (INTERFACE definitions)."""

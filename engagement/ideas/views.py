@@ -123,7 +123,8 @@ def done():
     if kind:
         stmt = stmt.where(Idea.kind == kind)
     page = db.paginate(stmt, per_page=PER_PAGE, error_out=False)
-    return render_template("ideas/done.html", page=page, kind=kind)
+    impacts = {idea.id: idea_impact(idea) for idea in page.items}
+    return render_template("ideas/done.html", page=page, kind=kind, impacts=impacts)
 
 
 @ideas.route("/<int:idea_id>")

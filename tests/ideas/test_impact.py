@@ -51,6 +51,7 @@ def test_too_little_feedback_is_said_plainly_and_no_interval_is_given():
     assert not result.enough
     assert result.difference is None and result.ci_low is None
     assert result.verdict.startswith("Too little feedback to tell")
+    assert result.summary == "CSAT: too little feedback to tell"
     assert result.before.n == 9 and result.after.n == 40
 
 
@@ -61,6 +62,7 @@ def test_a_clear_rise_in_csat_is_called_a_rise_after_not_a_cause():
     assert result.difference == pytest.approx(40.0)
     assert result.ci_low > 0
     assert "higher" in result.verdict and "not proof" in result.verdict
+    assert result.summary == "CSAT +40.0 points in the 8 weeks after: a clear rise"
 
 
 def test_no_clear_change_when_the_interval_includes_zero():
