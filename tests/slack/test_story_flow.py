@@ -184,3 +184,15 @@ def test_a_hero_without_an_account_is_named_as_a_modal_error(app, slack, fake_sl
     assert answer["response_action"] == "errors"
     assert "no Flashpoint account yet" in answer["errors"]["heroes"]
     assert db.session.query(HeroStory).count() == 0
+
+
+def test_the_values_offered_on_first_use_can_be_submitted(app, slack, fake_slack):
+    make_slack_team()  # no values exist yet: the modal's first opening seeds the defaults
+    slack.command("/hero", "<@UHERO>", user_id="UCOLL")
+    view = fake_slack.calls_to("views.open")[0].params["view"]
+    offered = next(b for b in view["blocks"] if b.get("block_id") == "values")["element"]["options"]
+    response = slack.view_submission("hero_nominate", nomination_values(
+        heroes=["UHERO"], text="Helped a customer", kind="proactive", value_ids=[int(offered[0]["value"])]),
+        user_id="UCOLL")
+    assert response.get_json()["response_action"] == "update"
+    assert db.session.query(HeroStory).count() == 1
