@@ -149,3 +149,50 @@ def test_the_endpoint_is_in_the_generated_openapi_document(app, client):
     assert "Correlation" in doc["components"]["schemas"]
     from openapi_spec_validator import validate
     validate(doc)
+
+
+def test_weighting_by_feedback_items_changes_the_estimate_as_weighted_pearson(app, get):
+    from datetime import datetime, timedelta
+
+    import numpy as np
+
+    from tests.insights.factories import add_feedback_bulk, csat_scores
+
+    _plant_lead(seed=4, n_teams=5, months=6)
+    # Extra, happy feedback for one team in March: that point now rests on 30 items, not 10.
+    add_feedback_bulk([("team-0", "csat", s, datetime(2025, 3, 20, 9) + timedelta(minutes=k))
+                       for k, s in enumerate(csat_scores(100, 20))])
+    plain = get(**{"from": "2025-01-01", "to": "2025-06-30"}).get_json()
+    weighted = get(weight="feedback", **{"from": "2025-01-01", "to": "2025-06-30"}).get_json()
+    assert weighted["weight"] == "feedback" and weighted["n"] == plain["n"] == 30
+    x = np.array([p["engagement"] for p in weighted["points"]])
+    y = np.array([p["customer"] for p in weighted["points"]])
+    w = np.array([30.0 if (p["team"], p["period_start"]) == ("team-0", "2025-03-01") else 10.0
+                  for p in weighted["points"]])
+    cov = np.cov(x, y, aweights=w)
+    assert weighted["pearson"]["r"] == pytest.approx(cov[0, 1] / math.sqrt(cov[0, 0] * cov[1, 1]), abs=1e-12)
+    assert weighted["pearson"]["r"] != pytest.approx(plain["pearson"]["r"], abs=1e-6)
+
+
+def test_weekly_points_start_on_mondays(app, get):
+    from datetime import datetime, timedelta
+
+    from tests.insights.factories import add_feedback_bulk, csat_scores, import_history
+
+    for slug in ("w-1", "w-2"):
+        make_team(slug)
+    rows, items = [], []
+    for week in range(4):
+        monday = date(2025, 3, 3) + timedelta(weeks=week)
+        for slug, base in (("w-1", 60), ("w-2", 70)):
+            # History dated mid-week counts in the week that contains it.
+            rows.append((slug, (monday + timedelta(days=2)).isoformat(), "peers", base + 3 * week, 6))
+            items += [(slug, "csat", s, datetime.combine(monday + timedelta(days=4), datetime.min.time()) + timedelta(minutes=k))
+                      for k, s in enumerate(csat_scores(40 + 10 * week + (base - 60)))]
+    import_history(rows)
+    add_feedback_bulk(items)
+    body = get(grain="week", **{"from": "2025-03-01", "to": "2025-03-31"}).get_json()
+    assert body["n"] == 8
+    assert {date.fromisoformat(p["period_start"]).weekday() for p in body["points"]} == {0}
+    assert body["pearson"]["r"] > 0.8
+    assert body["within_team"]["pearson"]["r"] == pytest.approx(1.0)  # each team: CSAT +10 per +3 engagement
