@@ -105,3 +105,36 @@ def test_listener_modules_are_discovered_from_the_package():
 
     names = {module.__name__.rsplit(".", 1)[-1] for module in discover_listener_modules()}
     assert {"stories", "claps", "home", "links"} <= names
+
+
+@pytest.mark.postgres
+def test_copies_of_an_event_arriving_at_once_are_handled_once(app, fake_slack):
+    """Two workers receiving the same event together: the unique event_id lets one through."""
+    import threading
+
+    from tests.slack.helpers import SlackRequests
+
+    make_user(slack_user_id="UHOME", password=None)
+    from flashpoint.extensions import db
+
+    db.session.commit()
+    event = {"type": "app_home_opened", "user": "UHOME", "channel": "DHOME", "tab": "home",
+             "event_ts": "1700000000.1"}
+    start = threading.Barrier(4)
+    statuses = []
+
+    def deliver(retry):
+        with app.app_context():
+            sender = SlackRequests(app, app.test_client(), response_base=fake_slack.root_url)
+            start.wait()
+            statuses.append(sender.event(event, event_id="EvSame", retry_num=retry).status_code)
+            db.session.remove()
+
+    threads = [threading.Thread(target=deliver, args=(n or None,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert statuses == [200, 200, 200, 200]
+    assert len(fake_slack.calls_to("views.publish")) == 1
+    assert db.session.query(SlackEvent).filter_by(event_id="EvSame").count() == 1
