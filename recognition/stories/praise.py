@@ -51,6 +51,22 @@ def suggested_kind(text: str | None) -> str:
     return "recovery" if RECOVERY_RE.search(fold(text)) else "proactive"
 
 
+# "my husband Tom", "our son Luca": the customer's own people, never an employee to credit.
+RELATIONS = frozenset("""
+husband wife partner son daughter mum mom mother father dad friend boyfriend girlfriend brother sister
+grandson granddaughter grandma grandmother grandpa grandfather kid kids child baby boss neighbour neighbor
+fiance fiancee aunt uncle nephew niece cousin dog cat
+""".split())
+
+
+def _mask_relatives(words: list[str]) -> list[str]:
+    masked = list(words)
+    for i in range(len(words) - 2):
+        if words[i] in ("my", "our") and words[i + 1] in RELATIONS:
+            masked[i + 2] = "\x00"  # never matches a name
+    return masked
+
+
 @dataclass
 class NameMatch:
     user: User
@@ -94,7 +110,8 @@ def _active_people(team_ids: set[int] | None, cache: dict | None = None) -> list
 
 def find_named_people(team: Team | None, *texts: str | None, cache: dict | None = None) -> MatchResult:
     """Who these words name, looking at the team, then its department, then everyone by full name."""
-    haystack = [tokens(t) for t in texts if t]
+    # Contact details first: "tom.customer@example.com" names nobody.
+    haystack = [_mask_relatives(tokens(redact_contacts(t))) for t in texts if t]
     present = {token for part in haystack for token in part}
     result = MatchResult()
     if not any(haystack):

@@ -142,3 +142,18 @@ def test_praise_about_me_shows_my_praise_redacted_and_nobody_elses(app, client, 
 def test_praise_about_me_is_empty_with_a_kind_message(app, client, login):
     login(make_user(team=make_team(), name="Olga Ivanova"))
     assert "No customer has named you yet." in client.get("/praise/me").get_data(as_text=True)
+
+
+def test_the_customers_own_people_are_not_taken_for_employees(app):
+    team = make_team("shop")
+    make_user(team=team, name="Tomasz Kowalski", nicknames="Tom")
+    make_user(team=team, name="Priya Sharma")
+    feedback = customer_says(team, "Priya helped my husband Tom find a gift.")
+    assert matches(feedback) == {("Priya Sharma", True, False)}
+
+
+def test_names_inside_email_addresses_are_not_matched(app):
+    team = make_team("shop")
+    make_user(team=team, name="Tomasz Kowalski", nicknames="Tom")
+    feedback = customer_says(team, "Lovely shop, write to tom.smith@example.com")
+    assert matches(feedback) == set()
