@@ -85,16 +85,17 @@ def parse_query(args, *, allow_method: bool = True) -> Query:
             errors["lag"] = f"The lag runs from -3 to 3 periods; {query.lag} is out of range."
     except ValueError:
         errors["lag"] = f"The lag must be a whole number from -3 to 3, not '{raw_lag}'."
-    default_start, default_end = default_range()
-    for key, attr, default in (("from", "start", default_start), ("to", "end", default_end)):
+    dates = {}
+    for key in ("from", "to"):
         raw = (args.get(key) or "").strip()
-        if not raw:
-            setattr(query, attr, default)
-            continue
-        try:
-            setattr(query, attr, date.fromisoformat(raw))
-        except ValueError:
-            errors[key] = f"'{raw}' is not an ISO date (YYYY-MM-DD)."
+        if raw:
+            try:
+                dates[key] = date.fromisoformat(raw)
+            except ValueError:
+                errors[key] = f"'{raw}' is not an ISO date (YYYY-MM-DD)."
+    # Default: the 12 months up to `to` (today when it is not given).
+    query.end = dates.get("to") or utcnow().date()
+    query.start = dates.get("from") or default_range(query.end)[0]
     if "from" not in errors and "to" not in errors and query.start > query.end:
         errors["from"] = "'from' is after 'to'."
     weight = (args.get("weight") or "").strip().lower()

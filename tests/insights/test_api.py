@@ -196,3 +196,11 @@ def test_weekly_points_start_on_mondays(app, get):
     assert {date.fromisoformat(p["period_start"]).weekday() for p in body["points"]} == {0}
     assert body["pearson"]["r"] > 0.8
     assert body["within_team"]["pearson"]["r"] == pytest.approx(1.0)  # each team: CSAT +10 per +3 engagement
+
+
+def test_the_default_range_is_the_twelve_months_up_to_to(app, get):
+    body = get(to="2025-12-31").get_json()
+    assert (body["from"], body["to"]) == ("2025-01-01", "2025-12-31")
+    from flashpoint.timeutil import utcnow
+    today = get().get_json()
+    assert today["to"] == utcnow().date().isoformat()
