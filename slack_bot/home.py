@@ -72,9 +72,9 @@ def pending_approvals_section(user) -> list[dict]:
     from recognition.stories.services import pending_for
     from slack_bot.story_blocks import decision_buttons, kind_and_values, mentions
 
-    if not (can(user, "view_praise_inbox") or _has_pending(user)):
-        return []
     stories = pending_for(user)
+    if not stories and not can(user, "view_praise_inbox"):
+        return []  # not someone who decides on stories
     blocks = [header("Pending approvals")]
     if not stories:
         blocks.append(context("No hero stories are waiting for you."))
@@ -88,12 +88,6 @@ def pending_approvals_section(user) -> list[dict]:
     if len(stories) > 10:
         blocks.append(context(f"…and {len(stories) - 10} more in Flashpoint."))
     return blocks
-
-
-def _has_pending(user) -> bool:
-    from recognition.stories.services import pending_for
-
-    return bool(pending_for(user))
 
 
 def my_stories_section(user) -> list[dict]:
