@@ -4,8 +4,9 @@ Two things are never shown here, whatever the admin's rights: who an anonymous a
 one-time links (INTERFACE.md)."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from sqlalchemy import func
+from sqlalchemy.orm import selectinload
 
 from flashpoint.extensions import db
 from flashpoint.outbox import delivery
@@ -31,7 +32,7 @@ def recipient_label(note: Notification) -> str:
 def index():
     state = request.args.get("state") or ""
     kind = request.args.get("kind") or ""
-    stmt = db.select(Notification).order_by(Notification.created_at.desc(), Notification.id.desc())
+    stmt = db.select(Notification).options(selectinload(Notification.recipient)).order_by(Notification.created_at.desc(), Notification.id.desc())
     if state:
         stmt = stmt.where(Notification.state == state)
     if kind:
@@ -41,9 +42,12 @@ def index():
         db.select(Notification.state, func.count(Notification.id)).group_by(Notification.state)
     ).all())
     kinds = db.session.scalars(db.select(Notification.kind).distinct().order_by(Notification.kind)).all()
-    transports = [t.name for t in delivery.transports()]
+    # What is switched on, from the configuration: a registered transport may still be unconfigured.
+    config = current_app.config
+    channels = [name for name, on in (("Slack", config.get("SLACK_BOT_TOKEN")),
+                                       ("e-mail", config.get("SMTP_URL"))) if on]
     return render_template("admin/outbox.html", page=page, state=state, kind=kind, counts=counts,
-                           kinds=kinds, states=[s.value for s in State], transports=transports,
+                           kinds=kinds, states=[s.value for s in State], channels=channels,
                            recipient_label=recipient_label, confirm=ConfirmForm())
 
 

@@ -90,7 +90,7 @@ def test_unknown_page_is_a_friendly_404(client):
     response = client.get("/no/such/page")
     assert response.status_code == 404
     html = response.get_data(as_text=True)
-    assert "We could not find that page" in html and "Back to the start" in html
+    assert "We could not find that page" in html and "Go to sign in" in html
 
 
 def test_a_page_for_another_role_is_a_friendly_403(client, login):
