@@ -201,16 +201,29 @@ def receive_feedback(fields: Mapping[str, Any], channel: str, *, now: datetime |
     if existing is not None:
         return Received(existing, False)
     row = _new_row(item, channel)
+    savepoint = _savepoints_work()
     try:
-        with db.session.begin_nested():
+        if savepoint:
+            with db.session.begin_nested():
+                db.session.add(row)
+        else:
             db.session.add(row)
+            db.session.flush()
     except IntegrityError:
+        if not savepoint:
+            db.session.rollback()
         existing = by_external_id(item.external_id)
         if existing is None:  # a different constraint failed: not ours to hide
             raise
         return Received(existing, False)
     _announce([row])
     return Received(row, True)
+
+
+def _savepoints_work() -> bool:
+    """pysqlite opens no transaction before a SAVEPOINT, so RELEASE would commit at once. SQLite
+    serialises writers anyway: there a lost race rolls the (otherwise empty) session back instead."""
+    return db.session.get_bind().dialect.name != "sqlite"
 
 
 def receive_form(team: Team, *, score: Any, comment: str, helper_name: str, consent: bool,
@@ -334,7 +347,16 @@ def import_feedback(text: str, *, dry_run: bool = False, now: datetime | None = 
     report.added = len(new_items)
     if dry_run or not new_items:
         return report
-    _insert_many(new_items, "csv")
+    try:
+        _insert_many(new_items, "csv")
+    except IntegrityError:
+        # Another import or the API stored some of these ids since the look-up: look again, once.
+        db.session.rollback()
+        known = _existing_ids([item.external_id for item in new_items])
+        new_items = [item for item in new_items if item.external_id not in known]
+        report.already += len(known)
+        report.added = len(new_items)
+        _insert_many(new_items, "csv")
     return report
 
 

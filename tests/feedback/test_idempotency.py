@@ -1,4 +1,4 @@
-"""One row per external_id, also when two requests race with the same id (PostgreSQL)."""
+"""One row per external_id, also under races (PostgreSQL), and new items commit with what their receivers wrote."""
 import threading
 import time
 
@@ -55,3 +55,48 @@ def test_sending_the_same_item_twice_stores_it_once(client, db_backend):
     codes = [client.post("/api/v1/feedback", json=ITEM, headers=auth).status_code for _ in range(3)]
     assert codes == [201, 200, 200]
     assert len(all_feedback()) == 1
+
+
+@pytest.mark.both_databases
+def test_a_failing_receiver_undoes_the_item_it_was_told_about(app, client, db_backend):
+    """feedback_received runs inside the intake's transaction: the item and the receivers' rows
+    commit together or not at all."""
+    from recognition.signals import feedback_received
+
+    make_team("shop")
+    token = make_token("feedback:write")
+
+    def broken(_sender, feedback, **_):
+        raise RuntimeError("receiver failed")
+
+    feedback_received.connect(broken)
+    try:
+        response = client.post("/api/v1/feedback", json=ITEM, headers={"Authorization": f"Bearer {token}"})
+    finally:
+        feedback_received.disconnect(broken)
+    assert response.status_code == 500
+    assert all_feedback() == []
+
+
+@pytest.mark.both_databases
+def test_an_import_racing_another_writer_counts_its_rows_as_already_there(app, runner, tmp_path, monkeypatch,
+                                                                        db_backend):
+    from recognition.feedback import services
+    from tests.feedback.factories import csv_text, make_feedback, row
+
+    shop = make_team("shop")
+    make_feedback(shop, external_id="ext-2", comment="stored by the API meanwhile")
+    real_lookup = services._existing_ids
+    calls = []
+
+    def stale_then_real(ids):
+        calls.append(ids)
+        return set() if len(calls) == 1 else real_lookup(ids)  # the first look-up ran before the API wrote
+
+    monkeypatch.setattr(services, "_existing_ids", stale_then_real)
+    path = tmp_path / "race.csv"
+    path.write_text(csv_text([row(1, team="shop"), row(2, team="shop"), row(3, team="shop")]))
+    result = runner.invoke(args=["import-feedback", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "2 feedback items added; 1 was already there." in result.output
+    assert [f.comment for f in all_feedback()] == ["stored by the API meanwhile", "comment 1", "comment 3"]
