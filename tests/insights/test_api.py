@@ -85,7 +85,8 @@ def test_the_lag_profile_finds_a_planted_lead(app, get):
     assert same_period["ci_low"] < 0 < same_period["ci_high"]
 
 
-def test_small_teams_stay_out_of_every_point_and_figure(app, get):
+@pytest.mark.both_databases
+def test_small_teams_stay_out_of_every_point_and_figure(db_backend, app, get):
     make_team("big-1"), make_team("big-2"), make_team("tiny")
     plant_months({"big-1": [60, 70, 80], "big-2": [50, 65, 75]}, {"big-1": [60, 70, 90], "big-2": [40, 60, 80]},
                  date(2025, 1, 1))
@@ -174,7 +175,8 @@ def test_weighting_by_feedback_items_changes_the_estimate_as_weighted_pearson(ap
     assert weighted["pearson"]["r"] != pytest.approx(plain["pearson"]["r"], abs=1e-6)
 
 
-def test_weekly_points_start_on_mondays(app, get):
+@pytest.mark.both_databases
+def test_weekly_points_start_on_mondays(db_backend, app, get):
     from datetime import datetime, timedelta
 
     from tests.insights.factories import add_feedback_bulk, csat_scores, import_history

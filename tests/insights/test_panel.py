@@ -138,3 +138,41 @@ def test_approved_hero_stories_count_for_their_heroes_teams_and_match_a_rebuild(
     result = runner.invoke(args=["rebuild-insights"])
     assert result.exit_code == 0 and "rebuilt" in result.output
     assert _snapshot() == incremental
+
+
+@pytest.mark.postgres
+def test_concurrent_feedback_for_a_new_team_period_is_counted_exactly(db_backend, app):
+    import threading
+
+    from recognition.feedback.services import receive_feedback
+
+    team = make_team("busy")
+    barrier = threading.Barrier(4)
+    failures = []
+
+    def send(worker: int) -> None:
+        with app.app_context():
+            try:
+                barrier.wait()
+                for i in range(15):
+                    receive_feedback({"external_id": f"c-{worker}-{i}", "received_at": "2026-02-10T10:00:00",
+                                      "team": "busy", "metric": "csat", "score": 5 if i % 3 else 2}, "api")
+                    db.session.commit()
+            except Exception as exc:  # pragma: no cover - reported below
+                failures.append(repr(exc))
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=send, args=(w,)) for w in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert failures == []
+    db.session.expire_all()
+    month = _row(team, "month", date(2026, 2, 1))
+    assert (month.csat_n, month.csat_good) == (60, 40)
+    incremental = _snapshot()
+    panel.rebuild()
+    db.session.commit()
+    assert _snapshot() == incremental
