@@ -13,7 +13,7 @@ from flask import current_app
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 
-from engagement.ideas.models import (CLOSED_STATUSES, COMMENT_MAX, DESCRIPTION_MAX, KINDS, MESSAGE_MAX,
+from engagement.ideas.models import (COMMENT_MAX, DESCRIPTION_MAX, KINDS, MESSAGE_MAX,
                                      OPEN_STATUSES, STATUSES, TAG_MAX, TAGS_MAX, TITLE_MAX, Idea,
                                      IdeaComment, IdeaEvent, IdeaFollower, IdeaTag, IdeaVote)
 from flashpoint.extensions import db
@@ -47,10 +47,6 @@ def has_voted(idea: Idea, user: User) -> bool:
 def is_following(idea: Idea, user: User) -> bool:
     return db.session.scalar(db.select(IdeaFollower.id).where(
         IdeaFollower.idea_id == idea.id, IdeaFollower.user_id == user.id)) is not None
-
-
-def idea_by_id(idea_id: int) -> Idea | None:
-    return db.session.get(Idea, idea_id)
 
 
 # --- Owners ----------------------------------------------------------------------------------
@@ -469,13 +465,4 @@ def updates_for(user: User, since: datetime, limit: int = 8) -> list[IdeaEvent]:
             (IdeaEvent.actor_id.is_(None)) | (IdeaEvent.actor_id != user.id),
             IdeaEvent.idea_id.in_(voted.union(followed, mine)))
         .order_by(IdeaEvent.created_at.desc(), IdeaEvent.id.desc()).limit(limit)).all()
-
-
-def is_closed(status: str) -> bool:
-    return status in CLOSED_STATUSES
-
-
-def may_see_submitter(viewer: User, idea: Idea) -> bool:
-    """Only the submitter themselves ever learns that an anonymous idea is theirs."""
-    return not idea.anonymous or (viewer is not None and viewer.id == idea.submitter_id)
 

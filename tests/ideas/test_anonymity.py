@@ -1,6 +1,8 @@
 """An anonymous submitter is named nowhere — pages, export, JSON, outbox — yet hears every follow-up."""
 import re
 
+import pytest
+
 from engagement.ideas import services
 from engagement.ideas.models import Idea
 from flashpoint.extensions import db
@@ -24,6 +26,7 @@ def _assert_hidden(text: str, where: str) -> None:
         assert secret not in text, f"{secret!r} appears in {where}"
 
 
+@pytest.mark.both_databases
 def test_the_anonymous_submitter_is_named_nowhere_yet_receives_every_follow_up(org, login, post_form, client):
     zelda = make_user("staff", org.shop, name=SECRET_NAME, email=SECRET_EMAIL)
     login(zelda)

@@ -87,6 +87,7 @@ def test_the_export_follows_the_filters(org, login, client):
     assert len(lines) == 2 and "'=HYPERLINK" in lines[1] and "Sam Staff" in lines[1]
 
 
+@pytest.mark.both_databases
 def test_similar_ideas_are_found_while_typing_so_people_vote_instead(org, login, client):
     queue = make_idea(org.staff, org.shop, title="Long queues at the checkout on Saturdays")
     make_idea(org.staff, org.shop, title="Free parking for delivery vans")
@@ -131,6 +132,7 @@ def test_an_implemented_idea_shows_before_and_after_customer_feedback_with_an_in
     assert "Too little feedback to tell" in nps
 
 
+@pytest.mark.both_databases
 def test_the_home_page_shows_owners_what_waits_for_them_and_people_news_on_their_ideas(org, login, client, post_form):
     idea = make_idea(org.staff, org.shop, title="Umbrella stand at the entrance")
     login(org.boss)
