@@ -28,6 +28,9 @@ PROACTIVE = [
     "A customer called to ask a simple question; {first} noticed their warranty was about to run out and extended it for them.",
     "{first} made a quick guide for the new self-checkout and now hands it to every customer who looks unsure. Queues are down.",
     "When the rain started, {first} walked a customer to the bus stop under the shop's umbrella.",
+    "{first} noticed a customer's hearing aid and moved the conversation somewhere quieter without a word.",
+    "A nervous first-time buyer left with a plan, a printed checklist from {first}, and a smile.",
+    "{first} greeted a regular by name, remembered their usual order and had it ready before they reached the till.",
 ]
 RECOVERY = [
     "The order arrived in the wrong colour the day before the wedding. {first} drove the right one over after closing time.",
@@ -36,6 +39,8 @@ RECOVERY = [
     "After a mix-up with the installation date, {first} rearranged the whole route so the customer had hot water that evening.",
     "A parcel went missing before a birthday; {first} found a replacement in another store and had it couriered the same day.",
     "The repair failed a second time. {first} apologised, replaced the unit on the spot and followed up a week later.",
+    "A customer's booking had vanished from the system. {first} rebuilt it from their e-mails and gave them the best slot of the day.",
+    "The wrong fridge was delivered. {first} stayed on the phone with the warehouse until the right one was on a van.",
 ]
 QUOTES_PROACTIVE = [
     "{name} was wonderful, so patient and kind. She remembered my name from last time!",
@@ -132,7 +137,8 @@ def load_stories(rng: random.Random) -> None:
                 heroes.append(rng.choice([p for p in people if p is not hero and p is not private_person]))
             kind = "recovery" if rng.random() < recovery_share else "proactive"
             text = rng.choice(RECOVERY if kind == "recovery" else PROACTIVE).format(first=hero.first_name)
-            when = now - timedelta(days=rng.randint(2, 360), hours=rng.randint(0, 8))
+            # Recent months are busier: most stories fall inside the 90-day balance window.
+            when = now - timedelta(days=int(rng.triangular(2, 360, 12)), hours=rng.randint(0, 8))
             nominator = rng.choice([p for p in everyone if p not in heroes])
             _story(nominator, heroes, kind, text, rng.sample(values, rng.randint(1, 2)), when,
                    decider=manager or nominator)

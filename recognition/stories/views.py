@@ -109,9 +109,14 @@ def _render_form(form: StoryForm, story: HeroStory | None, feedback: Feedback | 
         people = [p for p in people if p.id != story.nominator.id] + (
             [current_user] if current_user.id != story.nominator.id else [])
     values = _fill_choices(form, people)
+    # The people already chosen (e.g. named by the customer) come first, then everyone by team.
+    chosen = set(form.heroes.data or [])
     teams: dict[str, list[User]] = {}
+    if chosen:
+        teams["Chosen"] = [p for p in people if p.id in chosen]
     for person in sorted(people, key=lambda p: ((p.team.name if p.team else "~"), p.name)):
-        teams.setdefault(person.team.name if person.team else "No team", []).append(person)
+        if person.id not in chosen:
+            teams.setdefault(person.team.name if person.team else "No team", []).append(person)
     evidence = None
     if feedback is not None:
         evidence = {"feedback": feedback, "words": services.redact_contacts(feedback.comment)}
