@@ -29,9 +29,10 @@ def import_feedback_command(path, dry_run):
         sys.exit(1)
     lines = text.count("\n")
     if lines >= PROGRESS_FROM_LINES:
-        with click.progressbar(length=lines, label="Checking rows", file=sys.stderr) as bar:
+        # Each row is counted twice: once checked, once stored and announced to praise and insights.
+        with click.progressbar(length=2 * lines, label="Importing", file=sys.stderr) as bar:
             report = services.import_feedback(text, dry_run=dry_run, progress=bar.update)
-            bar.update(lines)  # quoted line breaks make rows fewer than lines: finish the bar
+            bar.update(2 * lines)  # dry runs, known rows, quoted line breaks: finish the bar
     else:
         report = services.import_feedback(text, dry_run=dry_run)
     if not report.ok:

@@ -348,7 +348,7 @@ def import_feedback(text: str, *, dry_run: bool = False, now: datetime | None = 
     if dry_run or not new_items:
         return report
     try:
-        _insert_many(new_items, "csv")
+        _insert_many(new_items, "csv", progress)
     except IntegrityError:
         # Another import or the API stored some of these ids since the look-up: look again, once.
         db.session.rollback()
@@ -356,11 +356,11 @@ def import_feedback(text: str, *, dry_run: bool = False, now: datetime | None = 
         new_items = [item for item in new_items if item.external_id not in known]
         report.already += len(known)
         report.added = len(new_items)
-        _insert_many(new_items, "csv")
+        _insert_many(new_items, "csv", progress)
     return report
 
 
-def _insert_many(items: list[CleanFeedback], channel: str) -> None:
+def _insert_many(items: list[CleanFeedback], channel: str, progress: Callable[[int], None] | None = None) -> None:
     """Insert in bulk (Core executemany with RETURNING), then announce each new item in file order."""
     created = utcnow()
     positive: dict[tuple, bool] = {}  # the same short comment ("Great!") is judged once per import
@@ -379,9 +379,12 @@ def _insert_many(items: list[CleanFeedback], channel: str) -> None:
         ids.extend(db.session.execute(statement, rows[start:start + LOOKUP_CHUNK]).scalars())
     if not feedback_received.receivers:
         return
-    for start in range(0, len(ids), LOOKUP_CHUNK):
-        chunk = ids[start:start + LOOKUP_CHUNK]
+    # Receivers (praise routing, insights) do work per item: announce in small steps for the progress bar.
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
         _announce(db.session.scalars(db.select(Feedback).where(Feedback.id.in_(chunk)).order_by(Feedback.id)))
+        if progress is not None:
+            progress(len(chunk))
 
 
 # --- Reading: HR's view and export ----------------------------------------------------------

@@ -107,11 +107,11 @@ def test_a_large_file_shows_a_progress_bar_on_stderr(runner, tmp_path, monkeypat
     rows = [row(n, comment="") for n in range(1200)]
     result = runner.invoke(args=["import-feedback", write(tmp_path, csv_text(rows))])
     assert result.exit_code == 0
-    assert "Checking rows" in result.stderr and "Checking rows" not in result.stdout
+    assert "Importing" in result.stderr and "Importing" not in result.stdout
     assert "1,200 feedback items added" in result.stdout
     assert len(all_feedback()) == 1200
     small = runner.invoke(args=["import-feedback", write(tmp_path, csv_text([row(5000)]), "small.csv")])
-    assert "Checking rows" not in small.stderr
+    assert "Importing" not in small.stderr
 
 
 # --- The upload page ----------------------------------------------------------------------
