@@ -23,7 +23,8 @@ Stable API (the Slack app relies on these names and signatures):
         `story.celebration` for the channel SLACK_HEROES_CHANNEL (or, when a hero is private,
         for the heroes' managers only), `story.hero_note` for each hero (with the customer's
         redacted words when there is evidence), and sends `recognition.signals.story_approved`.
-    may_decide(story, user) -> bool
+    may_decide(story, user) -> bool                     # may approve / decline now
+    may_edit(story, user) -> bool                       # the approver or the nominator, while pending
     approver_for(story: HeroStory) -> User | None      # the one asked to decide
     approvers_for(story: HeroStory) -> list[User]      # everyone allowed to decide
     pending_for(user: User) -> list[HeroStory]         # stories waiting for this approver
@@ -35,6 +36,10 @@ Stable API (the Slack app relies on these names and signatures):
     active_values() -> list[CompanyValue]              # seeds the defaults when the list is empty
     praise_for_manager(user: User, include_dismissed: bool = False, limit=200, named_only=True) -> list[PraiseItem]
     praise_about(user: User) -> list[PraiseItem]
+    praise_items(feedbacks: list[Feedback], viewer: User | None = None) -> list[PraiseItem]
+        PraiseItem: feedback, named (users), candidates (PraiseMatch), words (contacts redacted),
+        suggested_kind, dismissed, stories, celebrated
+    stories_about(user: User) -> list[HeroStory]        # approved stories with this hero
     confirm_candidate(feedback_id: int, user_id: int, manager: User) -> PraiseMatch
     dismiss_praise(feedback_id: int, manager: User) / undismiss_praise(feedback_id: int, manager: User)
     unsung_heroes(viewer: User) -> UnsungHeroes         # .praised, .unrecognised
