@@ -109,6 +109,7 @@ def load_ideas(rng: random.Random) -> None:
             idea = _make(rng, team, submitter, kind, title, description, tags, status, now, people)
             created.append(idea)
     _duplicates(rng, created, now, people)
+    _for_demo_logins(rng, created, now)
     implemented = [idea for idea in created if idea.status == "implemented"]
     if implemented:
         # The newest one went live three weeks ago: its "after" window is still filling up.
@@ -120,6 +121,32 @@ def load_ideas(rng: random.Random) -> None:
         # Half of the others worked: customers noticed (simulated on top of the demo feedback).
         for idea in implemented[:-1:2]:
             _simulated_effect(rng, idea, now)
+    db.session.flush()
+
+
+def _for_demo_logins(rng: random.Random, created: list[Idea], now: datetime) -> None:
+    """The demo's staff login has an idea of their own, waiting a little too long on the demo's
+    manager login (so both home pages and the owner's reminder have something to show), and has
+    voted for and followed a few others."""
+    from flashpoint.demo import DEMO_DOMAIN
+
+    staff = db.session.scalar(db.select(User).where(User.email == f"staff@{DEMO_DOMAIN}"))
+    if staff is None or staff.team is None:
+        return
+    posted = now - timedelta(days=31)
+    idea = _make(rng, staff.team, staff, "obstacle", "The card reader at till 2 drops contactless payments",
+                 "Customers tap three times, then pay cash. It has been like this for a month.",
+                 "checkout, payments", "under review", now, [staff])
+    idea.anonymous = False
+    idea.created_at = posted
+    for event in idea.events:
+        event.created_at = posted + timedelta(days=3)
+    idea.status_changed_at = idea.updated_at = posted + timedelta(days=3)
+    db.session.flush()
+    voted = set(db.session.scalars(db.select(IdeaVote.idea_id).where(IdeaVote.user_id == staff.id)))
+    for other in rng.sample(created, min(4, len(created))):
+        if other.status != "duplicate" and other.id not in voted:
+            db.session.add(IdeaVote(idea_id=other.id, user_id=staff.id, created_at=now - timedelta(days=5)))
     db.session.flush()
 
 
