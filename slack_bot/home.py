@@ -13,7 +13,11 @@ from flask import current_app
 
 from flashpoint.extensions import db
 from flashpoint.permissions import can
+from recognition.stories.models import HeroStory, story_heroes
+from recognition.stories.services import clap_count, pending_for, praise_about
 from slack_bot.blocks import VIEW_BLOCKS_MAX, absolute, clip, context, escape, header, quote_block, section
+from slack_bot.story_blocks import decision_buttons, kind_and_values, mentions
+from slack_bot.toolkit import unknown_person_text
 
 log = logging.getLogger(__name__)
 
@@ -53,8 +57,6 @@ def home_view(user) -> dict:
 
 
 def unknown_home(slack_user_id: str) -> dict:
-    from slack_bot.toolkit import unknown_person_text
-
     return {"type": "home", "blocks": [header("Welcome to Flashpoint"), section(unknown_person_text(slack_user_id))]}
 
 
@@ -69,9 +71,6 @@ def publish_home(client, user) -> None:
 
 def pending_approvals_section(user) -> list[dict]:
     """A manager's `Pending approvals`, with the same buttons as the DM."""
-    from recognition.stories.services import pending_for
-    from slack_bot.story_blocks import decision_buttons, kind_and_values, mentions
-
     stories = pending_for(user)
     if not stories and not can(user, "view_praise_inbox"):
         return []  # not someone who decides on stories
@@ -92,9 +91,6 @@ def pending_approvals_section(user) -> list[dict]:
 
 def my_stories_section(user) -> list[dict]:
     """My hero stories and their claps (`👏 N`)."""
-    from recognition.stories.models import HeroStory, story_heroes
-    from recognition.stories.services import clap_count
-
     stories = db.session.scalars(
         db.select(HeroStory).join(story_heroes, story_heroes.c.story_id == HeroStory.id)
         .where(story_heroes.c.user_id == user.id, HeroStory.state == "approved")
@@ -112,8 +108,6 @@ def my_stories_section(user) -> list[dict]:
 
 
 def praise_about_me_section(user) -> list[dict]:
-    from recognition.stories.services import praise_about
-
     items = praise_about(user)[:LIST_LIMIT]
     if not items:
         return []

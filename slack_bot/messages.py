@@ -10,7 +10,11 @@ from flask import current_app
 from flashpoint.extensions import db
 from flashpoint.outbox import delivery
 from flashpoint.timeutil import utcnow
+from recognition.stories.models import HeroStory
+from recognition.stories.services import hero_quote
+from slack_bot.app import listener_client
 from slack_bot.models import SlackMessageRef
+from slack_bot.story_blocks import approval_blocks, approval_text
 
 log = logging.getLogger(__name__)
 
@@ -19,9 +23,6 @@ APPROVAL_KINDS = ("story.approval_request", "story.approval_reminder")
 
 def refresh_story_messages(story, client) -> int:
     """Rewrite the approval messages of one story (chat.update); settle them once decided."""
-    from recognition.stories.services import hero_quote
-    from slack_bot.story_blocks import approval_blocks, approval_text
-
     refs = db.session.scalars(db.select(SlackMessageRef).where(
         SlackMessageRef.kind.in_(APPROVAL_KINDS), SlackMessageRef.subject_id == story.id,
         SlackMessageRef.settled_at.is_(None))).all()
@@ -44,9 +45,6 @@ def refresh_story_messages(story, client) -> int:
 def sync_decided_approvals(now: datetime) -> int:
     """The duty: approval messages of stories decided elsewhere (the web, another approver)
     are brought up to date, so no button stays clickable on a decided story."""
-    from recognition.stories.models import HeroStory
-    from slack_bot.app import listener_client
-
     stale = db.session.scalars(
         db.select(HeroStory).join(SlackMessageRef, SlackMessageRef.subject_id == HeroStory.id)
         .where(SlackMessageRef.kind.in_(APPROVAL_KINDS), SlackMessageRef.settled_at.is_(None),

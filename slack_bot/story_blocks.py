@@ -8,6 +8,8 @@ from __future__ import annotations
 import json
 
 from flashpoint.extensions import db
+from recognition.stories.models import HeroStory
+from recognition.stories.services import hero_quote
 from slack_bot.blocks import (VIEW_BLOCKS_MAX, absolute, actions, button, clip, context, default_blocks,
                               escape, header, limit_blocks, link_button, mention, option, quote_block,
                               register_builder, section)
@@ -20,8 +22,6 @@ STORY_INPUT_MAX = 3000
 
 
 def _story(notification):
-    from recognition.stories.models import HeroStory
-
     story_id = (notification.payload or {}).get("story_id")
     return db.session.get(HeroStory, story_id) if story_id else None
 
@@ -92,8 +92,6 @@ def _approval_request(notification, base_url: str) -> list[dict]:
     story = _story(notification)
     if story is None:
         return default_blocks(notification, base_url)
-    from recognition.stories.services import hero_quote
-
     blocks = approval_blocks(story, base_url, evidence=hero_quote(story))
     if notification.kind == "story.approval_reminder":
         blocks.insert(0, context(escape(notification.text)))
@@ -283,8 +281,6 @@ def digest_blocks(notification, stories: list, base_url: str) -> list[dict]:
 
 @register_builder("digest.weekly")
 def _digest(notification, base_url: str) -> list[dict]:
-    from recognition.stories.models import HeroStory
-
     ids = (notification.payload or {}).get("story_ids") or []
     stories = db.session.scalars(db.select(HeroStory).where(HeroStory.id.in_(ids))).all() if ids else []
     if not stories:

@@ -2,6 +2,8 @@
 from slack_bolt import App
 
 from flashpoint.extensions import db
+from recognition.stories.models import HeroStory
+from recognition.stories.services import StoryError, clap, unclap
 from slack_bot.app import in_app_context
 from slack_bot.messages import message_ref
 from slack_bot.people import person_for_slack_user
@@ -24,9 +26,6 @@ def register(bolt_app: App, flask_app) -> None:
 
 
 def _apply(event: dict, client, logger, *, added: bool) -> None:
-    from recognition.stories.models import HeroStory
-    from recognition.stories.services import StoryError, clap, unclap
-
     # Skin tones arrive as "clap::skin-tone-3": still a clap.
     if (event.get("reaction") or "").split("::")[0] not in CLAP_REACTIONS:
         return

@@ -10,13 +10,21 @@ import json
 import logging
 import re
 
+from flask import current_app
 from slack_bolt import App
 
 from flashpoint.extensions import db
+from flashpoint.outbox.models import Notification
 from flashpoint.permissions import can
+from recognition.feedback.models import Feedback
+from recognition.stories.models import HeroStory
+from recognition.stories.services import (StoryError, active_values, approve, approver_for, decline,
+                                          dismiss_praise, edit, may_decide, may_edit, nominate,
+                                          praise_for_manager, praise_items)
 from slack_bot.app import in_app_context
 from slack_bot.blocks import clip
-from slack_bot.messages import deliver_now, refresh_story_messages
+from slack_bot.home import publish_home
+from slack_bot.messages import deliver_now, message_ref, refresh_story_messages
 from slack_bot.people import people_for_slack_users, person_for_slack_user
 from slack_bot.story_blocks import (DECLINE_CALLBACK, NOMINATE_CALLBACK, decline_modal, done_modal,
                                     nomination_modal, praise_alert_blocks)
@@ -72,9 +80,6 @@ def register(bolt_app: App, flask_app) -> None:
     @bolt_app.view(NOMINATE_CALLBACK)
     @with_context
     def nomination_submitted(ack, body, view, client):
-        from recognition.stories.models import HeroStory
-        from recognition.stories.services import StoryError, approver_for, edit, nominate
-
         person = person_for_slack_user(acting_slack_id(body), client)
         if person is None:
             ack(response_action="errors", errors={"heroes": unknown_person_text(acting_slack_id(body))[:150]})
@@ -127,8 +132,6 @@ def register(bolt_app: App, flask_app) -> None:
     @with_context
     def approve_clicked(ack, body, action, client, respond):
         ack()
-        from recognition.stories.services import approve
-
         _decide(body, action, client, respond, approve)
 
     @bolt_app.action("story_decline")
@@ -138,8 +141,6 @@ def register(bolt_app: App, flask_app) -> None:
         person, story = _person_and_story(body, action, client, respond)
         if story is None:
             return
-        from recognition.stories.services import may_decide
-
         if not story.is_pending or not may_decide(story, person):
             _refuse(body, client, respond, story, person)
             return
@@ -149,9 +150,6 @@ def register(bolt_app: App, flask_app) -> None:
     @bolt_app.view(DECLINE_CALLBACK)
     @with_context
     def decline_submitted(ack, body, view, client):
-        from recognition.stories.models import HeroStory
-        from recognition.stories.services import StoryError, decline
-
         person = person_for_slack_user(acting_slack_id(body), client)
         meta = _metadata(view)
         story = db.session.get(HeroStory, int(meta.get("story_id") or 0))
@@ -178,8 +176,6 @@ def register(bolt_app: App, flask_app) -> None:
         person, story = _person_and_story(body, action, client, respond)
         if story is None:
             return
-        from recognition.stories.services import may_edit
-
         if not may_edit(story, person):
             _refuse(body, client, respond, story, person)
             return
@@ -193,9 +189,6 @@ def register(bolt_app: App, flask_app) -> None:
     @with_context
     def celebrate_praise(ack, body, action, client, respond):
         ack()
-        from recognition.feedback.models import Feedback
-        from recognition.stories.services import praise_items
-
         person = person_for_slack_user(acting_slack_id(body), client)
         if person is None:
             tell(client, body, unknown_person_text(acting_slack_id(body)), respond)
@@ -206,8 +199,6 @@ def register(bolt_app: App, flask_app) -> None:
             return
         item = praise_items([feedback], person)[0]
         heroes = [p for p in item.named if p.id != person.id]
-        from recognition.stories.services import active_values
-
         values = active_values()
         text = f"A customer of {feedback.team.name} praised {', '.join(p.name for p in heroes)} by name."
         open_nomination(
@@ -222,8 +213,6 @@ def register(bolt_app: App, flask_app) -> None:
     @with_context
     def praise_not_now(ack, body, action, client, respond):
         ack()
-        from recognition.stories.services import StoryError, dismiss_praise
-
         person = person_for_slack_user(acting_slack_id(body), client)
         if person is None:
             tell(client, body, unknown_person_text(acting_slack_id(body)), respond)
@@ -245,8 +234,6 @@ def open_nomination(client, trigger_id: str, person, *, hero_slack_ids=(), other
                     kind: str | None = None, value_ids=(), feedback_id: int | None = None,
                     evidence: str | None = None, metadata: dict | None = None, editing: bool = False) -> None:
     """Open the nomination modal prefilled; trigger ids live 3 seconds, so nothing slow first."""
-    from recognition.stories.services import active_values
-
     metadata = dict(metadata or {})
     if other_heroes:
         metadata["other_hero_ids"] = [p.id for p in other_heroes]
@@ -264,11 +251,6 @@ def _feedback_options(person, feedback_id: int | None) -> list[tuple[int, str]]:
     """Recent praise the nominator may cite as evidence (managers and HR)."""
     if not can(person, "view_praise_inbox"):
         return []
-    from recognition.stories.services import praise_for_manager
-
-    from recognition.feedback.models import Feedback
-    from recognition.stories.services import praise_items
-
     items = praise_for_manager(person, limit=50)
     if feedback_id and all(item.feedback.id != feedback_id for item in items):
         # The praise being celebrated may be older than the recent list: offer it first.
@@ -303,8 +285,6 @@ def _int(value) -> int:
 
 
 def _person_and_story(body, action, client, respond):
-    from recognition.stories.models import HeroStory
-
     person = person_for_slack_user(acting_slack_id(body), client)
     if person is None:
         tell(client, body, unknown_person_text(acting_slack_id(body)), respond)
@@ -317,8 +297,6 @@ def _person_and_story(body, action, client, respond):
 
 
 def _refuse(body, client, respond, story, person) -> None:
-    from recognition.stories.services import approver_for
-
     if not story.is_pending:
         who = story.decided_by.name if story.decided_by else "someone"
         text = f"Already {story.state} by {who}."
@@ -330,8 +308,6 @@ def _refuse(body, client, respond, story, person) -> None:
 
 
 def _decide(body, action, client, respond, decision) -> None:
-    from recognition.stories.services import StoryError
-
     person, story = _person_and_story(body, action, client, respond)
     if story is None:
         return
@@ -366,16 +342,11 @@ def _message_origin(body: dict) -> dict:
 
 def _refresh_home_if_needed(client, origin: dict, person) -> None:
     if origin.get("from_home") and person is not None and person.slack_user_id:
-        from slack_bot.home import publish_home
-
         publish_home(client, person)
 
 
 def _settle_praise_alert(client, origin: dict, outcome: str) -> None:
     """Replace a praise alert's buttons with what became of it."""
-    from flashpoint.outbox.models import Notification
-    from slack_bot.messages import message_ref
-
     channel, ts = origin.get("alert_channel"), origin.get("alert_ts")
     if not channel or not ts:
         return
@@ -383,8 +354,6 @@ def _settle_praise_alert(client, origin: dict, outcome: str) -> None:
     note = db.session.get(Notification, ref.notification_id) if ref and ref.notification_id else None
     if note is None:
         return
-    from flask import current_app
-
     try:
         client.chat_update(channel=channel, ts=ts, text=note.subject,
                            blocks=praise_alert_blocks(note, current_app.config["BASE_URL"], outcome=outcome))
