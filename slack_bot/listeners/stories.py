@@ -35,6 +35,13 @@ log = logging.getLogger(__name__)
 
 MENTION_RE = re.compile(r"<@([UW][A-Z0-9]+)(?:\|([^>]*))?>")
 LEADING_MENTIONS_RE = re.compile(r"^\s*(?:<@[UW][A-Z0-9]+(?:\|[^>]*)?>[\s,]*)+")
+HERO_HELP = (
+    "*Tell a colleague's hero story*\n"
+    "• `/hero` opens the form.\n"
+    "• `/hero @ana @ben stayed late to fix a customer's order` fills in the heroes and the story.\n"
+    "• On any message: ⋯ → *Nominate as hero story* starts a story about its author.\n"
+    "Their manager approves it, then it is celebrated in the heroes channel."
+)
 ERROR_BLOCKS = {"heroes": "heroes", "text": "text", "kind": "kind", "values": "values", "feedback": "feedback"}
 
 
@@ -59,6 +66,9 @@ def register(bolt_app: App, flask_app) -> None:
         person = person_for_slack_user(body.get("user_id"), client)
         if person is None:
             respond(text=unknown_person_text(body.get("user_id")), response_type="ephemeral")
+            return
+        if (body.get("text") or "").strip().lower() in ("help", "?"):
+            respond(text=HERO_HELP, response_type="ephemeral")
             return
         slack_ids, text = parse_hero_command(body.get("text", ""))
         open_nomination(client, body["trigger_id"], person, hero_slack_ids=slack_ids, text=text)

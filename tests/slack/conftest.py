@@ -3,6 +3,8 @@
 Fixtures: `fake_slack` (the fake Web API, recording calls, scriptable answers), `slack` (signed
 requests to /slack/events through the Flask test client). `app_overrides` points the app at the
 fake. Other areas reuse them the same way: see the docstring of tests/slack/helpers.py.
+Test data for hero stories in Slack: tests/slack/factories.py (`make_slack_team`, `values_ids`,
+`nomination_values` = the `state.values` of a submitted nomination modal).
 """
 import pytest
 

@@ -138,3 +138,11 @@ def test_copies_of_an_event_arriving_at_once_are_handled_once(app, fake_slack):
     assert statuses == [200, 200, 200, 200]
     assert len(fake_slack.calls_to("views.publish")) == 1
     assert db.session.query(SlackEvent).filter_by(event_id="EvSame").count() == 1
+
+
+def test_hero_help_explains_the_command_privately(app, slack, fake_slack):
+    make_user(slack_user_id="UHELP", password=None)
+    slack.command("/hero", "help", user_id="UHELP")
+    answer = fake_slack.calls_to("response")[0].params
+    assert answer["response_type"] == "ephemeral" and "/hero @ana" in answer["text"]
+    assert fake_slack.calls_to("views.open") == []
