@@ -142,9 +142,9 @@ class PanelRow:
     __slots__ = COLUMNS[:-1] + ("_drivers",)
 
     def __init__(self, *values) -> None:
-        for name, value in zip(self.COLUMNS[:-1], values):
-            setattr(self, name, value)
-        self._drivers = values[-1]
+        (self.team_id, self.period_start, self.csat_n, self.csat_good, self.nps_n, self.nps_promoters,
+         self.nps_detractors, self.ces_n, self.ces_sum, self.stories_proactive, self.stories_recovery,
+         self.group_size, self.engagement, self.enps, self._drivers) = values
 
     @property
     def drivers(self) -> dict:
