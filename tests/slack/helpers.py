@@ -93,7 +93,8 @@ class _Script:
 class FakeSlack:
     """A small threaded HTTP server on 127.0.0.1 that speaks enough of the Web API."""
 
-    def __init__(self):
+    def __init__(self, port: int = 0):
+        self.port = port
         self.calls: list[Call] = []
         self.users: dict[str, dict] = {}
         self.channels: dict[str, str] = {"#heroes": HEROES_CHANNEL_ID, "heroes": HEROES_CHANNEL_ID}
@@ -119,7 +120,7 @@ class FakeSlack:
             def log_message(self, *args):
                 pass
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()
@@ -414,3 +415,35 @@ def fake_slack():
 def slack(app, client, fake_slack):
     """Signed requests to this test's app (which must be built with `slack_settings`)."""
     return SlackRequests(app, client, response_base=fake_slack.root_url)
+
+
+# --- A stand-in Slack for local demos ---------------------------------------------------------------
+
+def _serve_forever(port: int) -> None:
+    """Print every Web API call the app makes, e.g. with the demo organisation:
+
+        python -m tests.slack.helpers --port 8099 &
+        SLACK_API_URL=http://127.0.0.1:8099/api/ SLACK_BOT_TOKEN=xoxb-demo SLACK_SIGNING_SECRET=demo \\
+            .venv/bin/flask --app wsgi tick
+    """
+    fake = FakeSlack(port).start()
+    print(f"Fake Slack Web API on {fake.url} (Ctrl+C stops it)", flush=True)
+    shown = 0
+    try:
+        while True:
+            time.sleep(0.3)
+            for call in fake.calls[shown:]:
+                text = call.params.get("text") or (call.params.get("view") or {}).get("type") or ""
+                where = call.params.get("channel") or call.params.get("users") or call.params.get("user_id") or ""
+                print(f"{call.method:<20} {where:<14} {str(text).splitlines()[0][:90] if text else ''}", flush=True)
+            shown = len(fake.calls)
+    except KeyboardInterrupt:
+        fake.stop()
+
+
+if __name__ == "__main__":
+    import argparse
+
+    parser = argparse.ArgumentParser(description="A local fake Slack Web API that prints every call.")
+    parser.add_argument("--port", type=int, default=8099)
+    _serve_forever(parser.parse_args().port)
