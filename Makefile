@@ -3,31 +3,44 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
-STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 5000
 
-.PHONY: install run test bench clean
+.PHONY: install install-test run test bench clean
 
 $(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "Flashpoint needs Python 3.11 or newer; set PYTHON=python3.x"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-$(STAMP): $(BIN)/python setup.cfg pyproject.toml
+# The app alone (what `pip install -e .` gives), then the test and PostgreSQL extras on top.
+$(VENV)/.installed: $(BIN)/python setup.cfg pyproject.toml
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
 	$(BIN)/pip install --quiet -e '.[test,postgres]'
-	touch $(STAMP)
+	touch $@
 
-install: $(STAMP)
+install: $(VENV)/.installed
 
+install-test: $(VENV)/.installed-test
+
+# init-db migrates (idempotent); demo loads the demo organisation on the first start only.
 run: install
 	$(FLASK) init-db
 	$(FLASK) demo
-	FLASHPOINT_SCHEDULER=embedded $(FLASK) run --host 127.0.0.1 --port 5000
+	@echo "Flashpoint on http://$(HOST):$(PORT) (the scheduler runs inside; Ctrl+C stops it)"
+	FLASHPOINT_SCHEDULER=embedded $(FLASK) run --host $(HOST) --port $(PORT)
 
-test: install
+test: install-test
 	$(BIN)/python tests/ensure_browser.py
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-bench: install
-	$(BIN)/python -m bench $(BENCH_ARGS)
+# Each benchmark prints its figures and its ratios against a baseline measured in the same run.
+bench: install-test
+	@for script in bench/[!_]*.py; do echo "== $$script"; $(BIN)/python $$script $(BENCH_ARGS) || exit 1; done
 
 clean:
-	rm -rf $(VENV) *.egg-info .pytest_cache
+	rm -rf $(VENV) *.egg-info .pytest_cache tests/screenshots

@@ -56,19 +56,37 @@ def create_app(config: object | None = None) -> Flask:
 
 
 def _serving() -> bool:
-    """True under `flask run` or a WSGI server, False for other CLI commands."""
+    """True under `flask run` or a WSGI server, False for other CLI commands (init-db, tick, …).
+
+    Under `flask run --debug` the first process only watches files and restarts its child, which
+    serves the app: only the child runs the scheduler.
+    """
     ctx = click.get_current_context(silent=True)
-    return ctx is None or ctx.info_name == "run"
+    if ctx is None:
+        return True  # a WSGI server such as gunicorn importing wsgi:app
+    if ctx.info_name != "run":
+        return False
+    from flask.helpers import get_debug_flag
+    from werkzeug.serving import is_running_from_reloader
+
+    reload = ctx.params.get("reload")
+    reloading = get_debug_flag() if reload is None else reload
+    return not reloading or is_running_from_reloader()
 
 
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
-    """SQLite: enforce foreign keys, and WAL so readers do not block the writer."""
+    """SQLite: enforce foreign keys, and WAL so readers do not block the writer.
+
+    With WAL, synchronous=NORMAL is the documented safe pairing: the database cannot corrupt, and
+    commits stop waiting for a disk flush each (the delivery duty commits once per message).
+    """
     import sqlite3
 
     if isinstance(dbapi_connection, sqlite3.Connection):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA busy_timeout=5000")
         cursor.close()

@@ -115,11 +115,11 @@ def _tick_in_context(app: Flask) -> None:
             db.session.remove()
 
 
-def _announce() -> None:
-    # Operators should see that the clock started; Flask's "flashpoint" logger prints to stderr.
-    logger = logging.getLogger("flashpoint")
-    if logger.level == logging.NOTSET:
-        logger.setLevel(logging.INFO)
+def _announce(app: Flask) -> None:
+    # Operators should see that the clock started and any duty that fails. app.logger is the
+    # "flashpoint" logger, parent of this module's; asking for it gives it Flask's stderr handler.
+    if app.logger.level == logging.NOTSET:
+        app.logger.setLevel(logging.INFO)
 
 
 def _first_run(delay_seconds: float) -> datetime:
@@ -138,7 +138,7 @@ def run_blocking(app: Flask, interval_seconds: float = 30) -> None:
     """The scheduler process: tick on a clock until SIGINT or SIGTERM, then stop cleanly."""
     from apscheduler.schedulers.blocking import BlockingScheduler
 
-    _announce()
+    _announce(app)
     scheduler = BlockingScheduler(timezone="UTC")
     _add_tick_job(scheduler, app, interval_seconds, first_delay=0)
 
@@ -160,7 +160,7 @@ def start_embedded(app: Flask, interval_seconds: float = 30):
     with _embedded_lock:
         if app.extensions.get("flashpoint.embedded_scheduler"):
             return app.extensions["flashpoint.embedded_scheduler"]
-        _announce()
+        _announce(app)
         scheduler = BackgroundScheduler(timezone="UTC", daemon=True)
         # A first tick shortly after start-up, so the demo's outbox is delivered at once.
         _add_tick_job(scheduler, app, interval_seconds, first_delay=2)
