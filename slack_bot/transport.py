@@ -10,6 +10,7 @@ from __future__ import annotations
 import http.client
 import logging
 import socket
+import time
 from urllib.error import URLError
 
 from flask import current_app
@@ -46,6 +47,9 @@ class SlackTransport:
         # A person's DM channel with the bot never changes: remembering it saves one Web API call
         # (and one rate-limit token) per message in a fan-out. Per process, bounded.
         self._dm_channels: dict[str, str] = {}
+        # After a 429, Slack said when to come back: calls of that kind (a method, or posts to one
+        # channel) wait here instead of spending the rest of a fan-out on more 429s.
+        self._paused_until: dict[str, float] = {}
 
     def reaches(self, notification) -> bool:
         if notification.channel:
@@ -61,8 +65,8 @@ class SlackTransport:
             channel = notification.channel
         else:
             channel = self._dm_channel(client, notification.recipient.slack_user_id)
-        posted = call(client.chat_postMessage, channel=channel, text=text, blocks=blocks,
-                      unfurl_links=False, unfurl_media=False)
+        posted = self._call(f"chat.postMessage:{channel}", client.chat_postMessage, channel=channel,
+                            text=text, blocks=blocks, unfurl_links=False, unfurl_media=False)
         ref = {"channel": posted.get("channel") or channel, "ts": posted["ts"]}
         remember_message(notification, ref["channel"], ref["ts"])
         return ref
@@ -70,11 +74,24 @@ class SlackTransport:
     def _dm_channel(self, client, slack_user_id: str) -> str:
         channel = self._dm_channels.get(slack_user_id)
         if channel is None:
-            channel = call(client.conversations_open, users=slack_user_id)["channel"]["id"]
+            channel = self._call("conversations.open", client.conversations_open, users=slack_user_id)["channel"]["id"]
             if len(self._dm_channels) >= DM_CACHE_SIZE:
                 self._dm_channels.pop(next(iter(self._dm_channels)))
             self._dm_channels[slack_user_id] = channel
         return channel
+
+
+    def _call(self, key: str, method, **kwargs):
+        wait = self._paused_until.get(key, 0.0) - time.monotonic()
+        if wait > 0:
+            raise TransientDeliveryError(f"Slack asked to wait before {key.split(':')[0]}",
+                                         retry_after=max(1.0, wait))
+        try:
+            return call(method, **kwargs)
+        except TransientDeliveryError as exc:
+            if exc.retry_after:
+                self._paused_until[key] = time.monotonic() + exc.retry_after
+            raise
 
 
 def remember_message(notification, channel: str, ts: str) -> SlackMessageRef:

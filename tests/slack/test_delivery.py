@@ -1,4 +1,5 @@
 """Outbox delivery through Slack: each message sent once, under 429, 500, timeouts and refusals."""
+import time
 from datetime import timedelta
 
 from flashpoint.extensions import db
@@ -39,13 +40,14 @@ def test_a_direct_message_goes_through_conversations_open_and_is_sent_once(app, 
 def test_rate_limited_delivery_waits_retry_after_and_ends_in_one_message(app, fake_slack):
     user = make_user(slack_user_id="UANA", password=None)
     note = _note_for(user)
-    fake_slack.script("chat.postMessage", status=429, headers={"Retry-After": "7"})
+    fake_slack.script("chat.postMessage", status=429, headers={"Retry-After": "1"})
     now = utcnow()
     assert deliver_due(now) == {"pending": 1}
     db.session.refresh(note)
-    assert note.next_attempt_at == now + timedelta(seconds=7)
-    assert deliver_due(now + timedelta(seconds=3)) == {}  # not before Retry-After
-    assert deliver_due(now + timedelta(seconds=8)) == {"sent": 1}
+    assert note.next_attempt_at == now + timedelta(seconds=1)
+    assert deliver_due(now + timedelta(milliseconds=500)) == {}  # not before Retry-After
+    time.sleep(1.05)  # the transport keeps Slack's pause on the real clock too
+    assert deliver_due(now + timedelta(seconds=2)) == {"sent": 1}
     assert len(fake_slack.sent_messages()) == 1
     assert len(fake_slack.calls_to("chat.postMessage")) == 2
 
@@ -122,3 +124,19 @@ def test_a_second_message_to_the_same_person_reuses_the_dm_channel(app, fake_sla
     deliver_due(utcnow())
     assert len(fake_slack.calls_to("conversations.open")) == 1
     assert [c.params["channel"] for c in fake_slack.sent_messages()] == ["DUANA", "DUANA"]
+
+
+def test_after_a_429_the_same_channel_waits_but_others_carry_on(app, fake_slack):
+    for n in range(3):
+        record_notification("story.celebration", f"Hero story {n}", "A story", channel="#heroes",
+                            dedupe_key=f"c{n}")
+    user = make_user(slack_user_id="UANA", password=None)
+    _note_for(user)
+    fake_slack.script("chat.postMessage", status=429, headers={"Retry-After": "1"})
+    now = utcnow()
+    assert deliver_due(now) == {"pending": 3, "sent": 1}
+    # One 429 for the channel, then no more calls to it until Retry-After has passed.
+    assert [c.params["channel"] for c in fake_slack.calls_to("chat.postMessage")] == ["#heroes", "DUANA"]
+    time.sleep(1.05)
+    assert deliver_due(now + timedelta(seconds=2)) == {"sent": 3}
+    assert len(fake_slack.sent_messages(channel="#heroes")) == 3
