@@ -7,6 +7,7 @@ resent automatically.
 """
 from __future__ import annotations
 
+import os
 import re
 import smtplib
 import ssl
@@ -53,6 +54,19 @@ def parse_smtp_url(url: str, timeout: float = DEFAULT_TIMEOUT) -> SmtpSettings:
     )
 
 
+_CONTEXTS: dict[tuple, ssl.SSLContext] = {}
+
+
+def tls_context() -> ssl.SSLContext:
+    """A verifying context on the system store (or SSL_CERT_FILE / SSL_CERT_DIR). Loading the
+    store costs tens of milliseconds, so it is loaded once per store, not once per e-mail."""
+    key = (os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR"))
+    context = _CONTEXTS.get(key)
+    if context is None:
+        context = _CONTEXTS[key] = ssl.create_default_context()
+    return context
+
+
 def _refused(stage: str, code: int, reply: bytes | str) -> Exception:
     text = reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
     message = f"the mail server refused {stage}: {code} {text}".strip()
@@ -71,7 +85,7 @@ def _dot_stuff(message: bytes) -> bytes:
 def send(settings: SmtpSettings, sender: str, recipient: str, message: bytes,
          local_hostname: str = "localhost") -> str:
     """Deliver `message` (CRLF bytes) to one recipient. Returns the server's final reply."""
-    context = ssl.create_default_context()  # the system store (or SSL_CERT_FILE)
+    context = tls_context()
     try:
         if settings.implicit_tls:
             conn = smtplib.SMTP_SSL(settings.host, settings.port, local_hostname=local_hostname,
