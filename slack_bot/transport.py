@@ -74,12 +74,12 @@ class SlackTransport:
     def _dm_channel(self, client, slack_user_id: str) -> str:
         channel = self._dm_channels.get(slack_user_id)
         if channel is None:
-            channel = self._call("conversations.open", client.conversations_open, users=slack_user_id)["channel"]["id"]
+            opened = self._call("conversations.open", client.conversations_open, users=slack_user_id)
+            channel = opened["channel"]["id"]
             if len(self._dm_channels) >= DM_CACHE_SIZE:
                 self._dm_channels.pop(next(iter(self._dm_channels)))
             self._dm_channels[slack_user_id] = channel
         return channel
-
 
     def _call(self, key: str, method, **kwargs):
         wait = self._paused_until.get(key, 0.0) - time.monotonic()
