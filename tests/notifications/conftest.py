@@ -45,9 +45,12 @@ class Mailbox:
         self.received: list[ReceivedMail] = []
         self.refuse_rcpt: dict[str, str] = {}
         self.data_delay = 0.0
+        self.rcpt_delay = 0.0
         self.logins_tried = 0
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.rcpt_delay:
+            await asyncio.sleep(self.rcpt_delay)  # a slow server, before any message data
         if address in self.refuse_rcpt:
             return self.refuse_rcpt[address]
         envelope.rcpt_tos.append(address)

@@ -190,6 +190,19 @@ def test_timeout_after_the_data_is_unclear_and_never_resent(app, mailbox):
     assert len(mailbox.to(ray.email)) == 1  # it did arrive, once; nothing was sent again
 
 
+def test_a_server_too_slow_before_the_data_is_retried_and_delivers_once(app, mailbox):
+    mailbox.rcpt_delay = 3.5  # longer than SMTP_TIMEOUT=2, and no message data was sent yet
+    sid = make_user(name="Sid Slow")
+    note = notify(sid, "idea.status_changed", "Idea moved", "Once.")
+    start = utcnow()
+    deliver(start)
+    row = reload(note)
+    assert row.state == "pending" and "stopped answering" in row.last_error
+    mailbox.rcpt_delay = 0
+    deliver(start + timedelta(minutes=2))
+    assert reload(note).state == "sent" and len(mailbox.to(sid.email)) == 1
+
+
 def test_person_with_neither_slack_nor_mailbox_gets_it_in_the_app(app, client, login, mailbox):
     floor = make_user(name="Floor Worker", email="floor.worker@shop.invalid")
     note = notify(floor, "pulse.invitation", "Your pulse is open", "Answer it.", secret_url="/pulse/tok-floor")
