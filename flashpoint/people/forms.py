@@ -4,6 +4,7 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (BooleanField, EmailField, PasswordField, SelectField, SelectMultipleField,
                      StringField, SubmitField)
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from flashpoint.people.models import ROLE_VALUES
 from flashpoint.people.services import MIN_PASSWORD
@@ -52,7 +53,7 @@ class TeamForm(FlaskForm):
                               choices=[("csat", "CSAT (1–5)"), ("nps", "NPS (0–10)"), ("ces", "Customer Effort (1–7)")])
     collected_metrics = SelectMultipleField(
         "Metrics collected", choices=[("csat", "CSAT"), ("nps", "NPS"), ("ces", "CES")],
-        default=["csat", "nps", "ces"])
+        default=["csat", "nps", "ces"], widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
     submit = SubmitField("Save")
 
 

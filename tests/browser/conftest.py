@@ -144,7 +144,7 @@ def sign_in(page, email: str, password: str = DEMO_PASSWORD) -> None:
     page.fill("input[name=email]", email)
     page.fill("input[name=password]", password)
     with page.expect_navigation():
-        page.click("form button[type=submit]")
+        page.click("main form button[type=submit]")
     assert urlsplit(page.url).path != "/login", f"{email} could not sign in"
 
 
