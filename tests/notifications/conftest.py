@@ -69,6 +69,13 @@ class Mailbox:
         return [m for m in self.received if address in m.rcpt_tos]
 
 
+def stall_longer_than_the_timeout(app, mailbox, step: str) -> None:
+    """Make the server answer `step` ("rcpt" or "data") later than the client waits. The timeout
+    stays generous (3 s) so a busy machine does not time out earlier steps by accident."""
+    app.config["SMTP_TIMEOUT"] = 3
+    setattr(mailbox, f"{step}_delay", 4.5)
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -151,4 +158,4 @@ def mailbox(smtp_server) -> Mailbox:
 @pytest.fixture
 def app_overrides(smtp_server):
     return {"SMTP_URL": smtp_server.url(), "MAIL_FROM": "Flashpoint <flashpoint@flashpoint.test>",
-            "SMTP_TIMEOUT": 2, "PASSWORD_RESET_RATE_LIMIT": "1000 per minute"}
+            "SMTP_TIMEOUT": 10, "PASSWORD_RESET_RATE_LIMIT": "1000 per minute"}

@@ -11,6 +11,7 @@ from flashpoint.extensions import db
 from flashpoint.outbox.models import Notification
 from flashpoint.timeutil import utcnow
 from tests.factories import make_team, make_user
+from tests.notifications.conftest import stall_longer_than_the_timeout
 from tests.notifications.factories import deliver, notify, reload
 
 
@@ -176,7 +177,7 @@ def test_attempts_are_bounded_while_the_server_stays_down(app, smtp_server):
 
 @pytest.mark.both_databases
 def test_timeout_after_the_data_is_unclear_and_never_resent(app, mailbox):
-    mailbox.data_delay = 3.5  # longer than SMTP_TIMEOUT=2: the server has the message, answers late
+    stall_longer_than_the_timeout(app, mailbox, "data")  # the server has the message, answers late
     ray = make_user(name="Ray Slow")
     first = notify(ray, "idea.status_changed", "Idea moved", "One.")
     second = notify(ray, "idea.status_changed", "Idea moved again", "Two.")
@@ -191,7 +192,7 @@ def test_timeout_after_the_data_is_unclear_and_never_resent(app, mailbox):
 
 
 def test_a_server_too_slow_before_the_data_is_retried_and_delivers_once(app, mailbox):
-    mailbox.rcpt_delay = 3.5  # longer than SMTP_TIMEOUT=2, and no message data was sent yet
+    stall_longer_than_the_timeout(app, mailbox, "rcpt")  # no message data was sent yet
     sid = make_user(name="Sid Slow")
     note = notify(sid, "idea.status_changed", "Idea moved", "Once.")
     start = utcnow()

@@ -42,7 +42,7 @@ def servers(request):
 def _app_with(make_config, **overrides):
     from flashpoint import create_app
 
-    return create_app(make_config(MAIL_FROM="Flashpoint <flashpoint@flashpoint.test>", SMTP_TIMEOUT=2, **overrides))
+    return create_app(make_config(MAIL_FROM="Flashpoint <flashpoint@flashpoint.test>", SMTP_TIMEOUT=10, **overrides))
 
 
 @pytest.fixture
