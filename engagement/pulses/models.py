@@ -36,7 +36,7 @@ import uuid
 from datetime import date, datetime
 
 from sqlalchemy import (
-    Boolean, Column, Date, DateTime, ForeignKey, Integer, String, Table, Text, UniqueConstraint,
+    Boolean, Column, Date, DateTime, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -166,10 +166,13 @@ class PulseAnswer(db.Model):
     """One value. No person, no time; a random key and (SQLite) no rowid, so no order either."""
 
     __tablename__ = "pulse_answers"
-    __table_args__ = {"sqlite_with_rowid": False}
+    # Results read (cycle, driver, value) only: a covering index answers them without touching
+    # the table (on SQLite a WITHOUT ROWID table, where any other index lookup costs a second search).
+    __table_args__ = (Index("ix_pulse_answers_cycle_driver_value", "cycle_id", "driver", "value"),
+                      {"sqlite_with_rowid": False})
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=_uuid)
-    cycle_id: Mapped[int] = mapped_column(ForeignKey("pulse_cycles.id", ondelete="CASCADE"), index=True)
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("pulse_cycles.id", ondelete="CASCADE"))
     cycle_item_id: Mapped[int] = mapped_column(
         ForeignKey("pulse_cycle_items.id", ondelete="CASCADE"), index=True)
     driver: Mapped[str] = mapped_column(String(32))

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from engagement.pulses import rotation
 from engagement.pulses.models import (
@@ -346,9 +347,20 @@ def send_due_invitations(now: datetime) -> int:
             .limit(SEND_BATCH)).all()
         if not due:
             return sent
-        for participation_id in due:
-            if _claim(participation_id, PulseParticipation.invited_at, now):
-                _invite(db.session.get(PulseParticipation, participation_id))
+        # One conditional UPDATE claims the batch: a racing sender's UPDATE waits for this one
+        # and then finds these rows no longer NULL, so it claims none of them.
+        claimed = db.session.scalars(
+            update(PulseParticipation)
+            .where(PulseParticipation.id.in_(due), PulseParticipation.invited_at.is_(None))
+            .values(invited_at=now).returning(PulseParticipation.id)
+            .execution_options(synchronize_session=False)).all()
+        if claimed:
+            batch = db.session.scalars(
+                db.select(PulseParticipation).where(PulseParticipation.id.in_(claimed))
+                .options(selectinload(PulseParticipation.user), selectinload(PulseParticipation.cycle))
+                .order_by(PulseParticipation.id)).all()
+            for participation in batch:
+                _invite(participation)
                 sent += 1
         db.session.commit()
 
