@@ -360,8 +360,9 @@ def send_due_invitations(now: datetime) -> int:
                 .options(selectinload(PulseParticipation.user), selectinload(PulseParticipation.cycle))
                 .order_by(PulseParticipation.id)).all()
             for participation in batch:
-                _invite(participation)
-                sent += 1
+                if participation.user.active:  # someone who left since the cycle opened: claimed, not sent
+                    _invite(participation)
+                    sent += 1
         db.session.commit()
 
 

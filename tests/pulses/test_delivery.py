@@ -215,3 +215,15 @@ def test_pulse_now_refuses_an_unknown_team_and_stores_nothing(app, runner):
     result = runner.invoke(args=["pulse-now", "--team", "nope"])
     assert result.exit_code != 0 and "There is no team 'nope'" in result.output
     assert db.session.scalar(db.select(db.func.count(PulseCycle.id))) == 0
+
+
+def test_someone_who_left_before_their_local_time_is_not_invited(app, runner, team_of):
+    team, manager, (stays, leaves) = team_of(2, zones=["Asia/Tokyo", "America/New_York"])
+    make_schedule([team], weekday=1, local_time="09:00", starts_on=date(2026, 3, 2))
+    tuesday = date(2026, 3, 10)
+    runner.invoke(args=["tick", "--now", iso(local_to_utc(tuesday, "09:00", "Asia/Tokyo") + timedelta(minutes=1))])
+    leaves.active = False
+    db.session.commit()
+    runner.invoke(args=["tick", "--now", iso(local_to_utc(tuesday, "09:00", "America/New_York") + timedelta(minutes=1))])
+    invited = {n.recipient_id for n in notes("pulse.invitation")}
+    assert stays.id in invited and leaves.id not in invited

@@ -96,3 +96,41 @@ def test_the_last_active_question_of_a_driver_cannot_be_retired(app, client, log
     assert "last active question" in response.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(PulseItem, enps.id).retired_at is None
+
+
+def test_hr_edits_and_pauses_a_schedule(app, client, login, post_form):
+    shop, depot = make_team("shop", "Shop"), make_team("depot", "Depot")
+    login(make_user("hr"))
+    post_form("/pulses/schedules", good([shop.id]))
+    schedule = db.session.scalar(sa.select(PulseSchedule))
+    path = f"/pulses/schedules/{schedule.id}"
+    assert post_form(path, good([shop.id], local_time="24:00")).status_code == 422
+    response = post_form(path, good([shop.id, depot.id], cadence="monthly", weekday="4", local_time="08:15"))
+    assert response.status_code == 302
+    db.session.expire_all()
+    schedule = db.session.get(PulseSchedule, schedule.id)
+    assert (schedule.cadence, schedule.weekday, schedule.local_time) == ("monthly", 4, "08:15")
+    assert sorted(t.slug for t in schedule.teams) == ["depot", "shop"]
+    post_form(f"{path}/toggle", {}, page="/pulses/schedules")
+    db.session.expire_all()
+    assert db.session.get(PulseSchedule, schedule.id).active is False
+
+
+def test_editing_a_question_through_the_page_bumps_its_version(app, client, login, post_form):
+    login(make_user("hr"))
+    client.get("/pulses/items")
+    item = db.session.scalar(sa.select(PulseItem).where(PulseItem.driver == "tools"))
+    response = post_form(f"/pulses/items/{item.id}", {"text": "I have what I need to do great work."},
+                         page="/pulses/items")
+    assert response.status_code == 302
+    db.session.expire_all()
+    item = db.session.get(PulseItem, item.id)
+    assert item.text == "I have what I need to do great work." and item.version == 2
+
+
+def test_only_hr_manages_schedules_and_questions(app, client, login):
+    team = make_team("shop", "Shop")
+    login(make_user("manager", team, manages=team))
+    assert client.get("/pulses/schedules").status_code == 403
+    assert client.get("/pulses/items").status_code == 403
+    assert client.get("/pulses").status_code == 200
