@@ -536,6 +536,21 @@ def open_pulses_for(user: User, now: datetime) -> list[PulseParticipation]:
                PulseCycle.closes_at > now)).all()
 
 
+def open_cycles(now: datetime) -> list[tuple[PulseCycle, int, int]]:
+    """Cycles open now with how many were invited so far and how many answered (no answers)."""
+    cycles = db.session.scalars(db.select(PulseCycle).where(PulseCycle.closed_at.is_(None), PulseCycle.closes_at > now)
+                                .order_by(PulseCycle.closes_at)).all()
+    if not cycles:
+        return []
+    counts = {cid: (invited or 0, answered or 0) for cid, invited, answered in db.session.execute(
+        db.select(PulseParticipation.cycle_id,
+                  db.func.count(PulseParticipation.invited_at),
+                  db.func.sum(db.case((PulseParticipation.answered.is_(True), 1), else_=0)))
+        .where(PulseParticipation.cycle_id.in_([c.id for c in cycles]))
+        .group_by(PulseParticipation.cycle_id))}
+    return [(cycle, *counts.get(cycle.id, (0, 0))) for cycle in cycles]
+
+
 # --- Comment threads ------------------------------------------------------------------------------
 
 def is_comment_author(user: User, comment: PulseComment) -> bool:

@@ -202,7 +202,7 @@ def schedules():
     send_now.teams.choices = _team_choices()
     page = render_template("pulses/schedules.html", form=form, schedules=all_schedules, frequencies=frequencies,
                            preview=preview, labels=DRIVER_LABELS, weekdays=dict(_weekdays()),
-                           send_now=send_now, confirm=ConfirmForm())
+                           send_now=send_now, confirm=ConfirmForm(), open_cycles=services.open_cycles(utcnow()))
     return page, 422 if request.method == "POST" else 200
 
 

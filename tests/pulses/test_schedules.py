@@ -59,6 +59,8 @@ def test_send_now_from_the_page_opens_a_cycle_and_invites_the_team(app, client, 
     response = post_form("/pulses/send-now", {"teams": [str(team.id)]}, page="/pulses/schedules")
     assert response.status_code == 302
     assert db.session.scalar(sa.select(sa.func.count(PulseCycle.id))) == 1
+    page = client.get("/pulses/schedules").get_data(as_text=True)
+    assert "Open now" in page and "sent now" in page
 
 
 def test_rotation_covers_every_driver_every_two_weekly_cycles_and_enps_monthly():
