@@ -55,7 +55,9 @@ def test_session_cookie_is_httponly_lax_and_secure_behind_https(make_config, mon
 def test_signed_in_pages_are_not_cached_but_static_files_are(client, login):
     login(make_user("staff"))
     assert client.get("/").headers["Cache-Control"] == "no-store"
-    assert "no-store" not in client.get("/static/css/flashpoint.css").headers.get("Cache-Control", "")
+    static = client.get("/static/css/flashpoint.css")
+    assert "no-store" not in static.headers.get("Cache-Control", "")
+    static.close()
 
 
 @pytest.mark.parametrize("role", ["admin", "hr", "manager", "staff"])
