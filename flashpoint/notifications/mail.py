@@ -3,8 +3,9 @@ the templates in templates/email/, absolute links, and one-click unsubscribe hea
 from __future__ import annotations
 
 from email.message import EmailMessage
-from email.policy import SMTP
-from email.utils import format_datetime, formataddr, make_msgid, parseaddr
+from email.policy import SMTP, SMTPUTF8
+from email.headerregistry import Address
+from email.utils import format_datetime, make_msgid, parseaddr
 from datetime import timezone
 
 from flask import current_app
@@ -69,11 +70,15 @@ def build_email(recipient: User, notes: list[Notification], *, preview: bool = F
         unsubscribe_url=unsubscribe_url,
         topic_label=TOPIC_BY_KEY[topic].label.lower() if topic in TOPIC_BY_KEY else None,
     )
-    message = EmailMessage(policy=SMTP)
+    # An internationalised address (zoë@…) is written as UTF-8 (RFC 6532), for SMTPUTF8 servers.
+    message = EmailMessage(policy=SMTP if recipient.email.isascii() else SMTPUTF8)
     message["From"] = current_app.config["MAIL_FROM"]
-    message["To"] = formataddr((name if preview else recipient.name,
-                                "hidden@preview" if preview and anonymous else recipient.email))
-    message["Subject"] = subject
+    to_address = "hidden@preview.invalid" if preview and anonymous else recipient.email
+    user_part, _at, domain_part = to_address.rpartition("@")
+    message["To"] = Address(display_name=" ".join((name if preview else recipient.name).split()),
+                            username=user_part, domain=domain_part)
+    # Titles are people's words: never let a line break reach a header.
+    message["Subject"] = " ".join(subject.split())
     message["Date"] = format_datetime(utcnow().replace(tzinfo=timezone.utc))
     domain = envelope_sender().rpartition("@")[2] or "localhost"
     message["Message-ID"] = make_msgid(domain=domain)

@@ -148,7 +148,15 @@ def _converse(conn: smtplib.SMTP, settings: SmtpSettings, context: ssl.SSLContex
                     "refusing to send credentials without encryption")
         if settings.username:
             _authenticate(conn, settings)
-        code, reply = conn.mail(sender)
+        options = []
+        if not (sender + recipient).isascii():
+            # An internationalised address (zoë@…) needs the server's SMTPUTF8 (RFC 6531).
+            if not conn.has_extn("smtputf8"):
+                raise PermanentDeliveryError(
+                    f"the address {recipient} has non-ASCII characters and the mail server "
+                    f"{settings.where} does not accept them (no SMTPUTF8)")
+            options = ["SMTPUTF8"]
+        code, reply = conn.mail(sender, options)
         if code != 250:
             raise _refused("the sender", code, reply)
         code, reply = conn.rcpt(recipient)

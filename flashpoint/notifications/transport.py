@@ -62,8 +62,9 @@ class EmailTransport:
             raise PermanentDeliveryError(f"the e-mail could not be prepared: {exc}") from exc
         host = (current_app.config.get("BASE_URL") or "").split("//")[-1].split("/")[0].split(":")[0]
         try:
-            reply = smtp.send(config, envelope_sender(), notification.recipient.email,
-                              message.as_bytes(), local_hostname=host or "localhost")
+            address = notification.recipient.email
+            reply = smtp.send(config, envelope_sender(), address, message.as_bytes(),
+                              local_hostname=host or "localhost")
         except (TransientDeliveryError, PermanentDeliveryError, UnclearDeliveryError) as exc:
             _settle(companions, exc, now)
             raise

@@ -66,6 +66,16 @@ def test_idea_follow_up_arrives_by_email(app, mailbox):
     assert "http://flashpoint.test/ideas/12" in _links(mail.html)
 
 
+def test_internationalised_address_and_a_line_break_in_a_title(app, mailbox):
+    zoe = make_user(name="Zoë Ünal", email="zoë@example.test")
+    note = notify(zoe, "idea.status_changed", "Idea\r\nBcc: someone@evil.test moved", "Hello.")
+    deliver()
+    assert reload(note).state == "sent", reload(note).last_error
+    [mail] = mailbox.to("zoë@example.test")
+    assert mail.message["Subject"] == "Idea Bcc: someone@evil.test moved"
+    assert mail.message["Bcc"] is None and "Zoë" in mail.message["To"]
+
+
 def test_customer_quote_is_in_the_email_escaped(app, mailbox):
     hero = make_user(name="Hana Kim")
     notify(hero, "praise.customer_said", "A customer said something about you",
