@@ -170,7 +170,7 @@ def _simulated_effect(rng: random.Random, idea: Idea, now: datetime) -> None:
 
 
 def _make(rng, team, submitter, kind, title, description, tags, status, now, people) -> Idea:
-    owner = default_owner(team)
+    owner = default_owner(team, submitter)
     days_ago = {"new": rng.randint(1, 20), "under review": rng.randint(15, 60), "planned": rng.randint(30, 90),
                 "in progress": rng.randint(40, 120), "implemented": rng.randint(200, 330),
                 "declined": rng.randint(20, 150)}[status]

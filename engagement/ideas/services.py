@@ -52,20 +52,21 @@ def is_following(idea: Idea, user: User) -> bool:
 
 # --- Owners ----------------------------------------------------------------------------------
 
-def default_owner(team: Team) -> User | None:
-    """A manager of the team, else of the nearest parent team that has one, else HR (INTERFACE:
-    chosen like story approvers)."""
+def default_owner(team: Team, submitter: User | None = None) -> User | None:
+    """A manager of the team who is not the submitter, else of the nearest parent team, else HR
+    (INTERFACE: chosen like story approvers, so nobody is the only judge of their own idea)."""
     current, seen = team, set()
     while current is not None and current.id not in seen:
         seen.add(current.id)
-        managers = [m for m in current.managers if m.active]
+        managers = [m for m in current.managers if m.active and (submitter is None or m.id != submitter.id)]
         if managers:
             return managers[0]
         current = current.parent
+    others = User.id != submitter.id if submitter is not None else True
     return db.session.scalar(
-        db.select(User).where(User.active.is_(True), User.role == "hr").order_by(User.name, User.id).limit(1)
+        db.select(User).where(User.active.is_(True), User.role == "hr", others).order_by(User.name, User.id).limit(1)
     ) or db.session.scalar(
-        db.select(User).where(User.active.is_(True), User.role == "admin").order_by(User.name, User.id).limit(1)
+        db.select(User).where(User.active.is_(True), User.role == "admin", others).order_by(User.name, User.id).limit(1)
     )
 
 
@@ -116,7 +117,7 @@ def submit_idea(submitter: User, *, title: str, description: str = "", kind: str
     tag_names = parse_tags(tags)
     now = utcnow()
     idea = Idea(title=title, description=description, kind=kind, team=team, submitter=submitter,
-                anonymous=bool(anonymous), owner=default_owner(team), status="new",
+                anonymous=bool(anonymous), owner=default_owner(team, submitter), status="new",
                 created_at=now, updated_at=now, status_changed_at=now)
     idea.tags = [IdeaTag(name=name) for name in tag_names]
     db.session.add(idea)

@@ -69,6 +69,11 @@ def test_the_anonymous_submitter_is_named_nowhere_yet_receives_every_follow_up(o
             assert response.status_code == 200, (path, response.status_code)
             _assert_hidden(response.get_data(as_text=True), f"{path} seen by {viewer.name}")
         post_form("/logout", {}, page="/ideas")
+    # She reads every follow-up in her own notifications, with the owner's words.
+    login(zelda)
+    mine_page = client.get("/notifications").get_data(as_text=True)
+    assert "Asking the store team." in mine_page or "Live in all tills." in mine_page
+    post_form("/logout", {}, page="/ideas")
     login(org.admin)
     outbox = client.get("/admin/outbox?kind=idea.status_changed").get_data(as_text=True)
     assert "the anonymous author" in outbox

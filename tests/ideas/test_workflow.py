@@ -39,6 +39,8 @@ def test_staff_submits_an_idea_from_the_web_and_the_team_manager_owns_it(org, lo
 
 def test_an_idea_for_a_team_without_a_manager_goes_to_the_parent_team_manager_then_hr(org):
     assert make_idea(org.other, org.online).owner == org.head
+    # A manager's own idea about their team goes up a level, as a story's approval would.
+    assert make_idea(org.boss, org.shop, title="My own idea").owner == org.head
     org.dept.managers.clear()
     db.session.commit()
     assert make_idea(org.other, org.online, title="Another one").owner == org.hr
