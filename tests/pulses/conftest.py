@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import datetime
 
 import pytest
 
@@ -10,10 +10,6 @@ from engagement.pulses.models import PulseParticipation
 from flashpoint.extensions import db
 from flashpoint.outbox.models import Notification
 from tests.factories import make_manager, make_team, make_user
-
-
-def next_weekday(day: date, weekday: int) -> date:
-    return day + timedelta(days=(weekday - day.weekday()) % 7)
 
 
 @pytest.fixture

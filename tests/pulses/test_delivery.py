@@ -8,7 +8,7 @@ from engagement.pulses.models import PulseCycle, PulseParticipation, PulseSchedu
 from engagement.pulses.signals import cycle_closed
 from flashpoint.extensions import db
 from flashpoint.outbox.models import Notification
-from tests.pulses.conftest import iso, next_weekday
+from tests.pulses.conftest import iso
 
 
 def make_schedule(teams, *, weekday=1, local_time="09:00", open_days=4, cadence="weekly", starts_on=None):
