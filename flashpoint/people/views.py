@@ -154,9 +154,9 @@ def people_export():
     writer = csv.writer(out)
     writer.writerow([*services.IMPORT_COLUMNS, "active", "last_sign_in"])
     for person in db.session.scalars(stmt):
-        writer.writerow([person.email, _csv_safe(person.name), person.role,
-                         person.team.slug if person.team else "", person.slack_user_id or "",
-                         person.timezone, "true" if person.active else "false",
+        writer.writerow([_csv_safe(person.email), _csv_safe(person.name), person.role,
+                         person.team.slug if person.team else "", _csv_safe(person.slack_user_id or ""),
+                         _csv_safe(person.timezone), "true" if person.active else "false",
                          person.last_login_at.isoformat(timespec="seconds") if person.last_login_at else ""])
     return Response(out.getvalue(), mimetype="text/csv",
                     headers={"Content-Disposition": "attachment; filename=flashpoint-people.csv"})
