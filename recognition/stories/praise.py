@@ -11,6 +11,9 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
 from flashpoint.extensions import db
 from flashpoint.outbox.services import record_notification, varied
 from flashpoint.people.models import Team, User
@@ -80,32 +83,69 @@ class MatchResult:
     candidates: list[NameMatch] = field(default_factory=list)
 
 
-def _short_keys(user: User) -> list[list[str]]:
+
+def _short_keys_of(name: str, nicknames: str | None) -> list[list[str]]:
+    """A person's first name and nicknames, folded."""
     keys = []
-    first = tokens(user.name)[:1]
+    first = tokens(name)[:1]
     if first:
         keys.append(first)
-    for nick in (user.nicknames or "").split(","):
+    for nick in (nicknames or "").split(","):
         nick_tokens = tokens(nick)
         if nick_tokens:
             keys.append(nick_tokens)
     return keys
 
 
-def _active_people(team_ids: set[int] | None, cache: dict | None = None) -> list[User]:
-    """Active people of these teams (None: everyone), memoised in `cache` for bulk routing."""
+@dataclass
+class _Named:
+    """One person as matching sees them: their full name and their short names, folded."""
+    position: int
+    user_id: int
+    full: tuple[str, ...]
+    short: list[tuple[str, ...]]
+
+
+@dataclass
+class _TierIndex:
+    """People of a tier indexed by the first word of each of their names, for quick look-up."""
+    by_full: dict[str, list[_Named]] = field(default_factory=dict)
+    by_short: dict[str, list[_Named]] = field(default_factory=dict)
+
+    def full_candidates(self, present: set[str]) -> list[_Named]:
+        found = {id(n): n for token in present for n in self.by_full.get(token, ())}
+        return sorted(found.values(), key=lambda n: n.position)
+
+    def short_candidates(self, present: set[str]) -> list[_Named]:
+        found = {id(n): n for token in present for n in self.by_short.get(token, ())}
+        return sorted(found.values(), key=lambda n: n.position)
+
+
+def _tier_index(team_ids: set[int] | None, cache: dict | None = None) -> _TierIndex:
+    """Active people of these teams (None: everyone), memoised in `cache` for bulk routing.
+
+    Only ids and names are read: the people matched are loaded afterwards, one by one.
+    """
     key = frozenset(team_ids) if team_ids is not None else None
     if cache is not None and key in cache:
         return cache[key]
-    if team_ids is not None and not team_ids:
-        return []
-    stmt = db.select(User).where(User.active.is_(True)).order_by(User.name, User.id)
-    if team_ids is not None:
-        stmt = stmt.where(User.team_id.in_(team_ids))
-    people = list(db.session.scalars(stmt))
+    index = _TierIndex()
+    if team_ids is None or team_ids:
+        stmt = (db.select(User.id, User.name, User.nicknames).where(User.active.is_(True))
+                .order_by(User.name, User.id))
+        if team_ids is not None:
+            stmt = stmt.where(User.team_id.in_(team_ids))
+        for position, (user_id, name, nicknames) in enumerate(db.session.execute(stmt)):
+            full = tuple(tokens(name))
+            short = [tuple(k) for k in _short_keys_of(name, nicknames)]
+            named = _Named(position, user_id, full, short)
+            if len(full) >= 2:
+                index.by_full.setdefault(full[0], []).append(named)
+            for k in short:
+                index.by_short.setdefault(k[0], []).append(named)
     if cache is not None:
-        cache[key] = people
-    return people
+        cache[key] = index
+    return index
 
 
 def find_named_people(team: Team | None, *texts: str | None, cache: dict | None = None) -> MatchResult:
@@ -124,26 +164,29 @@ def find_named_people(team: Team | None, *texts: str | None, cache: dict | None 
     # (team ids, whether first names and nicknames count); None = the whole organisation.
     tiers: list[tuple[set[int] | None, bool]] = [(team_ids, True), (dept_ids, True), (None, False)]
 
+    def user(named: _Named) -> User:
+        return db.session.get(User, named.user_id)
+
     for tier_ids, short_names_allowed in tiers:
-        people = [p for p in _active_people(tier_ids, cache) if p.id not in seen]
+        index = _tier_index(tier_ids, cache)
         # Full names first: they explain a first name that also appears.
-        for person in people:
-            full = tokens(person.name)
-            key = tuple(full)
-            if len(full) >= 2 and key not in resolved_keys and _contains(haystack, full, present):
-                result.confirmed.append(NameMatch(person, True, " ".join(full)))
-                seen.add(person.id)
-                resolved_keys.add(key)
-                resolved_keys.update(tuple(k) for k in _short_keys(person))
+        for named in index.full_candidates(present):
+            if named.user_id in seen or named.full in resolved_keys:
+                continue
+            if _contains(haystack, list(named.full), present):
+                result.confirmed.append(NameMatch(user(named), True, " ".join(named.full)))
+                seen.add(named.user_id)
+                resolved_keys.add(named.full)
+                resolved_keys.update(named.short)
         if not short_names_allowed:
             continue
         by_key: dict[tuple[str, ...], list[User]] = {}
-        for person in people:
-            if person.id in seen:
+        for named in index.short_candidates(present):
+            if named.user_id in seen:
                 continue
-            for key in _short_keys(person):
-                if tuple(key) not in resolved_keys and _contains(haystack, key, present):
-                    by_key.setdefault(tuple(key), []).append(person)
+            for key in named.short:
+                if key not in resolved_keys and _contains(haystack, list(key), present):
+                    by_key.setdefault(key, []).append(user(named))
         for key, found in by_key.items():
             resolved_keys.add(key)
             unique = [p for p in dict.fromkeys(found) if p.id not in seen]
@@ -166,6 +209,26 @@ def existing_matches(feedback: Feedback) -> list[PraiseMatch]:
         db.select(PraiseMatch).where(PraiseMatch.feedback_id == feedback.id).order_by(PraiseMatch.id)))
 
 
+CACHE_KEY = "flashpoint.praise_people"
+
+
+def _transaction_cache() -> dict:
+    """People looked up for matching, kept for the current transaction only.
+
+    A CSV import announces thousands of items in one transaction: each would otherwise load the
+    team, the department and the whole organisation again. Cleared on commit and rollback, so a
+    change to people is seen by the next transaction.
+    """
+    return db.session.info.setdefault(CACHE_KEY, {})
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_people(session, *_args) -> None:
+    session.info.pop(CACHE_KEY, None)
+
+
 def route_feedback(feedback: Feedback, notify: bool = True, cache: dict | None = None,
                    check_existing: bool = True) -> list[PraiseMatch]:
     """Match and route one piece of feedback; idempotent (a second run adds nothing).
@@ -179,7 +242,8 @@ def route_feedback(feedback: Feedback, notify: bool = True, cache: dict | None =
     already = existing_matches(feedback) if check_existing else []
     if already:
         return already
-    found = find_named_people(feedback.team, feedback.comment, feedback.helper_name, cache=cache)
+    found = find_named_people(feedback.team, feedback.comment, feedback.helper_name,
+                              cache=cache if cache is not None else _transaction_cache())
     matches = []
     for m in found.confirmed:
         matches.append(PraiseMatch(feedback=feedback, user=m.user, confirmed=True, candidate=False,
@@ -257,7 +321,7 @@ def route_existing(limit: int | None = None, notify_since=None) -> int:
             .order_by(Feedback.received_at, Feedback.id))
     if limit:
         stmt = stmt.limit(limit)
-    count, cache = 0, {}
+    count, cache = 0, _transaction_cache()
     for feedback in db.session.scalars(stmt).all():
         notify = notify_since is None or feedback.received_at >= notify_since
         if route_feedback(feedback, notify=notify, cache=cache, check_existing=False):
