@@ -208,20 +208,29 @@ def _period_end(period: date, grain: str) -> date:
     return period + timedelta(days=6) if grain == "week" else add_months(period, 1) - timedelta(days=1)
 
 
+def _respondents(cycle_ids) -> dict[int, int]:
+    return dict(db.session.execute(
+        db.select(PulseParticipation.cycle_id, func.count(PulseParticipation.id))
+        .where(PulseParticipation.cycle_id.in_(list(cycle_ids)), PulseParticipation.answered.is_(True))
+        .group_by(PulseParticipation.cycle_id)).all())
+
+
 def comments_for(team_id: int, period: date, grain: str, threshold: int | None = None) -> list[PulseComment] | None:
     """The comments left in a team's own cycles of the period, or None when its own group is
-    under the threshold (then no comment is shown, not even a count)."""
+    under the threshold (then no comment is shown, not even a count). A comment from a cycle
+    that too few answered is left out even then: its thread names the cycle's date."""
+    threshold = threshold if threshold is not None else anonymity.min_group_size()
     if not anonymity.shown(own_group_size(team_id, period, grain), threshold):
         return None
     comments = db.session.scalars(
         db.select(PulseComment).join(PulseCycle, PulseCycle.id == PulseComment.cycle_id)
         .where(PulseCycle.team_id == team_id, PulseCycle.opens_on >= period,
                PulseCycle.opens_on <= _period_end(period, grain))).all()
+    sizes = _respondents({c.cycle_id for c in comments})
     # Random keys give no order; sort by text so the list order says nothing either.
-    return sorted(comments, key=lambda c: c.body.lower())
+    return sorted((c for c in comments if sizes.get(c.cycle_id, 0) >= threshold), key=lambda c: c.body.lower())
 
 
-def comment_visible(comment: PulseComment, grain: str = "month") -> bool:
-    cycle = comment.cycle
-    period = period_start(cycle.opens_on, grain)
-    return anonymity.shown(own_group_size(cycle.team_id, period, grain))
+def comment_visible(comment: PulseComment) -> bool:
+    """A comment may be shown (to its team's managers and HR) when its cycle had enough respondents."""
+    return anonymity.shown(_respondents([comment.cycle_id]).get(comment.cycle_id, 0))

@@ -171,3 +171,21 @@ def test_weekly_results_and_a_team_page_render(app, client, login):
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and "Lovely week" in html and "<svg" in html
     assert client.get("/pulses?team=nope").status_code == 404
+
+
+def test_a_comment_from_a_cycle_too_few_answered_stays_hidden_even_in_a_big_month(app, client, login):
+    from datetime import timedelta
+
+    from engagement.pulses.rotation import add_months, month_start
+
+    team = make_team("mixed", "Mixed")
+    people(team, 7)
+    day = datetime.combine(add_months(month_start(datetime.utcnow().date()), -2), datetime.min.time())
+    answered_cycle(team, 6, 4, comment="From the big week", now=day + timedelta(days=1, hours=10))
+    answered_cycle(team, 2, 4, comment="From the tiny week", now=day + timedelta(days=9, hours=10))
+    login(make_user("hr"))
+    period = day.date().isoformat()
+    page = client.get(f"/pulses?team=mixed&period={period}").get_data(as_text=True)
+    assert "From the big week" in page and "From the tiny week" not in page
+    tiny = db.session.scalar(sa.select(PulseComment).where(PulseComment.body == "From the tiny week"))
+    assert client.get(f"/pulses/comments/{tiny.id}").status_code == 403
