@@ -170,7 +170,9 @@ def new():
             feedback = None
         return _render_form(form, None, feedback, 400)
     db.session.commit()
-    if story.state == "approved":
+    if story.state == "approved" and story.is_private:
+        flash("Approved: they are your people. Recognised privately, as the hero wishes.", "success")
+    elif story.state == "approved":
         flash("Approved and celebrated: they are your people, so it went straight to the wall.", "success")
     elif story.approver is not None:
         flash(f"Thank you! {story.approver.name} will approve it; you will hear when they do.", "success")
