@@ -11,11 +11,12 @@ def init_app(app: Flask) -> None:
     """Register praise routing, the hero wall and nominations."""
     from flashpoint.registry import NavItem, add_demo_step, add_home_panel, add_nav_item
     from flashpoint.scheduler import register_duty
-    from recognition.stories import demo, home, services, views
+    from recognition.stories import cli, demo, home, services, views
     from recognition.stories.praise import on_feedback_received
 
     app.register_blueprint(views.stories)
     app.register_blueprint(views.praise)
+    app.cli.add_command(cli.route_praise_command)
     # weak=False: stay connected for the app's lifetime whatever holds a reference.
     signals.feedback_received.connect(on_feedback_received, weak=False)
     add_nav_item(app, NavItem(100, "Heroes", "stories.wall", "view_heroes", "stories."))

@@ -157,3 +157,21 @@ def test_names_inside_email_addresses_are_not_matched(app):
     make_user(team=team, name="Tomasz Kowalski", nicknames="Tom")
     feedback = customer_says(team, "Lovely shop, write to tom.smith@example.com")
     assert matches(feedback) == set()
+
+
+def test_route_praise_command_routes_old_feedback_once_and_notifies_only_recent(app, runner):
+    from datetime import timedelta
+
+    from flashpoint.timeutil import utcnow
+    from tests.feedback.factories import make_feedback
+
+    team = make_team("shop")
+    make_manager(team, name="Maya Lindqvist")
+    priya = make_user(team=team, name="Priya Sharma")
+    make_feedback(team, comment="Priya made my day", received_at=utcnow() - timedelta(days=30))
+    make_feedback(team, comment="Priya again, lovely", received_at=utcnow() - timedelta(days=1))
+    result = runner.invoke(args=["route-praise", "--notify-days", "7"])
+    assert result.exit_code == 0 and "2 pieces of feedback named someone" in result.output
+    assert len(notes("praise.customer_said", recipient=priya)) == 1  # only the recent one
+    result = runner.invoke(args=["route-praise"])
+    assert "0 pieces" in result.output
