@@ -26,7 +26,8 @@ TOKEN_RE = re.compile(r"[a-z0-9]+")
 RECOVERY_RE = re.compile(
     r"\b(despite|fixed|fixing|sorted (?:it |everything |things )?out|sorted it|mix-? ?ups?|mistakes?|"
     r"resolved|put (?:it |things )?right|made it right|went wrong|broken|broke|"
-    r"complaints?|refund(?:ed)?|replaced|late|delay(?:ed|s)?|lost|wrong|errors?|apologi[sz]ed|"
+    r"complaints?|refund(?:ed)?|replaced|(?:was|were|arrived|came|running|ran|delivered|turned up) late|"
+    r"delay(?:ed|s)?|lost|wrong|errors?|apologi[sz]ed|"
     r"rescued|saved the day|recover(?:ed|y)?|damaged|missing|even though|turned (?:it|things) around)\b"
 )
 

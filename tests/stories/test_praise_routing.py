@@ -175,3 +175,12 @@ def test_route_praise_command_routes_old_feedback_once_and_notifies_only_recent(
     assert len(notes("praise.customer_said", recipient=priya)) == 1  # only the recent one
     result = runner.invoke(args=["route-praise"])
     assert "0 pieces" in result.output
+
+
+def test_staying_late_is_proactive_but_a_late_delivery_put_right_is_a_recovery():
+    from recognition.stories.praise import suggested_kind
+
+    assert suggested_kind("Special mention for Mariam who stayed late to finish the job properly.") == "proactive"
+    assert suggested_kind("My parcel arrived late but Kenji made it right.") == "recovery"
+    assert suggested_kind("Despite the queue, Sofia was calm") == "recovery"
+    assert suggested_kind("Lovely chocolate selection, thanks Amara") == "proactive"
