@@ -5,6 +5,8 @@ from __future__ import annotations
 import segno
 from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, url_for
 from flask_login import current_user, login_user, logout_user
+from markupsafe import Markup
+from sqlalchemy import func, select
 
 from flashpoint.extensions import db, limiter
 from flashpoint.notifications import services
@@ -178,12 +180,8 @@ def invite_all():
 def sign_in_panel(user):
     if not can(user, "view_sign_in_status"):
         return None
-    from sqlalchemy import func, select
-
     stmt = services.never_signed_in(_scope_team_ids(user))
     count = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
     if not count:
         return None
-    from markupsafe import Markup
-
     return Markup(render_template("notifications/_sign_in_panel.html", count=count))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 from markupsafe import Markup
 
 from flashpoint.extensions import csrf, db
@@ -14,9 +14,9 @@ from flashpoint.notifications.forms import PreferencesForm
 from flashpoint.notifications.mail import build_email
 from flashpoint.notifications.models import CHANNEL_AUTO
 from flashpoint.notifications.rendering import ACTION_LABELS, quote_to_show
-from flashpoint.notifications.topics import MUTE_ALL, TOPIC_BY_KEY, TOPICS, is_must_act
+from flashpoint.notifications.topics import MUTE_ALL, TOPIC_BY_KEY
 from flashpoint.notifications.unsubscribe import read_token
-from flashpoint.outbox.models import Notification, State
+from flashpoint.outbox.models import Notification
 from flashpoint.outbox.services import MUST_ACT_KINDS
 from flashpoint.people.forms import ConfirmForm
 from flashpoint.people.models import User

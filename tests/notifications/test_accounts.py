@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-import pytest
-
 from flashpoint.extensions import db
 from flashpoint.notifications.models import AccountToken
 from flashpoint.outbox.models import Notification

@@ -6,7 +6,7 @@ import pytest
 
 from flashpoint.config import TestConfig
 from tests.factories import make_user
-from tests.notifications.conftest import SMTP_PASSWORD, SMTP_USER, SmtpServer
+from tests.notifications.conftest import SMTP_PASSWORD, SmtpServer
 from tests.notifications.factories import deliver, notify, reload
 
 
@@ -32,11 +32,6 @@ def smtps_server(server_tls_context, trust_test_ca):
     server.start()
     yield server
     server.stop()
-
-
-@pytest.fixture
-def servers(request):
-    return request
 
 
 def _app_with(make_config, **overrides):
