@@ -16,11 +16,12 @@ import pytest
 import sqlalchemy as sa
 
 from flashpoint import create_app
-from flashpoint.config import TestConfig
+from flashpoint.config import TestConfig, normalise_database_url
 from flashpoint.extensions import db
 from tests.factories import PASSWORD
 
-PG_URL = os.environ.get("FLASHPOINT_TEST_POSTGRES_URL")
+# psycopg 3 whatever the spelling (SQLAlchemy 2.0 would pick psycopg2 for plain postgresql://).
+PG_URL = normalise_database_url(os.environ.get("FLASHPOINT_TEST_POSTGRES_URL") or "") or None
 
 
 def pytest_generate_tests(metafunc):
