@@ -311,9 +311,10 @@ def import_people(text: str) -> ImportReport:
                 continue  # a blank line, e.g. at the end of a spreadsheet export
             report.rows += 1
             fields = PersonFields(email=row.get("email") or "", name=row.get("name") or "",
-                                  role=(row.get("role") or "").strip() or "staff",
-                                  team_slug=row.get("team"), slack_id=row.get("slack_id"),
-                                  timezone=row.get("timezone"))
+                                  role=(row.get("role") or "").strip(),
+                                  team_slug=(row.get("team") or "").strip(),
+                                  slack_id=(row.get("slack_id") or "").strip(),
+                                  timezone=(row.get("timezone") or "").strip())
             try:
                 email = normalise_email(fields.email)
             except PeopleError as exc:
@@ -351,6 +352,14 @@ def import_people(text: str) -> ImportReport:
 
 def _import_row(fields: PersonFields, email: str, lookup: _PreloadedLookup, report: ImportReport) -> None:
     existing = lookup.users.get(email)
+    if existing is not None:
+        # An empty cell leaves that detail as it is: an HR export without Slack ids must not
+        # unlink everyone from Slack, nor an empty role take an admin's rights away.
+        fields.role = fields.role or existing.role
+        fields.team_slug = fields.team_slug or (existing.team.slug if existing.team else "")
+        fields.slack_id = fields.slack_id or existing.slack_user_id or ""
+    else:
+        fields.role = fields.role or "staff"
     if existing is None:
         clean, team = _clean_person(fields, lookup=lookup)
         user = User(email=clean["email"], name=clean["name"], role=clean["role"], team=team,

@@ -51,6 +51,17 @@ def test_reimport_updates_by_email_and_counts_unchanged(runner, tmp_path, teams)
     assert db.session.scalar(db.select(db.func.count(User.id))) == 2
 
 
+def test_empty_cells_leave_a_known_persons_details_as_they_are(runner, tmp_path, teams):
+    store = teams[0]
+    make_user("admin", store, email="boss@example.test", name="Boss", slack_user_id="U0BOSS",
+              timezone="Asia/Tokyo")
+    result = _cli(runner, tmp_path, HEADER + "boss@example.test,Boss Person,,,,\n")
+    assert result.exit_code == 0, result.output
+    boss = _people()["boss@example.test"]
+    assert (boss.name, boss.role, boss.team, boss.slack_user_id, boss.timezone) == (
+        "Boss Person", "admin", store, "U0BOSS", "Asia/Tokyo")
+
+
 def test_bad_rows_are_reported_by_line_and_nothing_is_written(runner, tmp_path, teams):
     make_user("staff", email="owner@example.test", slack_user_id="U0TAKEN")
     result = _cli(runner, tmp_path, HEADER
