@@ -97,6 +97,7 @@ def _bench_grouping(app, count: int) -> None:
 
     from flashpoint.extensions import db
     from flashpoint.notifications import transport
+    from flashpoint.outbox import delivery
     from flashpoint.outbox.delivery import deliver_due
     from flashpoint.outbox.services import record_notification
     from flashpoint.people.models import User
@@ -115,6 +116,7 @@ def _bench_grouping(app, count: int) -> None:
     controller = Controller(Sink(), hostname="127.0.0.1", port=port)
     controller.start()
     app.config["SMTP_URL"] = f"smtp://127.0.0.1:{port}"
+    delivery.register_transport(app, transport.EmailTransport(), order=20)
     try:
         with app.app_context():
             everyone = db.session.scalars(db.select(User).order_by(User.id).limit(2 * (count // 3))).all()

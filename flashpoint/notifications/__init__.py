@@ -30,7 +30,9 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(notifications)
     app.register_blueprint(account)
     app.cli.add_command(email_test_command)
-    delivery.register_transport(app, EmailTransport(), order=20)
+    if app.config.get("SMTP_URL"):
+        # Only when configured, so the outbox says honestly that it is a preview otherwise.
+        delivery.register_transport(app, EmailTransport(), order=20)
     delivery.set_transport_chooser(app, choose)
     add_nav_item(app, NavItem(50, "Notifications", "notifications.index", "view_notifications",
                               "notifications.", badge=unread_badge))

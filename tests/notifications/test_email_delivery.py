@@ -171,6 +171,7 @@ def test_refused_address_fails_and_admin_sees_why(app, client, login, mailbox):
     login(make_user("admin"))
     page = client.get("/admin/outbox?state=failed").get_data(as_text=True)
     assert "Lee Refused" in page and "No such user here" in page
+    assert "Delivering through e-mail" in page
 
 
 def test_attempts_are_bounded_while_the_server_stays_down(app, smtp_server):
