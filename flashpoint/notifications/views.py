@@ -96,7 +96,9 @@ def settings():
     reach = _reach(current_user)
     form = PreferencesForm()
     if request.method == "GET":
-        form.channel.data = pref.channel if pref else CHANNEL_AUTO
+        # "Automatic" is shown as what it means for this person: the first channel that reaches.
+        chosen = pref.channel if pref else CHANNEL_AUTO
+        form.channel.data = reach[0] if chosen == CHANNEL_AUTO and reach else chosen
         for topic, field in form.topic_fields():
             field.data = MUTE_ALL not in muted and topic.key not in muted
     if form.validate_on_submit():
