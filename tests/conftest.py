@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from flask import g
 
 from flashpoint import create_app
 from flashpoint.config import TestConfig, normalise_database_url
@@ -76,6 +77,7 @@ def demo_app(demo_database, tmp_path, app_overrides):
     path = tmp_path / "demo-copy.db"
     shutil.copy(demo_database.path, path)
     app = create_app(TestConfig(database_url=f"sqlite:///{path}", **app_overrides))
+    _fresh_user_each_request(app)
     with app.app_context():
         yield app
         db.session.remove()
@@ -143,9 +145,23 @@ def app_overrides():
     return {}
 
 
+def _fresh_user_each_request(app) -> None:
+    """Tests keep one app context pushed, so Flask's `g` would outlive a request, and with it
+    what extensions cache there (Flask-Login's signed-in person, Flask-WTF's CSRF token), even
+    across two test clients. In production each request starts with an empty `g`; so here too."""
+
+    def start_with_an_empty_g():
+        for name in list(g):
+            g.pop(name, None)
+
+    # First of all the app's before_request functions, ahead of the extensions' own.
+    app.before_request_funcs.setdefault(None, []).insert(0, start_with_an_empty_g)
+
+
 @pytest.fixture
 def app(make_config, app_overrides):
     app = create_app(make_config(**app_overrides))
+    _fresh_user_each_request(app)
     with app.app_context():
         yield app
         db.session.remove()

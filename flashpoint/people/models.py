@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import enum
+import hashlib
 from datetime import datetime
 
 from flask_login import UserMixin
@@ -98,6 +99,15 @@ class User(UserMixin, db.Model):
     managed_teams: Mapped[list[Team]] = relationship(
         secondary=team_managers, back_populates="managers", order_by="Team.name"
     )
+
+    def get_id(self) -> str:
+        """What the session remembers: the id and a stamp of the password hash, so changing a
+        password signs the person out everywhere else (other browsers, remember-me cookies)."""
+        return f"{self.id}.{self.session_stamp}"
+
+    @property
+    def session_stamp(self) -> str:
+        return hashlib.sha256((self.password_hash or "").encode()).hexdigest()[:16]
 
     # Flask-Login asks is_active; a deactivated person cannot sign in or stay signed in.
     @property

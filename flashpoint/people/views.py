@@ -27,9 +27,13 @@ admin = Blueprint("admin", __name__, url_prefix="/admin")
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
+def load_user(session_id: str) -> User | None:
+    """The person behind a session, unless deactivated or their password changed since."""
+    user_id, _, stamp = session_id.partition(".")
     user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-    return user if user is not None and user.active else None
+    if user is None or not user.active or stamp != user.session_stamp:
+        return None
+    return user
 
 
 def _safe_next(target: str | None) -> str:
@@ -92,7 +96,9 @@ def change_password():
             form.current.errors.append(str(exc))
         else:
             db.session.commit()
-            flash("Your password has been changed.", "success")
+            # The new password signs out every other session; this one stays signed in.
+            login_user(current_user._get_current_object())
+            flash("Your password has been changed; any other session has been signed out.", "success")
             return redirect(url_for("core.home"))
     return render_template("people/password.html", form=form)
 

@@ -104,6 +104,24 @@ def test_change_password_then_sign_in_with_the_new_one(client, login, post_form)
     assert _sign_in(client, "ana@example.test", "a brand new secret").status_code == 302
 
 
+def test_changing_the_password_signs_out_other_sessions(app, client, login, post_form):
+    person = make_user("staff", email="ana@example.test")
+    other_browser = app.test_client()
+    login(person, test_client=other_browser)
+    login(person)
+    post_form("/account/password", {"current": PASSWORD, "new": "a brand new secret", "confirm": "a brand new secret"})
+    assert client.get("/").status_code == 200  # this session goes on
+    assert other_browser.get("/").status_code == 302  # the other one is signed out
+
+
+def test_a_session_cookie_from_before_an_admin_reset_no_longer_works(client, login):
+    person = make_user("staff")
+    login(person)
+    person.set_password("reset by an admin")
+    db.session.commit()
+    assert client.get("/").status_code == 302
+
+
 @pytest.mark.parametrize("data,message", [
     ({"current": "not my password", "new": "a brand new secret", "confirm": "a brand new secret"},
      "Your current password is not right."),
