@@ -222,3 +222,16 @@ def test_admin_hands_a_sign_in_link_to_someone_who_forgot_their_password(app, cl
     assert match
     post_form("/logout", {}, page="/")
     assert _set_password(client, match.group(1)).status_code == 302
+
+
+def test_a_password_reset_signs_out_the_other_sessions(app, client, login, post_form, mailbox):
+    person = make_user(name="Stolen Laptop")
+    elsewhere = app.test_client()
+    login(person, test_client=elsewhere)
+    assert elsewhere.get("/notifications").status_code == 200
+    post_form("/account/forgot", {"email": person.email})
+    deliver()
+    assert _set_password(client, _link_in(mailbox.to(person.email)[0])).status_code == 302
+    assert client.get("/notifications").status_code == 200  # the browser that reset it stays in
+    response = elsewhere.get("/notifications")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
