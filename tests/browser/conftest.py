@@ -1,6 +1,8 @@
 """The real-browser layer: the real app served over HTTP, driven by Chromium through Playwright.
 
-Fixtures any area can use in its own `tests/<area>/test_*_browser.py` (mark tests `browser`):
+Fixtures any area can use in its own `tests/<area>/test_*_browser.py` (mark tests `browser`); the
+root tests/conftest.py imports them, so they need no import; the helpers are imported from here
+(`from tests.browser.conftest import DEMO_LOGINS, screenshot, sign_in`):
 
 - `live_server` (session): the app on a SQLite file holding the demo organisation (loaded once by
   the `demo` command, every area's steps included), served by werkzeug in a thread on
