@@ -23,6 +23,9 @@ def init_app(app: Flask) -> None:
 
     # Seconds to wait for the mail server at each step (connect, each reply).
     app.config.setdefault("SMTP_TIMEOUT", float(os.environ.get("SMTP_TIMEOUT") or 30))
+    # "Forgot your password?" requests per client address.
+    app.config.setdefault("PASSWORD_RESET_RATE_LIMIT",
+                          os.environ.get("PASSWORD_RESET_RATE_LIMIT") or "5 per minute")
     if app.config.get("SMTP_URL"):
         parse_smtp_url(app.config["SMTP_URL"])  # a mistyped SMTP_URL stops the app at start, loudly
     for kind in CORE_MUST_ACT:
