@@ -9,7 +9,9 @@ root tests/conftest.py imports them, so they need no import; the helpers are imp
   127.0.0.1 and a free port. `live_server.url` is its base URL; `live_server.app` the Flask app
   (push `live_server.app.app_context()` to look at or change its database). Tests share it, so
   a test that changes data should change only what it created.
-- `chromium` (session): Debian's /usr/bin/chromium, headless, launched by Playwright.
+- `chromium` (module): Debian's /usr/bin/chromium, headless, launched by Playwright. Closed at
+  the end of each module: Playwright's sync API keeps an event loop running while it is open,
+  and a module that starts its own `sync_playwright()` must not find one.
 - `page` : a fresh browser context and page for one test (desktop size), signed in as nobody.
   Every console error, uncaught script error, failed same-origin request and same-origin
   response of 400 or more fails the test at teardown. A test that expects one (e.g. it opens
@@ -70,7 +72,7 @@ def live_server(demo_database, tmp_path_factory):
         db.engine.dispose()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium():
     from playwright.sync_api import sync_playwright
 
