@@ -20,7 +20,7 @@ from engagement.pulses.signals import cycle_closed
 from flashpoint.extensions import db
 from flashpoint.timeutil import utcnow
 from recognition.feedback.models import Feedback
-from recognition.signals import feedback_received, story_approved
+from recognition.signals import feedback_batch_received, feedback_received, story_approved
 
 
 @dataclass
@@ -79,14 +79,28 @@ _INCREMENT = (
 
 def _increment(team_id: int, day, amounts: dict[str, int]) -> None:
     """Add `amounts` to the counters of the week and month of `team_id` containing `day`, atomically."""
-    deltas = {f"d_{name}": amounts.get(name, 0) for name in COUNTERS}
-    for grain, start in starts_for(day).items():
-        params = {"b_team": team_id, "b_grain": grain, "b_start": start, "b_now": utcnow(), **deltas}
-        if db.session.execute(_INCREMENT, params).rowcount == 1:
-            continue
-        # The first item of this week or month: create the row (a concurrent creator is harmless).
-        _ensure_row(team_id, grain, start)
-        db.session.execute(_INCREMENT, params)
+    _increment_periods({(team_id, grain, start): amounts for grain, start in starts_for(day).items()})
+
+
+def _increment_periods(totals: dict[tuple, dict[str, int]]) -> None:
+    """Add each (team_id, grain, period_start) → amounts to its row, atomically, creating missing rows.
+
+    Two statements whatever the number of rows: create the missing rows (a concurrent creator is
+    harmless), then the increments. Keys go in sorted order so concurrent writers lock rows in the
+    same order (no deadlock).
+    """
+    if not totals:
+        return
+    now = utcnow()
+    keys = sorted(totals)
+    db.session.execute(
+        _insert_ignoring_duplicates().on_conflict_do_nothing(index_elements=["team_id", "grain", "period_start"]),
+        [dict(team_id=team_id, grain=grain, period_start=start, drivers={}, updated_at=now, group_size=0,
+              **{name: 0 for name in COUNTERS}) for team_id, grain, start in keys])
+    db.session.execute(_INCREMENT, [
+        {"b_team": team_id, "b_grain": grain, "b_start": start, "b_now": now,
+         **{f"d_{name}": totals[(team_id, grain, start)].get(name, 0) for name in COUNTERS}}
+        for team_id, grain, start in keys])
 
 
 def record_feedback(team_id: int, metric: str, score: int, received_at) -> None:
@@ -96,10 +110,35 @@ def record_feedback(team_id: int, metric: str, score: int, received_at) -> None:
         _increment(team_id, received_at, increments)
 
 
+def record_feedback_batch(items) -> None:
+    """Add many feedback items at once: their counts summed per team-period, one increment each.
+
+    Same atomic increments as `record_feedback`, so concurrent writers stay exact; a 500-item
+    batch touches a few dozen rows instead of issuing a thousand updates.
+    """
+    totals: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for item in items:
+        increments = customer_increments(item.metric, item.score)
+        if not increments:
+            continue
+        for grain, start in starts_for(item.received_at).items():
+            bucket = totals[(item.team_id, grain, start)]
+            for name, amount in increments.items():
+                bucket[name] += amount
+    _increment_periods(totals)
+
+
 @feedback_received.connect
-def _on_feedback_received(_sender, feedback: Feedback, **_extra) -> None:
+def _on_feedback_received(_sender, feedback: Feedback, in_batch: bool = False, **_extra) -> None:
     # Runs inside the intake's transaction: the counts commit (or roll back) with the item itself.
+    if in_batch:
+        return  # counted with its batch (_on_feedback_batch_received)
     record_feedback(feedback.team_id, feedback.metric, feedback.score, feedback.received_at)
+
+
+@feedback_batch_received.connect
+def _on_feedback_batch_received(_sender, items, **_extra) -> None:
+    record_feedback_batch(items)
 
 
 def story_teams(story) -> set[int]:

@@ -17,7 +17,7 @@ from flashpoint.people.models import METRICS, Team
 from flashpoint.timeutil import parse_instant, utcnow
 from recognition.feedback.models import COMMENT_MAX, Feedback
 from recognition.sentiment import SCORE_RANGES, is_positive
-from recognition.signals import feedback_received
+from recognition.signals import feedback_batch_received, feedback_received
 
 EXTERNAL_ID_MAX = 200
 HELPER_NAME_MAX = 200
@@ -180,10 +180,17 @@ def _new_row(item: CleanFeedback, channel: str) -> Feedback:
 
 
 def _announce(items: Iterable[Feedback]) -> None:
-    """Tell praise routing and insights about new items, inside the caller's transaction."""
+    """Tell praise routing and insights about new items, inside the caller's transaction.
+
+    Each item is announced on its own (in_batch=True) and then all together: receivers that work
+    in bulk handle the batch and skip the single announcements (recognition/signals.py).
+    """
     app = current_app._get_current_object()
+    items = list(items)
     for item in items:
-        feedback_received.send(app, feedback=item)
+        feedback_received.send(app, feedback=item, in_batch=True)
+    if items:
+        feedback_batch_received.send(app, items=items)
 
 
 def by_external_id(external_id: str) -> Feedback | None:
@@ -377,7 +384,7 @@ def _insert_many(items: list[CleanFeedback], channel: str, progress: Callable[[i
     ids: list[int] = []
     for start in range(0, len(rows), LOOKUP_CHUNK):
         ids.extend(db.session.execute(statement, rows[start:start + LOOKUP_CHUNK]).scalars())
-    if not feedback_received.receivers:
+    if not feedback_received.receivers and not feedback_batch_received.receivers:
         return
     # Receivers (praise routing, insights) do work per item: announce in small steps for the progress bar.
     for start in range(0, len(ids), 500):

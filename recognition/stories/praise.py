@@ -10,15 +10,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Callable
 
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from flashpoint.extensions import db
+from flashpoint.outbox.models import Notification
 from flashpoint.outbox.services import record_notification, varied
 from flashpoint.people.models import Team, User
 from recognition.feedback.models import Feedback
 from recognition.redaction import fold, redact_contacts
+from recognition.signals import feedback_batch_received
 from recognition.stories.models import PraiseMatch
 
 TOKEN_RE = re.compile(r"[a-z0-9]+")
@@ -166,7 +169,13 @@ def find_named_people(team: Team | None, *texts: str | None, cache: dict | None 
     tiers: list[tuple[set[int] | None, bool]] = [(team_ids, True), (dept_ids, True), (None, False)]
 
     def user(named: _Named) -> User:
-        return db.session.get(User, named.user_id)
+        if cache is None:
+            return db.session.get(User, named.user_id)
+        # Held in the cache so the session's (weak) identity map does not drop and reload them.
+        people = cache.setdefault("people", {})
+        if named.user_id not in people:
+            people[named.user_id] = db.session.get(User, named.user_id)
+        return people[named.user_id]
 
     for tier_ids, short_names_allowed in tiers:
         index = _tier_index(tier_ids, cache)
@@ -238,28 +247,106 @@ def route_feedback(feedback: Feedback, notify: bool = True, cache: dict | None =
     details redacted (INTERFACE "Quoting customers"); they are recorded, not sent. `notify=False`
     only records the matches (old feedback loaded in bulk: nobody wants a year of it at once).
     """
-    if not feedback.positive:
-        return []
-    already = existing_matches(feedback) if check_existing else []
-    if already:
-        return already
-    found = find_named_people(feedback.team, feedback.comment, feedback.helper_name,
-                              cache=cache if cache is not None else _transaction_cache())
-    matches = []
-    for m in found.confirmed:
-        matches.append(PraiseMatch(feedback=feedback, user=m.user, confirmed=True, candidate=False,
-                                   matched_on=m.matched_on[:200]))
-    for m in found.candidates:
-        matches.append(PraiseMatch(feedback=feedback, user=m.user, confirmed=False, candidate=True,
-                                   matched_on=m.matched_on[:200]))
-    for match in matches:
-        db.session.add(match)
-    if not matches or not notify:
-        return matches
-    for m in found.confirmed:
-        tell_person(feedback, m.user)
-    alert_managers(feedback, [m.user for m in found.confirmed], [m.user for m in found.candidates])
-    return matches
+    return route_many([feedback], notify=notify, cache=cache, check_existing=check_existing).get(feedback.id, [])
+
+
+# Feedback ids per existence query (SQLite caps bound parameters per statement).
+_ID_CHUNK = 900
+
+
+def route_many(feedbacks, notify: bool | Callable[[Feedback], bool] = True, cache: dict | None = None,
+               check_existing: bool = True) -> dict[int, list[PraiseMatch]]:
+    """`route_feedback` for many items at once, with the same outcome as routing them one by one
+    in this order: feedback id → its matches (existing ones when already routed).
+
+    One query finds the items already routed, matching runs without a flush per item, and the
+    wording counts of the notifications are read once (`_Wordings`). `notify` may be a predicate
+    deciding per item.
+    """
+    positive = [f for f in feedbacks if f.positive]
+    if not positive:
+        return {}
+    cache = cache if cache is not None else _transaction_cache()
+    routed: dict[int, list[PraiseMatch]] = {}
+    if check_existing:
+        ids = [f.id for f in positive]
+        for start in range(0, len(ids), _ID_CHUNK):
+            for match in db.session.scalars(db.select(PraiseMatch).where(
+                    PraiseMatch.feedback_id.in_(ids[start:start + _ID_CHUNK])).order_by(PraiseMatch.id)):
+                routed.setdefault(match.feedback_id, []).append(match)
+    to_tell: list[tuple[Feedback, MatchResult]] = []
+    # Matching only reads people; flushing the new matches before every look-up would cost a
+    # flush per item for nothing.
+    with db.session.no_autoflush:
+        for feedback in positive:
+            if routed.get(feedback.id):
+                continue
+            found = find_named_people(feedback.team, feedback.comment, feedback.helper_name, cache=cache)
+            matches = [PraiseMatch(feedback=feedback, user=m.user, confirmed=True, candidate=False,
+                                   matched_on=m.matched_on[:200]) for m in found.confirmed]
+            matches += [PraiseMatch(feedback=feedback, user=m.user, confirmed=False, candidate=True,
+                                    matched_on=m.matched_on[:200]) for m in found.candidates]
+            db.session.add_all(matches)
+            routed[feedback.id] = matches
+            if matches and (notify(feedback) if callable(notify) else notify):
+                to_tell.append((feedback, found))
+    if to_tell:
+        _notify_all(to_tell)
+    return routed
+
+
+def _notify_all(to_tell: list[tuple[Feedback, MatchResult]]) -> None:
+    """Tell the people found and their managers, item after item, as routing one by one would."""
+    plans = []
+    for feedback, found in to_tell:
+        heroes = [m.user for m in found.confirmed]
+        candidates = [m.user for m in found.candidates]
+        plans.append((feedback, heroes, _managers_of([*heroes, *candidates]), candidates))
+    wordings = _Wordings({(CUSTOMER_SAID, p.id) for _, heroes, _, _ in plans for p in heroes}
+                         | {(MANAGER_ALERT, m.id) for _, _, managers, _ in plans for m in managers.values()})
+    # The dedupe look-ups of record_notification need not see this batch's own notifications: their
+    # keys hold the feedback id, so they cannot repeat within it.
+    with db.session.no_autoflush:
+        for feedback, heroes, managers, candidates in plans:
+            for person in heroes:
+                tell_person(feedback, person, wordings)
+            _alert(feedback, heroes, candidates, managers, wordings)
+
+
+CUSTOMER_SAID = "praise.customer_said"
+MANAGER_ALERT = "praise.manager_alert"
+
+
+class _Wordings:
+    """`outbox.varied` for a batch: each recipient's previous count of a kind is read once (one
+    query for all), then advanced here as notifications are recorded, so the wording chosen is
+    the one routing the items one by one would choose."""
+
+    def __init__(self, pairs: set[tuple[str, int]]) -> None:
+        self.counts: dict[tuple[str, int], int] = {}
+        kinds = {kind for kind, _ in pairs}
+        ids = sorted({user_id for _, user_id in pairs})
+        db.session.flush()  # notifications recorded earlier in this transaction count too
+        for start in range(0, len(ids), _ID_CHUNK):
+            rows = db.session.execute(
+                db.select(Notification.kind, Notification.recipient_id, db.func.count(Notification.id))
+                .where(Notification.kind.in_(kinds), Notification.recipient_id.in_(ids[start:start + _ID_CHUNK]))
+                .group_by(Notification.kind, Notification.recipient_id))
+            for kind, user_id, count in rows:
+                self.counts[(kind, user_id)] = count
+
+    def pick(self, kind: str, recipient: User, wordings: list[str], **values) -> str:
+        return wordings[self.counts.get((kind, recipient.id), 0) % len(wordings)].format(**values)
+
+    def recorded(self, kind: str, recipient: User, note) -> None:
+        if note is not None:  # None: the dedupe key was already there, nothing was added
+            self.counts[(kind, recipient.id)] = self.counts.get((kind, recipient.id), 0) + 1
+
+
+def _varied(wordings_seen: _Wordings | None, kind: str, recipient: User, wordings: list[str], **values) -> str:
+    if wordings_seen is None:
+        return varied(kind, recipient, wordings, **values)
+    return wordings_seen.pick(kind, recipient, wordings, **values)
 
 
 def customer_words(feedback: Feedback) -> str:
@@ -268,26 +355,37 @@ def customer_words(feedback: Feedback) -> str:
     return redact_contacts("\n".join(p for p in parts if p.strip()))
 
 
-def tell_person(feedback: Feedback, person: User) -> None:
+def tell_person(feedback: Feedback, person: User, wordings_seen: _Wordings | None = None) -> None:
     words = customer_words(feedback)
-    text = varied("praise.customer_said", person, [
+    text = _varied(wordings_seen, CUSTOMER_SAID, person, [
         "A customer of {team} mentioned you by name. Here is what they said.",
         "Good news: a customer named you in their feedback for {team}.",
         "You made someone's day at {team}: they said so in their feedback.",
     ], team=feedback.team.name)
-    record_notification(
-        "praise.customer_said", "A customer said something about you", text,
+    note = record_notification(
+        CUSTOMER_SAID, "A customer said something about you", text,
         recipient=person, link="/praise/me", quote=words or None,
         dedupe_key=f"praise.customer_said:{feedback.id}:{person.id}",
         extra={"feedback_id": feedback.id},
     )
+    if wordings_seen is not None:
+        wordings_seen.recorded(CUSTOMER_SAID, person, note)
+
+
+def _managers_of(people: list[User]) -> dict[int, User]:
+    managers: dict[int, User] = {}
+    for person in people:
+        for manager in person.managers():
+            managers.setdefault(manager.id, manager)
+    return managers
 
 
 def alert_managers(feedback: Feedback, heroes: list[User], candidates: list[User]) -> None:
-    managers: dict[int, User] = {}
-    for person in [*heroes, *candidates]:
-        for manager in person.managers():
-            managers.setdefault(manager.id, manager)
+    _alert(feedback, heroes, candidates, _managers_of([*heroes, *candidates]))
+
+
+def _alert(feedback: Feedback, heroes: list[User], candidates: list[User], managers: dict[int, User],
+           wordings_seen: _Wordings | None = None) -> None:
     if not managers:
         return
     kind = suggested_kind(feedback.comment)
@@ -295,7 +393,7 @@ def alert_managers(feedback: Feedback, heroes: list[User], candidates: list[User
     names = ", ".join(p.name for p in heroes)
     for manager in managers.values():
         if heroes:
-            text = varied("praise.manager_alert", manager, [
+            text = _varied(wordings_seen, MANAGER_ALERT, manager, [
                 "A customer of {team} praised {names}. Celebrate it as a hero story?",
                 "{names} got a customer's praise at {team}: worth a hero story?",
                 "Customer praise for {names} ({team}). Two clicks turn it into a hero story.",
@@ -303,13 +401,15 @@ def alert_managers(feedback: Feedback, heroes: list[User], candidates: list[User
         else:
             text = (f"A customer of {feedback.team.name} praised someone whose name several people share: "
                     "confirm who they meant in your praise inbox.")
-        record_notification(
-            "praise.manager_alert", "Customer praise for your team", text,
+        note = record_notification(
+            MANAGER_ALERT, "Customer praise for your team", text,
             recipient=manager, link=f"/praise#feedback-{feedback.id}", quote=words or None,
             dedupe_key=f"praise.manager_alert:{feedback.id}:{manager.id}",
             extra={"feedback_id": feedback.id, "hero_ids": [p.id for p in heroes],
                    "candidate_ids": [p.id for p in candidates], "suggested_kind": kind},
         )
+        if wordings_seen is not None:
+            wordings_seen.recorded(MANAGER_ALERT, manager, note)
 
 
 def route_existing(limit: int | None = None, notify_since=None) -> int:
@@ -322,14 +422,22 @@ def route_existing(limit: int | None = None, notify_since=None) -> int:
             .order_by(Feedback.received_at, Feedback.id))
     if limit:
         stmt = stmt.limit(limit)
-    count, cache = 0, _transaction_cache()
-    for feedback in db.session.scalars(stmt).all():
-        notify = notify_since is None or feedback.received_at >= notify_since
-        if route_feedback(feedback, notify=notify, cache=cache, check_existing=False):
-            count += 1
-    return count
+    items = db.session.scalars(stmt).all()
+    routed = route_many(items, notify=lambda f: notify_since is None or f.received_at >= notify_since,
+                        check_existing=False)
+    return sum(1 for matches in routed.values() if matches)
 
 
-def on_feedback_received(_sender, feedback: Feedback, **_kwargs) -> None:
+def on_feedback_received(_sender, feedback: Feedback, in_batch: bool = False, **_kwargs) -> None:
     """Signal receiver: runs inside the intake's transaction, never commits."""
+    if in_batch:
+        return  # routed with its batch (on_feedback_batch_received)
     route_feedback(feedback)
+
+
+# Connected here rather than in init_app (beside on_feedback_received), so the module holding the
+# per-item skip above also holds the receiver that makes up for it.
+@feedback_batch_received.connect
+def on_feedback_batch_received(_sender, items, **_kwargs) -> None:
+    """Signal receiver for the intake's batches (CSV import, API, form): same outcome, in bulk."""
+    route_many(items)
