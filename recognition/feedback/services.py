@@ -28,6 +28,8 @@ IMPORT_COLUMNS = ("external_id", "received_at", "team", "metric", "score", "comm
 OPTIONAL_COLUMNS = ("consent", "helper_name")
 # Bulk look-ups of existing external ids go in chunks (SQLite caps bound parameters per statement).
 LOOKUP_CHUNK = 2000
+# New items announced per batch (feedback_batch_received) by a bulk import.
+ANNOUNCE_CHUNK = 2000
 METRIC_LABELS = {"csat": "CSAT", "nps": "NPS", "ces": "CES"}
 
 
@@ -386,9 +388,10 @@ def _insert_many(items: list[CleanFeedback], channel: str, progress: Callable[[i
         ids.extend(db.session.execute(statement, rows[start:start + LOOKUP_CHUNK]).scalars())
     if not feedback_received.receivers and not feedback_batch_received.receivers:
         return
-    # Receivers (praise routing, insights) do work per item: announce in small steps for the progress bar.
-    for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
+    # Announced in steps: each is one batch for the receivers that work in bulk (larger steps mean
+    # fewer upserts of the same team-periods) and one move of the progress bar.
+    for start in range(0, len(ids), ANNOUNCE_CHUNK):
+        chunk = ids[start:start + ANNOUNCE_CHUNK]
         _announce(db.session.scalars(db.select(Feedback).where(Feedback.id.in_(chunk)).order_by(Feedback.id)))
         if progress is not None:
             progress(len(chunk))

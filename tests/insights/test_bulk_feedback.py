@@ -54,9 +54,12 @@ def month_counts() -> dict[tuple, tuple[int, int, int]]:
 
 
 @pytest.mark.both_databases
-def test_a_csv_import_of_several_batches_counts_each_item_once_and_equals_a_rebuild(db_backend, app):
+def test_a_csv_import_of_several_batches_counts_each_item_once_and_equals_a_rebuild(db_backend, app, monkeypatch):
+    from recognition.feedback import services
+
     make_team("alpha"), make_team("beta"), make_team("gamma")
-    # 1,234 rows: three full announcement batches of 500 and a partial one.
+    # 1,234 rows in batches of 500: two full announcement batches and a partial one.
+    monkeypatch.setattr(services, "ANNOUNCE_CHUNK", 500)
     report = import_feedback(feedback_csv("csv", 1234, ["alpha", "beta", "gamma"], seed=1))
     assert report.ok and report.added == 1234, report.errors[:3]
     db.session.commit()
