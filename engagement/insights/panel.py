@@ -1,7 +1,8 @@
 """The team-period panel, maintained incrementally as feedback, pulses and history arrive.
 
 Feedback adds to exact counts with atomic increments (safe when several workers receive items for
-the same team at once); engagement is recomputed for the one team-period a closed cycle or an
+the same team at once); a batch from the intake (`feedback_batch_received`) is summed per
+team-period first, so a large import costs two statements per batch, not two per item; engagement is recomputed for the one team-period a closed cycle or an
 imported history row touches. `rebuild()` recomputes everything from raw rows; the incremental path
 must always equal it (the tests check this).
 """
