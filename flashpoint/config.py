@@ -63,6 +63,9 @@ class Config:
         self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE
         self.WTF_CSRF_TIME_LIMIT = None
         self.MAX_CONTENT_LENGTH = 20 * 1024 * 1024
+        # Proxies in front of the app (a load balancer = 1): their X-Forwarded-For/-Proto/-Host are
+        # trusted, so rate limits count the customer's address rather than the balancer's.
+        self.TRUSTED_PROXIES = _env_int("TRUSTED_PROXIES", 0)
         self.TESTING = False
 
 
