@@ -46,15 +46,14 @@ def record_notification(
         )
         if exists is not None:
             return None
-    payload = {"text": text}
-    if link:
-        payload["link"] = link
-    if quote:
-        payload["quote"] = quote
-    if secret_url:
-        payload["secret_url"] = secret_url
-    if extra:
-        payload.update(extra)
+    # Extra keys never override the message itself or where its one-time link lives.
+    payload = dict(extra or {})
+    payload["text"] = text
+    for key, value in (("link", link), ("quote", quote), ("secret_url", secret_url)):
+        if value:
+            payload[key] = value
+        else:
+            payload.pop(key, None)
     note = Notification(
         kind=kind,
         subject=subject[:200],
