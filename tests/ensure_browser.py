@@ -9,7 +9,9 @@ import subprocess
 import sys
 
 CHROMIUM = "/usr/bin/chromium"
-PACKAGES = ["chromium", "fonts-dejavu-core"]
+# Without an emoji font, 👏 and friends show as empty boxes in the screenshots.
+EMOJI_FONT = "/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf"
+PACKAGES = ["chromium", "fonts-dejavu-core", "fonts-noto-color-emoji"]
 
 
 def _apt(prefix: list[str], *args: str) -> int:
@@ -18,7 +20,7 @@ def _apt(prefix: list[str], *args: str) -> int:
 
 
 def main() -> int:
-    if os.path.exists(CHROMIUM):
+    if os.path.exists(CHROMIUM) and os.path.exists(EMOJI_FONT):
         return 0
     if shutil.which("apt-get") is None:
         print(f"{CHROMIUM} is missing and apt-get is not available; the browser tests will fail.",
