@@ -2,6 +2,12 @@
 
 Reads the pulse tables as aggregates only: sums and counts per driver, and per cycle the number of
 people who answered. Nothing here ever looks at a single answer.
+
+Small cycles count nowhere, exactly as on /pulses (`engagement.pulses.results`): a cycle answered by
+fewer people than the threshold (`engagement.pulses.anonymity` decides) counts towards the group
+size but adds nothing to engagement, the drivers or eNPS; otherwise a month's figure minus its
+weeks', here or on /pulses, would give it away. The threshold is read when a team-period is
+computed, so after changing PULSE_MIN_GROUP_SIZE run `flask rebuild-insights`.
 """
 from __future__ import annotations
 
@@ -12,6 +18,7 @@ import sqlalchemy as sa
 
 from engagement.insights.models import GRAINS
 from engagement.insights.periods import period_start
+from engagement.pulses import anonymity
 from engagement.pulses.models import ENPS, PulseAnswer, PulseCycle, PulseParticipation
 from flashpoint.extensions import db
 
@@ -21,26 +28,29 @@ def engagement_figures(team_id: int, start: date, end: date):
 
     Engagement is the mean of all 1–5 driver answers scaled (a−1)·25; eNPS the NPS of the 0–10
     item. The group size is the largest number of people who answered one of those cycles (the
-    same people answer each cycle, so cycles are not added up).
+    same people answer each cycle, so cycles are not added up). Only cycles meeting the threshold
+    add answers; when none does, the figures are empty (the group size still says why).
     """
     from engagement.insights.panel import EngagementFigures
 
-    cycles = sa.select(PulseCycle.id).where(
-        PulseCycle.team_id == team_id, PulseCycle.opens_on >= start, PulseCycle.opens_on < end,
-        PulseCycle.closed_at.is_not(None))
-    group = db.session.scalar(
-        sa.select(sa.func.max(sa.select(sa.func.count(PulseParticipation.id))
-                              .where(PulseParticipation.cycle_id == PulseCycle.id, PulseParticipation.answered.is_(True))
-                              .correlate(PulseCycle).scalar_subquery()))
-        .where(PulseCycle.id.in_(cycles))
-    ) or 0
+    respondents = dict(db.session.execute(
+        sa.select(PulseCycle.id, sa.func.count(PulseParticipation.id))
+        .outerjoin(PulseParticipation, sa.and_(PulseParticipation.cycle_id == PulseCycle.id,
+                                               PulseParticipation.answered.is_(True)))
+        .where(PulseCycle.team_id == team_id, PulseCycle.opens_on >= start, PulseCycle.opens_on < end,
+               PulseCycle.closed_at.is_not(None))
+        .group_by(PulseCycle.id)
+    ).all())
+    group = max(respondents.values(), default=0)
+    if not group:
+        return None
+    threshold = anonymity.min_group_size()
+    pooled = [cycle_id for cycle_id, n in respondents.items() if anonymity.shown(n, threshold)]
     rows = db.session.execute(
         sa.select(PulseAnswer.driver, PulseAnswer.value, sa.func.count())
-        .where(PulseAnswer.cycle_id.in_(cycles))
+        .where(PulseAnswer.cycle_id.in_(pooled))
         .group_by(PulseAnswer.driver, PulseAnswer.value)
-    ).all()
-    if not rows:
-        return None
+    ).all() if pooled else []
     sums: dict[str, list[float]] = defaultdict(lambda: [0.0, 0])
     enps = [0, 0, 0]  # answers, promoters, detractors
     for driver, value, count in rows:
