@@ -302,6 +302,13 @@ def _notify_all(to_tell: list[tuple[Feedback, MatchResult]]) -> None:
         heroes = [m.user for m in found.confirmed]
         candidates = [m.user for m in found.candidates]
         plans.append((feedback, heroes, _managers_of([*heroes, *candidates]), candidates))
+    if len(plans) == 1:
+        # One item (the form, the API): the outbox's own choice of wording, looked up as it goes.
+        feedback, heroes, managers, candidates = plans[0]
+        for person in heroes:
+            tell_person(feedback, person)
+        _alert(feedback, heroes, candidates, managers)
+        return
     wordings = _Wordings({(CUSTOMER_SAID, p.id) for _, heroes, _, _ in plans for p in heroes}
                          | {(MANAGER_ALERT, m.id) for _, _, managers, _ in plans for m in managers.values()})
     # The dedupe look-ups of record_notification need not see this batch's own notifications: their

@@ -69,7 +69,8 @@ def test_a_csv_import_routes_exactly_as_routing_each_item_on_its_own(app, runner
     _import(runner, tmp_path, COMMENTS)
     imported_outcome = _routing_outcome()
 
-    # Forget what the import routed, then route the same items one at a time, each committed.
+    # Forget what the import routed, then route the same items one at a time, each committed
+    # (one item at a time takes its wordings from outbox.varied itself).
     ids = [f.id for f in _imported()]
     db.session.execute(db.delete(PraiseMatch).where(PraiseMatch.feedback_id.in_(ids)))
     db.session.execute(db.delete(Notification).where(
