@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from engagement.insights import stats
+from engagement.pulses import anonymity
 from engagement.insights.models import DRIVER_LABELS, DRIVERS, GRAINS, TeamPeriod
 from engagement.insights.periods import period_start, shift
 from flashpoint.extensions import db
@@ -162,7 +163,7 @@ class Panel:
 
     def __init__(self, grain: str, start: date, end: date, margin: int = 3) -> None:
         self.grain = grain
-        self.threshold = current_app.config["PULSE_MIN_GROUP_SIZE"]
+        self.threshold = anonymity.min_group_size()
         first = shift(period_start(start, grain), grain, -margin)
         last = shift(period_start(end, grain), grain, margin)
         # Plain column rows, not ORM objects: a three-year weekly range is thousands of rows.

@@ -46,8 +46,10 @@ class TeamPeriod(db.Model):
     """Per team and period (week or month): what insights need, kept current as data arrives.
 
     Customer scores are stored as counts and sums so that each new feedback item updates them
-    exactly with an atomic increment. Engagement is stored with its group size; the anonymity
-    threshold is applied when reading, so changing PULSE_MIN_GROUP_SIZE needs no rebuild.
+    exactly with an atomic increment. Engagement is stored with its group size and the threshold is
+    applied again when reading; but which live cycles count at all is settled when the panel is
+    computed (small cycles count nowhere), so after changing PULSE_MIN_GROUP_SIZE run
+    `flask rebuild-insights`.
     """
 
     __tablename__ = "insight_team_periods"
