@@ -12,7 +12,6 @@ from datetime import date, timedelta
 
 import numpy as np
 import sqlalchemy as sa
-from flask import current_app
 
 from engagement.insights import stats
 from engagement.pulses import anonymity
