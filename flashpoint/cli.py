@@ -10,7 +10,7 @@ from flask.cli import with_appcontext
 
 from flashpoint.extensions import db
 from flashpoint.people import services as people
-from flashpoint.people.models import ROLE_VALUES, Team
+from flashpoint.people.models import ROLE_VALUES
 from flashpoint.timeutil import parse_instant
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")

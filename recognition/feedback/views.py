@@ -86,9 +86,9 @@ def _form_url(team: Team) -> str:
     return current_app.config["BASE_URL"] + url_for("feedback_public.form", slug=team.slug)
 
 
-@team_pages.route("")
+@team_pages.route("", endpoint="index")
 @permission_required("view_feedback")
-def index():
+def teams_index():
     teams = db.session.scalars(db.select(Team).order_by(Team.name)).all()
     teams = [t for t in teams if can(current_user, "manage_team", t)]
     return render_template("feedback/teams.html", teams=teams)
