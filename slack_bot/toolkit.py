@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 
-from slack_bot.people import UNKNOWN_PERSON
+from slack_bot.people import UNKNOWN_PERSON, person_for_slack_user
 
 log = logging.getLogger(__name__)
 
@@ -54,3 +54,21 @@ def unknown_person_text(slack_user_id: str | None) -> str:
 
 def acting_slack_id(body: dict) -> str | None:
     return (body.get("user") or {}).get("id") or body.get("user_id")
+
+
+def acting_person(client, body: dict, respond=None):
+    """The Flashpoint account of the Slack user who clicked or opened something; None after
+    telling them privately (see `tell`) how to get one."""
+    person = person_for_slack_user(acting_slack_id(body), client)
+    if person is None:
+        tell(client, body, unknown_person_text(acting_slack_id(body)), respond)
+    return person
+
+
+def command_person(body: dict, client, respond):
+    """The same for a slash command: the answer for an unknown person goes to the command's own
+    response_url, seen only by them."""
+    person = person_for_slack_user(body.get("user_id"), client)
+    if person is None:
+        respond(text=unknown_person_text(body.get("user_id")), response_type="ephemeral")
+    return person

@@ -22,7 +22,8 @@ from slack_bot.blocks import (absolute, actions, button, clip, context, escape, 
 from slack_bot.home import add_home_section
 from slack_bot.messages import deliver_now
 from slack_bot.people import person_for_slack_user
-from slack_bot.toolkit import acting_slack_id, selected_value, selected_values, state_values, text_value
+from slack_bot.toolkit import (acting_slack_id, command_person, selected_value, selected_values, state_values,
+                               text_value)
 
 log = logging.getLogger(__name__)
 
@@ -189,11 +190,8 @@ def register(bolt_app: App, flask_app) -> None:
     @with_context
     def idea_command(ack, body, client, respond):
         ack()
-        person = person_for_slack_user(body.get("user_id"), client)
+        person = command_person(body, client, respond)
         if person is None:
-            from slack_bot.toolkit import unknown_person_text
-
-            respond(text=unknown_person_text(body.get("user_id")), response_type="ephemeral")
             return
         text = " ".join((body.get("text") or "").split())
         client.views_open(trigger_id=body["trigger_id"], view=idea_modal(person, text))

@@ -20,7 +20,8 @@ from slack_bot.app import in_app_context
 from slack_bot.blocks import actions, button, clip, context, escape, header, option, register_builder, section
 from slack_bot.home import add_home_section
 from slack_bot.people import person_for_slack_user
-from slack_bot.toolkit import acting_slack_id, selected_value, state_values, tell, text_value, unknown_person_text
+from slack_bot.toolkit import (acting_person, acting_slack_id, selected_value, state_values, tell, text_value,
+                               unknown_person_text)
 
 START_ACTION = "pulse_start"
 SUBMIT_CALLBACK = "pulse_submit"
@@ -123,9 +124,8 @@ def register(bolt_app: App, flask_app) -> None:
     @with_context
     def start(ack, body, action, client, respond):
         ack()
-        person = person_for_slack_user(acting_slack_id(body), client)
+        person = acting_person(client, body, respond)
         if person is None:
-            tell(client, body, unknown_person_text(acting_slack_id(body)), respond)
             return
         try:
             participation = services.open_participation(person, _cycle_id(action.get("value")), utcnow())

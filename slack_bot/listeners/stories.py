@@ -28,8 +28,8 @@ from slack_bot.messages import deliver_now, message_ref, refresh_story_messages
 from slack_bot.people import people_for_slack_users, person_for_slack_user
 from slack_bot.story_blocks import (DECLINE_CALLBACK, NOMINATE_CALLBACK, decline_modal, done_modal,
                                     nomination_modal, praise_alert_blocks)
-from slack_bot.toolkit import (acting_slack_id, selected_users, selected_value, selected_values, state_values,
-                               tell, text_value, unknown_person_text)
+from slack_bot.toolkit import (acting_person, acting_slack_id, command_person, selected_users, selected_value,
+                               selected_values, state_values, tell, text_value, unknown_person_text)
 
 log = logging.getLogger(__name__)
 
@@ -63,9 +63,8 @@ def register(bolt_app: App, flask_app) -> None:
     @with_context
     def hero_command(ack, body, client, respond):
         ack()
-        person = person_for_slack_user(body.get("user_id"), client)
+        person = command_person(body, client, respond)
         if person is None:
-            respond(text=unknown_person_text(body.get("user_id")), response_type="ephemeral")
             return
         if (body.get("text") or "").strip().lower() in ("help", "?"):
             respond(text=HERO_HELP, response_type="ephemeral")
@@ -77,9 +76,8 @@ def register(bolt_app: App, flask_app) -> None:
     @with_context
     def nominate_from_message(ack, body, client, respond):
         ack()
-        person = person_for_slack_user(acting_slack_id(body), client)
+        person = acting_person(client, body, respond)
         if person is None:
-            tell(client, body, unknown_person_text(acting_slack_id(body)), respond)
             return
         message = body.get("message") or {}
         author = message.get("user")
@@ -199,9 +197,8 @@ def register(bolt_app: App, flask_app) -> None:
     @with_context
     def celebrate_praise(ack, body, action, client, respond):
         ack()
-        person = person_for_slack_user(acting_slack_id(body), client)
+        person = acting_person(client, body, respond)
         if person is None:
-            tell(client, body, unknown_person_text(acting_slack_id(body)), respond)
             return
         feedback = db.session.get(Feedback, _int(action.get("value")))
         if feedback is None or not can(person, "triage_praise", feedback):
@@ -223,9 +220,8 @@ def register(bolt_app: App, flask_app) -> None:
     @with_context
     def praise_not_now(ack, body, action, client, respond):
         ack()
-        person = person_for_slack_user(acting_slack_id(body), client)
+        person = acting_person(client, body, respond)
         if person is None:
-            tell(client, body, unknown_person_text(acting_slack_id(body)), respond)
             return
         try:
             dismiss_praise(_int(action.get("value")), person)
@@ -295,9 +291,8 @@ def _int(value) -> int:
 
 
 def _person_and_story(body, action, client, respond):
-    person = person_for_slack_user(acting_slack_id(body), client)
+    person = acting_person(client, body, respond)
     if person is None:
-        tell(client, body, unknown_person_text(acting_slack_id(body)), respond)
         return None, None
     story = db.session.get(HeroStory, _int(action.get("value")))
     if story is None:
