@@ -12,6 +12,7 @@ from flashpoint.outbox.delivery import (MAX_ATTEMPTS, PermanentDeliveryError, Tr
                                         UnclearDeliveryError, deliver_due)
 from flashpoint.outbox.models import Notification, State
 from flashpoint.outbox.services import record_notification, varied
+from tests.concurrency import at_once
 from tests.factories import make_team, make_user
 
 T0 = datetime(2026, 3, 2, 10, 0)
@@ -214,24 +215,7 @@ def test_two_deliverers_racing_send_each_notification_once(app, fake_transport):
         return None
 
     fake_transport.send = send
-    barrier = threading.Barrier(3)
-    errors = []
-
-    def worker():
-        with app.app_context():
-            try:
-                barrier.wait()
-                deliver_due(T0)
-            except Exception as exc:  # pragma: no cover
-                errors.append(exc)
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=worker) for _ in range(3)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
+    errors = at_once(app, lambda: deliver_due(T0), threads=3)
     assert errors == []
     assert sorted(sent) == sorted(n.id for n in notes)
     db.session.expire_all()

@@ -17,6 +17,7 @@ import pytest
 from flashpoint.config import PROJECT_ROOT
 from flashpoint.extensions import db
 from flashpoint.scheduler import DutyClaim, register_duty, start_embedded, tick
+from tests.concurrency import at_once
 
 
 @pytest.fixture
@@ -82,7 +83,6 @@ def test_a_late_tick_passes_the_instant_so_duties_catch_up(runner, calls):
 @pytest.mark.both_databases
 def test_two_schedulers_racing_for_the_same_slot_run_the_duty_once(app):
     runs = []
-    start = threading.Barrier(4)
 
     def slow_duty(now):
         runs.append(threading.get_ident())
@@ -90,23 +90,12 @@ def test_two_schedulers_racing_for_the_same_slot_run_the_duty_once(app):
 
     register_duty(app, "test_race", timedelta(minutes=5), slow_duty)
     app.extensions["flashpoint.duties"] = {"test_race": app.extensions["flashpoint.duties"]["test_race"]}
-    results, errors = [], []
+    results = []
 
     def scheduler():
-        with app.app_context():
-            try:
-                start.wait()
-                results.append(dict(tick(datetime(2026, 3, 2, 10, 1))))
-            except Exception as exc:  # pragma: no cover - reported below
-                errors.append(exc)
-            finally:
-                db.session.remove()
+        results.append(dict(tick(datetime(2026, 3, 2, 10, 1))))
 
-    threads = [threading.Thread(target=scheduler) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
+    errors = at_once(app, scheduler, threads=4, timeout=30)
     assert errors == []
     assert len(runs) == 1
     assert sorted(r["test_race"] for r in results) == ["already claimed"] * 3 + ["done"]

@@ -1,7 +1,6 @@
 """Exactly-once on a real server: two senders racing over the same cycle, and unique keys."""
 from __future__ import annotations
 
-import threading
 from datetime import datetime
 
 import pytest
@@ -11,6 +10,7 @@ from engagement.pulses import services
 from engagement.pulses.models import PulseCycle, PulseParticipation
 from flashpoint.extensions import db
 from flashpoint.outbox.models import Notification
+from tests.concurrency import at_once
 from tests.factories import make_team, make_user
 
 
@@ -22,26 +22,12 @@ def test_two_senders_racing_over_one_cycle_invite_each_person_once(app, db_backe
     now = datetime(2026, 3, 10, 12, 0)
     services.pulse_now([team.slug], now)
     db.session.commit()
-    flask_app = app._get_current_object() if hasattr(app, "_get_current_object") else app
-    errors = []
-    barrier = threading.Barrier(2)
 
     def sender():
-        with flask_app.app_context():
-            try:
-                barrier.wait()
-                services.send_due_invitations(now)
-                db.session.commit()
-            except Exception as exc:  # pragma: no cover - reported below
-                errors.append(exc)
-            finally:
-                db.session.remove()
+        services.send_due_invitations(now)
+        db.session.commit()
 
-    threads = [threading.Thread(target=sender) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
+    errors = at_once(app, sender, threads=2)
     assert errors == []
     db.session.expire_all()
     recipients = db.session.scalars(sa.select(Notification.recipient_id).where(
