@@ -125,6 +125,13 @@ def _render_form(form: StoryForm, story: HeroStory | None, feedback: Feedback | 
                            kinds=KIND_LABELS), status
 
 
+def _refused(error: StoryError, back_to: str):
+    """The rules said no: undo what this request changed, say why, and go back."""
+    db.session.rollback()
+    flash(" ".join(error.errors.values()), "error")
+    return redirect(back_to)
+
+
 def _apply_errors(form: StoryForm, error: StoryError) -> None:
     for key, message in error.errors.items():
         target = getattr(form, key, None) if key in ("heroes", "text", "kind", "values") else None
@@ -223,9 +230,7 @@ def approve(story_id: int):
     try:
         services.approve(story, current_user)
     except StoryError as exc:
-        db.session.rollback()
-        flash(" ".join(exc.errors.values()), "error")
-        return redirect(url_for("stories.show", story_id=story_id))
+        return _refused(exc, url_for("stories.show", story_id=story_id))
     db.session.commit()
     flash("Approved. The heroes and the nominator have been told.", "success")
     return redirect(url_for("stories.show", story_id=story.id))
@@ -334,9 +339,7 @@ def _triage(feedback_id: int, do, message: str, undo: bool = False):
     try:
         do(feedback_id, current_user)
     except StoryError as exc:
-        db.session.rollback()
-        flash(" ".join(exc.errors.values()), "error")
-        return redirect(url_for("praise.inbox"))
+        return _refused(exc, url_for("praise.inbox"))
     db.session.commit()
     flash(message, "success" if not undo else "info")
     return redirect(_back(url_for("praise.inbox")))
@@ -350,9 +353,7 @@ def dismiss(feedback_id: int):
     try:
         services.dismiss_praise(feedback_id, current_user)
     except StoryError as exc:
-        db.session.rollback()
-        flash(" ".join(exc.errors.values()), "error")
-        return redirect(url_for("praise.inbox"))
+        return _refused(exc, url_for("praise.inbox"))
     db.session.commit()
     flash("Dismissed.", "success")
     # The undo travels with the flash: a small form right at the top of the inbox.
@@ -374,9 +375,7 @@ def confirm(feedback_id: int):
     try:
         match = services.confirm_candidate(feedback_id, form.user_id.data, current_user)
     except StoryError as exc:
-        db.session.rollback()
-        flash(" ".join(exc.errors.values()), "error")
-        return redirect(url_for("praise.inbox"))
+        return _refused(exc, url_for("praise.inbox"))
     db.session.commit()
     flash(f"Confirmed: {match.user.name}. They have been told what the customer said.", "success")
     return redirect(url_for("praise.inbox") + f"#feedback-{feedback_id}")
