@@ -213,6 +213,6 @@ def post_form(client):
     return do_post
 
 
-# The real-browser fixtures (live_server, chromium, page, phone_page) for any area's tests; the
-# helpers (sign_in, screenshot, DEMO_LOGINS) are imported from tests.browser.conftest where used.
-from tests.browser.conftest import chromium, live_server, page, phone_page  # noqa: E402,F401
+# The real-browser fixtures (live_server, app_url, chromium, page, phone_page) for any area's tests;
+# the helpers (sign_in, screenshot, DEMO_LOGINS) are imported from tests.browser.conftest where used.
+from tests.browser.conftest import app_url, chromium, live_server, page, phone_page  # noqa: E402,F401

@@ -9,6 +9,8 @@ root tests/conftest.py imports them, so they need no import; the helpers are imp
   127.0.0.1 and a free port. `live_server.url` is its base URL; `live_server.app` the Flask app
   (push `live_server.app.app_context()` to look at or change its database). Tests share it, so
   a test that changes data should change only what it created.
+- `app_url`: this test's own `app` (the fresh database the factories fill) served the same way,
+  for a test that wants its own data rather than the demo organisation; the base URL.
 - `chromium` (module): Debian's /usr/bin/chromium, headless, launched by Playwright. Closed at
   the end of each module: Playwright's sync API keeps an event loop running while it is open,
   and a module that starts its own `sync_playwright()` must not find one.
@@ -27,6 +29,7 @@ from __future__ import annotations
 import re
 import shutil
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -55,21 +58,35 @@ class LiveServer:
 
 @pytest.fixture(scope="session")
 def live_server(demo_database, tmp_path_factory):
-    from werkzeug.serving import make_server
-
     path = tmp_path_factory.mktemp("live") / "live.db"
     shutil.copy(demo_database.path, path)
     app = create_app(TestConfig(database_url=f"sqlite:///{path}"))
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    url = f"http://127.0.0.1:{server.server_port}"
-    app.config["BASE_URL"] = url
-    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
-    thread.start()
-    yield LiveServer(url=url, app=app, database=path)
-    server.shutdown()
-    thread.join(10)
+    with served(app) as url:
+        app.config["BASE_URL"] = url
+        yield LiveServer(url=url, app=app, database=path)
     with app.app_context():
         db.engine.dispose()
+
+
+@contextmanager
+def served(app):
+    """The app served over HTTP by werkzeug in a thread on 127.0.0.1 and a free port: its base URL."""
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(10)
+
+
+@pytest.fixture
+def app_url(app):
+    with served(app) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -2,36 +2,14 @@
 from __future__ import annotations
 
 import re
-import threading
 
 import pytest
-from werkzeug.serving import make_server
 
+from tests.browser.conftest import sign_in
 from tests.factories import PASSWORD, make_team, make_user
 from tests.feedback.factories import all_feedback
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def live_url(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(5)
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        yield browser
-        browser.close()
 
 
 def watch(page) -> list[str]:
@@ -41,11 +19,11 @@ def watch(page) -> list[str]:
     return problems
 
 
-def test_a_customer_answers_on_a_phone_with_the_keyboard(app, live_url, browser):
+def test_a_customer_answers_on_a_phone_with_the_keyboard(app, app_url, chromium):
     make_team("shop", "Downtown Store", form_metric="nps")
-    page = browser.new_page(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
+    page = chromium.new_page(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
     problems = watch(page)
-    page.goto(live_url + "/f/shop")
+    page.goto(app_url + "/f/shop")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360  # nothing runs off the side
     box = page.locator(".choice").first.bounding_box()
     assert box["width"] >= 40 and box["height"] >= 44  # big enough to tap
@@ -56,7 +34,7 @@ def test_a_customer_answers_on_a_phone_with_the_keyboard(app, live_url, browser)
     page.fill("input[name=helper_name]", "Kenji")
     page.locator("input[name=consent]").check()
     page.click("button[type=submit]")
-    page.wait_for_url(live_url + "/f/shop/thanks")
+    page.wait_for_url(app_url + "/f/shop/thanks")
     assert "Thank you!" in page.inner_text("h1")
     [item] = all_feedback()
     assert (item.metric, item.score, item.helper_name, item.consent) == ("nps", 9, "Kenji", True)
@@ -64,17 +42,13 @@ def test_a_customer_answers_on_a_phone_with_the_keyboard(app, live_url, browser)
     assert problems == []
 
 
-def test_the_poster_prints_on_one_page_without_the_navigation(app, live_url, browser):
+def test_the_poster_prints_on_one_page_without_the_navigation(app, app_url, chromium):
     shop = make_team("shop", "Downtown Store")
     manager = make_user("manager", shop, manages=shop)
-    page = browser.new_page()
+    page = chromium.new_page(base_url=app_url)
     problems = watch(page)
-    page.goto(live_url + "/login")
-    page.fill("#email", manager.email)
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(live_url + "/")
-    page.goto(live_url + "/teams/shop/poster")
+    sign_in(page, manager.email, PASSWORD)
+    page.goto(app_url + "/teams/shop/poster")
     page.emulate_media(media="print")
     assert not page.locator(".topbar").is_visible() and not page.locator("[data-print]").is_visible()
     qr = page.locator(".poster-qr").bounding_box()

@@ -2,58 +2,31 @@
 the owner's form showing only the fields that apply."""
 from __future__ import annotations
 
-import threading
-
 import pytest
-from werkzeug.serving import make_server
 
 from engagement.ideas.models import Idea
 from flashpoint.extensions import db
+from tests.browser.conftest import sign_in
 from tests.factories import PASSWORD
 from tests.ideas.factories import make_idea
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def live_url(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(5)
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path="/usr/bin/chromium", args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        yield chromium
-        chromium.close()
-
-
-def _page(browser, url, user, problems, **options):
-    page = browser.new_context(**options).new_page()
+def _page(chromium, url, user, problems, **options):
+    page = chromium.new_context(base_url=url, **options).new_page()
     page.set_default_timeout(10_000)
     page.on("console", lambda m: problems.append(m.text) if m.type == "error" and "400" not in m.text else None)
     page.on("pageerror", lambda e: problems.append(str(e)))
-    page.goto(url + "/login")
-    page.fill("#email", user.email)
-    page.fill("#password", PASSWORD)
-    page.click("form button[type=submit]")
-    page.wait_for_url(url + "/")
+    sign_in(page, user.email, PASSWORD)
     return page
 
 
-def test_similar_ideas_show_while_typing_and_an_anonymous_idea_is_submitted(org, live_url, browser):
+def test_similar_ideas_show_while_typing_and_an_anonymous_idea_is_submitted(org, app_url, chromium):
     existing = make_idea(org.colleague, org.shop, title="Open a second till when the queue is long")
     problems: list[str] = []
-    page = _page(browser, live_url, org.staff, problems, viewport={"width": 390, "height": 844})
-    page.goto(live_url + "/ideas/new")
+    page = _page(chromium, app_url, org.staff, problems, viewport={"width": 390, "height": 844})
+    page.goto(app_url + "/ideas/new")
     page.type("#title", "long queue at the till", delay=20)
     page.wait_for_selector("#similar-ideas:not([hidden]) li")
     suggestion = page.inner_text("#similar-ideas li")
@@ -61,7 +34,7 @@ def test_similar_ideas_show_while_typing_and_an_anonymous_idea_is_submitted(org,
     page.fill("#title", "<b>Self-checkout</b> for small baskets")
     page.check("#anonymous")
     page.click("main form input[type=submit]")
-    page.wait_for_url(live_url + "/ideas/*")
+    page.wait_for_url(app_url + "/ideas/*")
     assert "<b>Self-checkout</b> for small baskets" in page.inner_text("h1")   # shown as text
     assert "proposed by you (anonymously" in page.inner_text(".idea-main")
     assert problems == []
@@ -69,11 +42,11 @@ def test_similar_ideas_show_while_typing_and_an_anonymous_idea_is_submitted(org,
     assert idea.anonymous and idea.submitter_id == org.staff.id
 
 
-def test_the_owner_form_shows_the_duplicate_and_implementer_fields_only_when_they_apply(org, live_url, browser):
+def test_the_owner_form_shows_the_duplicate_and_implementer_fields_only_when_they_apply(org, app_url, chromium):
     idea = make_idea(org.staff, org.shop, title="Umbrella stand")
     problems: list[str] = []
-    page = _page(browser, live_url, org.boss, problems, viewport={"width": 1280, "height": 900})
-    page.goto(f"{live_url}/ideas/{idea.id}")
+    page = _page(chromium, app_url, org.boss, problems, viewport={"width": 1280, "height": 900})
+    page.goto(f"{app_url}/ideas/{idea.id}")
     assert not page.is_visible("#duplicate_of") and not page.is_visible("#implementers")
     page.select_option("select[name=status]", "duplicate")
     assert page.is_visible("#duplicate_of") and not page.is_visible("#implementers")

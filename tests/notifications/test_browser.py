@@ -1,13 +1,11 @@
 """The notification centre, settings and the hand-over page in a real Chromium, under the CSP."""
 from __future__ import annotations
 
-import threading
-
 import pytest
-from werkzeug.serving import make_server
 
 from flashpoint.extensions import db
 from flashpoint.notifications.models import NotificationPreference
+from tests.browser.conftest import sign_in
 from tests.factories import PASSWORD, make_team, make_user
 from tests.notifications.factories import notify
 
@@ -20,45 +18,22 @@ def app_overrides():
 
 
 @pytest.fixture
-def live_url(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(5)
+def browser_page(chromium, app_url):
+    page = chromium.new_page(base_url=app_url)
+    problems = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    yield page, problems
+    page.close()
 
 
-@pytest.fixture
-def browser_page():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        page = browser.new_page()
-        problems = []
-        page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: problems.append(str(e)))
-        yield page, problems
-        browser.close()
-
-
-def _sign_in(page, url, user):
-    page.goto(url + "/login")
-    page.fill("#email", user.email)
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(url + "/")
-
-
-def test_reading_notifications_and_muting_a_topic_in_the_browser(app, live_url, browser_page):
+def test_reading_notifications_and_muting_a_topic_in_the_browser(app, app_url, browser_page):
     page, problems = browser_page
     sam = make_user(name="Sam Browser", team=make_team())
     notify(sam, "pulse.invitation", "Your pulse is open", "Five questions.", secret_url="/pulse/tok-browser")
     notify(sam, "idea.status_changed", "Your idea is planned", "Good news.", link="/ideas/1",
            extra={"relation": "submitter"})
-    _sign_in(page, live_url, sam)
+    sign_in(page, sam.email, PASSWORD)
 
     assert page.locator(".main-nav .badge").inner_text() == "2"
     page.click(".main-nav >> text=Notifications")
@@ -78,11 +53,11 @@ def test_reading_notifications_and_muting_a_topic_in_the_browser(app, live_url, 
     assert problems == []
 
 
-def test_handover_page_prints_without_inline_script(app, live_url, browser_page):
+def test_handover_page_prints_without_inline_script(app, app_url, browser_page):
     page, problems = browser_page
     make_user(name="Flo Floor", email="flo@floor.invalid", password=None)
-    _sign_in(page, live_url, make_user("admin", name="Ada Admin"))
-    page.goto(live_url + "/people/not-signed-in")
+    sign_in(page, make_user("admin", name="Ada Admin").email, PASSWORD)
+    page.goto(app_url + "/people/not-signed-in")
     page.click("button:has-text('Invite everyone not invited yet')")
     assert page.locator(".handover-sheet").count() == 1
     assert page.locator(".handover-qr").evaluate("img => img.naturalWidth") > 0

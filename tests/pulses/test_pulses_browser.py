@@ -8,9 +8,7 @@ from engagement.pulses import services
 from flashpoint.extensions import db
 from flashpoint.people.models import Team, User
 from flashpoint.timeutil import utcnow
-from tests.browser.conftest import (  # noqa: F401  (fixtures)
-    DEMO_LOGINS, chromium, live_server, page, phone_page, screenshot, sign_in,
-)
+from tests.browser.conftest import DEMO_LOGINS, screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 PASSWORD = "pulse browser pass"
