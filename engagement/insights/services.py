@@ -105,7 +105,7 @@ def import_pulse_history(text: str) -> HistoryImportReport:
     `line N` (the header is line 1). The caller commits.
     """
     report = HistoryImportReport()
-    reader = csv.DictReader(io.StringIO(text))
+    reader = csv.DictReader(io.StringIO(text, newline=""))
     if not reader.fieldnames:
         report.errors.append("the file is empty: expected a header row " + ",".join(HISTORY_COLUMNS))
         return report
@@ -117,7 +117,10 @@ def import_pulse_history(text: str) -> HistoryImportReport:
     reader.fieldnames = header
     teams = dict(db.session.execute(sa.select(Team.slug, Team.id)).all())
     parsed, seen = [], {}
-    for number, row in enumerate(reader, start=2):
+    for row in reader:
+        # The physical line the row ended on, as an editor shows it: the reader skips blank lines
+        # and a quoted value may span lines, so counting rows would point at the wrong line.
+        number = reader.line_num
         if not any((value or "").strip() for value in row.values() if isinstance(value, str)):
             continue  # a blank line
         values, problems = _parse_row(row, teams)

@@ -96,3 +96,12 @@ def test_utf8_with_a_bom_is_read_and_other_encodings_are_refused(app, runner, wr
     assert refused.exit_code == 1
     assert "not UTF-8" in refused.output
     assert len(_history()) == 1
+
+
+def test_bad_rows_after_a_blank_line_are_reported_by_their_line_in_the_file(app, runner, write):
+    make_team("north")
+    result = runner.invoke(args=["import-pulse-history", write(
+        HEADER + "north,2026-01-01,recognition,72.5,8\n\nnorth,2026-01-01,happiness,60,12\n")])
+    assert result.exit_code == 1
+    assert "line 4: unknown driver 'happiness'" in result.output
+    assert _history() == []
