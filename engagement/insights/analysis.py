@@ -66,6 +66,9 @@ def default_range(today: date | None = None) -> tuple[date, date]:
     return a_year_ago + timedelta(days=1), today
 
 
+DATE_RANGE = (date(1900, 1, 1), date(2999, 12, 31))
+
+
 def parse_query(args, *, allow_method: bool = True) -> Query:
     """Validate query-string values; raise QueryError naming every bad one."""
     errors: dict[str, str] = {}
@@ -93,6 +96,11 @@ def parse_query(args, *, allow_method: bool = True) -> Query:
                 dates[key] = date.fromisoformat(raw)
             except ValueError:
                 errors[key] = f"'{raw}' is not an ISO date (YYYY-MM-DD)."
+            else:
+                # Periods and lags are shifted by months either side; keep well inside what a date holds.
+                if not DATE_RANGE[0] <= dates[key] <= DATE_RANGE[1]:
+                    errors[key] = (f"'{raw}' is outside the dates insights cover "
+                                   f"({DATE_RANGE[0].isoformat()} to {DATE_RANGE[1].isoformat()}).")
     # Default: the 12 months up to `to` (today when it is not given).
     query.end = dates.get("to") or utcnow().date()
     query.start = dates.get("from") or default_range(query.end)[0]

@@ -206,3 +206,10 @@ def test_the_default_range_is_the_twelve_months_up_to_to(app, get):
     from flashpoint.timeutil import utcnow
     today = get().get_json()
     assert today["to"] == utcnow().date().isoformat()
+
+
+@pytest.mark.parametrize("key, value", [("from", "0001-01-01"), ("to", "9999-12-31")])
+def test_dates_at_the_ends_of_the_calendar_answer_400_naming_the_field(get, key, value):
+    response = get(**{key: value})
+    assert response.status_code == 400
+    assert "outside the dates insights cover" in response.get_json()["errors"][key]

@@ -139,3 +139,12 @@ def test_plotly_is_served_by_the_app_from_the_installed_package(app, client):
     body = response.get_data()
     assert len(body) > 1_000_000 and b"plotly" in body[:2000].lower()
     assert plotly.__version__
+
+
+@pytest.mark.parametrize("params", [{"from": "0001-01-01"}, {"to": "9999-12-31"}])
+def test_dates_at_the_ends_of_the_calendar_are_explained_with_a_400(app, client, login, hr, params):
+    login(hr)
+    response = client.get("/insights", query_string=params)
+    assert response.status_code == 400
+    assert "is outside the dates insights cover" in response.get_data(as_text=True)
+    assert client.get("/insights/export.csv", query_string=params).status_code == 400
