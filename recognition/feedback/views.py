@@ -167,7 +167,10 @@ def _parse_filters(args) -> tuple[services.FeedbackFilter, dict, list[str]]:
                 notes.append(f"'{values[key]}' is not a date (YYYY-MM-DD); it was ignored.")
                 values[key] = ""
             else:
-                setattr(f, attr, datetime.combine(day + timedelta(days=shift), datetime.min.time()))
+                try:
+                    setattr(f, attr, datetime.combine(day + timedelta(days=shift), datetime.min.time()))
+                except OverflowError:  # "to" the last day there is: no upper bound
+                    pass
     f.positive_only = values["positive"] == "1"
     f.consent_only = values["consent"] == "1"
     if values["channel"] in CHANNELS:

@@ -97,3 +97,14 @@ def test_export_guards_cells_against_spreadsheet_formulas(client, login):
     assert first["helper_name"] == "'+Amara" and first["external_id"] == "'@ext"
     assert second["comment"] == "'-5 stars"
     assert list(first)[:6] == ["external_id", "received_at", "team", "metric", "score", "comment"]
+
+
+def test_to_the_last_day_of_the_calendar_means_no_upper_bound(client, login):
+    shop = make_team("shop", "Shop")
+    make_feedback(shop, comment="still listed")
+    login(make_user("hr"))
+    response = client.get("/feedback?to=9999-12-31")
+    assert response.status_code == 200
+    assert "still listed" in response.get_data(as_text=True)
+    export = client.get("/feedback/export.csv?to=9999-12-31")
+    assert export.status_code == 200 and [r["comment"] for r in rows_of(export)] == ["still listed"]
