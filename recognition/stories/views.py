@@ -28,9 +28,11 @@ def _story_or_404(story_id: int) -> HeroStory:
 
 def _int_arg(name: str) -> int | None:
     try:
-        return int(request.args.get(name) or 0) or None
+        value = int(request.args.get(name) or 0) or None
     except ValueError:
         return None
+    # No row has an id beyond a 64-bit integer; the database would refuse to compare with one.
+    return value if value is None or 0 < value < 2**63 else None
 
 
 def _back(default: str) -> str:

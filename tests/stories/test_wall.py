@@ -215,3 +215,14 @@ def test_story_approved_signal_is_sent(org):
     finally:
         story_approved.disconnect(receiver)
     assert seen == [story.id]
+
+
+@pytest.mark.both_databases
+def test_a_team_or_value_id_beyond_any_row_is_ignored_not_a_500(org, signed_in):
+    story = make_story(org["maya"], [org["priya"]], text="Carried the shopping")
+    db.session.commit()
+    c = signed_in(org["sam"])
+    for query in ("team=99999999999999999999", "value=99999999999999999999", "team=-5"):
+        response = c.get(f"/heroes?{query}")
+        assert response.status_code == 200, query
+        assert story_ids(response.get_data(as_text=True)) == [story.id]
