@@ -121,7 +121,9 @@ def load_people(rng: random.Random) -> None:
 
 
 def has_data() -> bool:
-    return db.session.scalar(db.select(Team.id).limit(1)) is not None
+    # A first admin created before anything else is data too: the demo must not land beside them.
+    return (db.session.scalar(db.select(Team.id).limit(1)) is not None
+            or db.session.scalar(db.select(User.id).limit(1)) is not None)
 
 
 def load_demo(seed: int = DEMO_SEED) -> bool:

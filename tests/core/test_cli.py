@@ -126,6 +126,16 @@ def test_demo_does_nothing_when_data_exists(runner):
     assert db.session.scalar(db.select(db.func.count(User.id))) == 0
 
 
+def test_demo_does_nothing_when_only_a_first_admin_exists(runner):
+    created = runner.invoke(args=["create-user", "boss@example.com", "--name", "Boss", "--role", "admin"])
+    assert created.exit_code == 0, created.output
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 0
+    assert "Data already exists" in result.output
+    assert db.session.scalar(db.select(db.func.count(User.id))) == 1
+    assert db.session.scalar(db.select(db.func.count(Team.id))) == 0
+
+
 def test_init_db_is_idempotent(runner):
     assert runner.invoke(args=["init-db"]).exit_code == 0
     result = runner.invoke(args=["init-db"])
