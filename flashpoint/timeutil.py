@@ -12,7 +12,10 @@ def parse_instant(text: str) -> datetime:
     """Parse ISO 8601; an instant without an offset is UTC. Returns naive UTC."""
     value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     if value.tzinfo is not None:
-        value = value.astimezone(timezone.utc).replace(tzinfo=None)
+        try:
+            value = value.astimezone(timezone.utc).replace(tzinfo=None)
+        except OverflowError:  # e.g. 0001-01-01T00:00+14:00 falls before year 1 in UTC
+            raise ValueError(f"{text.strip()!r} is out of range") from None
     return value
 
 

@@ -66,7 +66,8 @@ class Received:
 # --- Validation -------------------------------------------------------------------------------
 
 def _text(value: Any) -> str:
-    return "" if value is None else str(value)
+    # PostgreSQL text cannot hold NUL characters; they carry nothing a person wrote, so they go.
+    return "" if value is None else str(value).replace("\x00", "")
 
 
 def _parse_score(raw: Any, metric: str | None) -> tuple[int | None, str | None]:

@@ -1,4 +1,6 @@
 """POST /api/v1/feedback: scoped bearer tokens, 201/200 by external_id, JSON errors, nothing half-stored."""
+import pytest
+
 from flashpoint.api.models import ApiToken
 from flashpoint.api.services import revoke_token
 from flashpoint.extensions import db
@@ -122,3 +124,22 @@ def test_words_that_read_as_praise_make_a_low_score_positive(client):
     assert body["positive"] is True
     body = post(client, {**ITEM, "external_id": "zd-2", "score": 3, "comment": ""}, token).get_json()
     assert body["positive"] is False
+
+
+def test_an_instant_before_year_one_in_utc_answers_400_naming_received_at(client):
+    make_team("shop")
+    token = make_token("feedback:write")
+    response = post(client, {**ITEM, "received_at": "0001-01-01T00:00:00+14:00"}, token)
+    assert response.status_code == 400
+    assert "received_at" in response.get_json()["errors"]
+    assert all_feedback() == []
+
+
+
+@pytest.mark.both_databases
+def test_a_comment_with_a_nul_character_is_stored_without_it(client):
+    make_team("shop")
+    token = make_token("feedback:write")
+    response = post(client, {**ITEM, "comment": "Amara\x00 was great"}, token)
+    assert response.status_code == 201, response.get_data(as_text=True)
+    assert [item.comment for item in all_feedback()] == ["Amara was great"]
