@@ -48,7 +48,9 @@ def _type_errors(data: dict) -> dict[str, str]:
     score = data.get("score")
     if score is not None and (isinstance(score, bool) or not isinstance(score, int)):
         errors["score"] = "The score must be a whole number (a JSON integer)."
-    if data.get("consent") is not None and not isinstance(data["consent"], bool):
+    # consent: a JSON boolean, or the words the form and CSV accept ("true", "false", "" = false);
+    # the intake's own validation answers anything else.
+    if data.get("consent") is not None and not isinstance(data["consent"], (bool, str)):
         errors["consent"] = "Consent is true or false."
     return errors
 

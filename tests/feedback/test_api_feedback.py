@@ -143,3 +143,13 @@ def test_a_comment_with_a_nul_character_is_stored_without_it(client):
     response = post(client, {**ITEM, "comment": "Amara\x00 was great"}, token)
     assert response.status_code == 201, response.get_data(as_text=True)
     assert [item.comment for item in all_feedback()] == ["Amara was great"]
+
+
+
+def test_consent_may_also_be_sent_as_the_words_the_csv_uses(client):
+    make_team("shop")
+    token = make_token("feedback:write")
+    for n, sent in enumerate(("true", "false", "")):
+        response = post(client, {**ITEM, "external_id": f"w-{n}", "consent": sent}, token)
+        assert response.status_code == 201, response.get_json()
+    assert [item.consent for item in sorted(all_feedback(), key=lambda i: i.external_id)] == [True, False, False]
