@@ -156,21 +156,24 @@ def test_one_reminder_only_halfway_and_within_local_working_hours(app, runner, t
                 PulseParticipation.user_id == n.recipient_id)), n.recipient.timezone)
 
 
-def test_no_reminder_for_someone_who_answered(app, client, team_of):
-    from tests.pulses.conftest import answer_link, invitation_links
+def test_no_reminder_for_someone_who_answered(app, team_of):
+    from tests.pulses.conftest import invitation_links, token_path
 
     team, manager, (person,) = team_of(1)
-    now = datetime.utcnow()
-    services.pulse_now([team.slug], now)
-    services.send_due_invitations(now)
+    # A fixed Monday morning, so the test means the same whatever the hour it runs at.
+    opened = datetime(2026, 11, 30, 9, 0)
+    services.pulse_now([team.slug], opened)
+    services.send_due_invitations(opened)
     db.session.commit()
-    answer_link(client, invitation_links(person)[0])
-    # 3.5 days later, a weekday at 11:00 UTC: only the manager (who did not answer) is reminded.
-    later = now + timedelta(days=3, hours=12)
-    while later.weekday() > 4:
-        later += timedelta(days=1)
-    later = later.replace(hour=11)
-    services.send_due_reminders(later)
+    token = token_path(invitation_links(person)[0]).rsplit("/", 1)[1]
+    participation = services.participation_for_token(token, opened + timedelta(hours=1))
+    values = {item.id: item.low for item in participation.cycle.items}
+    services.submit_answers(participation, values, None, opened + timedelta(hours=1))
+    db.session.commit()
+    # Friday 11:00 UTC, past half of the 7 days open (Thursday 21:00): only the manager, who did not
+    # answer, is reminded.
+    half_way = datetime(2026, 12, 4, 11, 0)
+    assert services.send_due_reminders(half_way) == 1
     db.session.commit()
     assert [n.recipient_id for n in notes("pulse.reminder")] == [manager.id]
 
