@@ -7,12 +7,14 @@ Statistical choices (each side is an independent sample of feedback items):
   where the Wald interval does not.
 - NPS (% promoters − % detractors): each item scores +1, 0 or −1, so NPS/100 is a mean whose
   variance is (p₊ + p₋ − (p₊ − p₋)²)/n; the difference gets a normal (Wald) interval.
-- CES (mean 1–7): Welch's t interval (unequal variances, Welch–Satterthwaite degrees of freedom).
+- CES (mean 1–7): Welch's t interval (unequal variances, Welch–Satterthwaite degrees of freedom),
+  as `scipy.stats.ttest_ind(after, before, equal_var=False).confidence_interval()` gives it.
 A before/after comparison is not proof of cause: the words say "after", never "because of".
 """
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -63,7 +65,7 @@ class Comparison:
 
 
 def metric_value(metric: str, scores: list[int]) -> float | None:
-    """CSAT in %, NPS in −100..100, CES as the mean rating (INTERFACE definitions)."""
+    """CSAT in %, NPS in −100..100, CES as the mean rating (docs/interface.md, "Customer scores")."""
     if not scores:
         return None
     n = len(scores)
@@ -114,18 +116,20 @@ def nps_difference(before: list[int], after: list[int], z: float = Z95) -> tuple
 
 
 def welch_difference(before: list[int], after: list[int], level: float = 0.95) -> tuple[float, float, float]:
-    """mean(after) − mean(before) with Welch's t interval."""
-    n1, n2 = len(before), len(after)
-    m1, m2 = sum(before) / n1, sum(after) / n2
-    v1 = sum((x - m1) ** 2 for x in before) / (n1 - 1)
-    v2 = sum((x - m2) ** 2 for x in after) / (n2 - 1)
-    se2 = v1 / n1 + v2 / n2
-    diff = m2 - m1
-    if se2 == 0:
-        return diff, diff, diff
-    df = se2 ** 2 / ((v1 / n1) ** 2 / (n1 - 1) + (v2 / n2) ** 2 / (n2 - 1))
-    half = stats.t.ppf(0.5 + level / 2, df) * math.sqrt(se2)
-    return diff, diff - half, diff + half
+    """mean(after) − mean(before) with Welch's t interval (scipy's, Welch–Satterthwaite df)."""
+    diff = sum(after) / len(after) - sum(before) / len(before)
+    if _sum_of_squares(before) == 0 and _sum_of_squares(after) == 0:
+        return diff, diff, diff  # identical ratings on each side: scipy's interval would be NaN
+    with warnings.catch_warnings():
+        # One side with identical ratings is exact (variance 0), not the near-identical data this warns of.
+        warnings.filterwarnings("ignore", "Precision loss", RuntimeWarning)
+        interval = stats.ttest_ind(after, before, equal_var=False).confidence_interval(confidence_level=level)
+    return diff, float(interval.low), float(interval.high)
+
+
+def _sum_of_squares(scores: list[int]) -> float:
+    mean = sum(scores) / len(scores)
+    return sum((x - mean) ** 2 for x in scores)
 
 
 def compare(metric: str, before: list[int], after: list[int], *, min_items: int = MIN_ITEMS) -> Comparison:

@@ -9,7 +9,7 @@ from itertools import combinations
 import numpy as np
 from scipy import stats as sps
 
-Z95 = 1.96  # as INTERFACE.md defines the interval (norm.ppf(0.975) = 1.95996…)
+Z95 = 1.96  # as (docs/interface.md, "Correlation figures") defines the interval (norm.ppf(0.975) = 1.95996…)
 MODERATE_R = 0.3
 MIN_POOLED_TEAMS, MIN_POOLED_POINTS = 2, 4
 MIN_WITHIN_GROUPS, MIN_WITHIN_POINTS_PER_GROUP = 2, 2
@@ -67,13 +67,18 @@ def _finite(value: float | None) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def fisher_interval(r: float, n_eff: float) -> tuple[float, float]:
-    """95 % interval tanh(atanh(r) ± 1.96/√(n−3)). With n ≤ 3 it is the whole range (−1, 1)."""
+def fisher_interval(r: float, n_eff: float, spearman: bool = False) -> tuple[float, float]:
+    """95 % Fisher-z interval tanh(atanh(r) ± 1.96·√(v/(n−3))). With n ≤ 3 it is the whole range (−1, 1).
+
+    v = 1 for Pearson. For Spearman v is Bonett & Wright's (2000, Psychometrika 65:23–28)
+    1 + r²/2: the Pearson variance is too narrow for rank correlations and under-covers at |ρ| ≥ 0.5.
+    """
     if n_eff <= 3:
         return -1.0, 1.0
     with np.errstate(divide="ignore"):
         z = np.arctanh(np.clip(r, -1.0, 1.0))
-    half = Z95 / math.sqrt(n_eff - 3)
+    variance = 1.0 + r * r / 2.0 if spearman else 1.0
+    half = Z95 * math.sqrt(variance / (n_eff - 3))
     return float(np.tanh(z - half)), float(np.tanh(z + half))
 
 
@@ -126,13 +131,13 @@ def _coefficients(x: np.ndarray, y: np.ndarray, weights: np.ndarray | None, dof_
             spearman_r = weighted_pearson(sps.rankdata(x), sps.rankdata(y), weights)
             pearson_p, spearman_p = t_test_p(pearson_r, n_eff), t_test_p(spearman_r, n_eff)
     out = []
-    for r, p in ((pearson_r, pearson_p), (spearman_r, spearman_p)):
+    for r, p, spearman in ((pearson_r, pearson_p, False), (spearman_r, spearman_p, True)):
         r = _finite(r)
         if r is None:
             out.append(_null("the correlation is undefined for these values"))
             continue
         r = max(-1.0, min(1.0, r))
-        low, high = fisher_interval(r, n_eff)
+        low, high = fisher_interval(r, n_eff, spearman)
         out.append(Coefficient(r=r, ci_low=low, ci_high=high, p=_finite(p)))
     return out[0], out[1], n_eff
 

@@ -20,12 +20,30 @@ def test_wilson_interval_matches_the_textbook_value():
     assert high == pytest.approx(0.9433, abs=1e-4)
 
 
-def test_newcombe_difference_matches_newcombe_1998_example():
-    # Newcombe (1998), Statistics in Medicine 17:873, table II example (56/70 vs 48/80): 0.0524 to 0.3339.
-    diff, low, high = impact.newcombe_difference(48, 80, 56, 70)
-    assert diff == pytest.approx(0.2)
-    assert low == pytest.approx(0.0524, abs=1e-4)
-    assert high == pytest.approx(0.3339, abs=1e-4)
+# Newcombe RG (1998), "Interval estimation for the difference between independent proportions:
+# comparison of eleven methods", Statistics in Medicine 17:873–890, Table II, method 10 (hybrid
+# score, no continuity correction): every example, as (a/m − b/n) with the printed 95 % limits.
+# The same figures are reproduced by the published-example tests of the R packages propint
+# ((a), (b)) and ratesci ((d)).
+NEWCOMBE_TABLE_II = [
+    ((56, 70, 48, 80), (0.0524, 0.3339)),   # (a)
+    ((9, 10, 3, 10), (0.1705, 0.8090)),     # (b)
+    ((6, 7, 2, 7), (0.0582, 0.8062)),       # (c)
+    ((5, 56, 0, 29), (-0.0381, 0.1926)),    # (d)
+    ((0, 10, 0, 20), (-0.1611, 0.2775)),    # (e)
+    ((0, 10, 0, 10), (-0.2775, 0.2775)),    # (f)
+    ((10, 10, 0, 20), (0.6791, 1.0000)),    # (g)
+    ((10, 10, 0, 10), (0.6075, 1.0000)),    # (h)
+]
+
+
+@pytest.mark.parametrize("counts, limits", NEWCOMBE_TABLE_II)
+def test_newcombe_difference_matches_newcombe_1998_table_ii(counts, limits):
+    a, m, b, n = counts
+    # newcombe_difference(before, after) gives after − before: the table's a/m is "after".
+    diff, low, high = impact.newcombe_difference(b, n, a, m)
+    assert diff == pytest.approx(a / m - b / n)
+    assert (round(low, 4), round(high, 4)) == limits
 
 
 def test_welch_interval_matches_hand_computation():

@@ -32,8 +32,9 @@ def get(client, token):
     return do
 
 
-def _fisher(r, n):
-    half = 1.96 / math.sqrt(n - 3)
+def _fisher(r, n, spearman=False):
+    """Pearson's variance 1/(n−3); Spearman's is Bonett–Wright's (1 + r²/2)/(n−3)."""
+    half = 1.96 * math.sqrt((1 + r * r / 2 if spearman else 1) / (n - 3))
     return math.tanh(math.atanh(r) - half), math.tanh(math.atanh(r) + half)
 
 
@@ -66,7 +67,7 @@ def test_figures_equal_scipy_on_the_points_returned(app, get):
         assert p["customer"] == pytest.approx(csat[p["team"]][month])
     for name, fn in (("pearson", sps.pearsonr), ("spearman", sps.spearmanr)):
         expected = fn(x, y)
-        low, high = _fisher(expected.statistic, len(x))
+        low, high = _fisher(expected.statistic, len(x), spearman=name == "spearman")
         figure = body[name]
         assert figure["r"] == pytest.approx(expected.statistic, abs=1e-12)
         assert figure["p"] == pytest.approx(expected.pvalue, rel=1e-6)

@@ -1,7 +1,9 @@
 """The statistics on generated data with known links, checked against scipy computed independently."""
 from __future__ import annotations
 
+import csv
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -10,9 +12,20 @@ from scipy import stats as sps
 from engagement.insights import stats
 
 
-def _fisher(r, n):
-    z, half = math.atanh(r), 1.96 / math.sqrt(n - 3)
+def _fisher(r, n, spearman=False):
+    """(docs/interface.md, "Correlation figures"): variance 1/(n−3) for Pearson, Bonett–Wright's
+    (1 + r²/2)/(n−3) for Spearman."""
+    z, half = math.atanh(r), 1.96 * math.sqrt((1 + r * r / 2 if spearman else 1) / (n - 3))
     return math.tanh(z - half), math.tanh(z + half)
+
+
+def test_spearman_interval_uses_the_bonett_wright_variance_worked_by_hand():
+    # r = 0.5, n = 28: atanh r = 0.549306; Pearson half-width 1.96·√(1/25) = 0.392000,
+    # Spearman 1.96·√(1.125/25) = 0.415779.
+    assert stats.fisher_interval(0.5, 28) == pytest.approx((0.156021, 0.735822), abs=1e-6)
+    assert stats.fisher_interval(0.5, 28, spearman=True) == pytest.approx((0.132739, 0.746536), abs=1e-6)
+    # Within-team figures put the effective n (here 22 points of 4 teams: 19) into the same formula.
+    assert stats.fisher_interval(-0.8, 22 - 4 + 1, spearman=True) == pytest.approx((-0.930430, -0.489684), abs=1e-6)
 
 
 def _linked(rng, n, rho):
@@ -33,7 +46,7 @@ def test_pooled_coefficients_intervals_and_p_equal_scipy_on_the_same_points():
     assert (result.pearson.ci_low, result.pearson.ci_high) == pytest.approx(_fisher(pearson.statistic, 60), abs=1e-12)
     assert result.spearman.r == pytest.approx(spearman.statistic, abs=1e-12)
     assert result.spearman.p == pytest.approx(spearman.pvalue, rel=1e-9)
-    assert (result.spearman.ci_low, result.spearman.ci_high) == pytest.approx(_fisher(spearman.statistic, 60), abs=1e-12)
+    assert (result.spearman.ci_low, result.spearman.ci_high) == pytest.approx(_fisher(spearman.statistic, 60, spearman=True), abs=1e-12)
     assert 0.3 < pearson.statistic < 0.7  # the planted link is found
 
 
@@ -54,7 +67,7 @@ def test_within_team_uses_centred_values_and_effective_n():
     assert (result.pearson.ci_low, result.pearson.ci_high) == pytest.approx(_fisher(r, n_eff), abs=1e-12)
     rs = sps.spearmanr(cx, cy).statistic
     assert result.spearman.r == pytest.approx(rs, abs=1e-12)
-    assert (result.spearman.ci_low, result.spearman.ci_high) == pytest.approx(_fisher(rs, n_eff), abs=1e-12)
+    assert (result.spearman.ci_low, result.spearman.ci_high) == pytest.approx(_fisher(rs, n_eff, spearman=True), abs=1e-12)
 
 
 def test_within_team_recovers_a_link_the_pooled_figure_hides():
@@ -174,3 +187,24 @@ def test_shapley_splits_credit_between_two_copies_of_a_driver():
     assert shares[0] == pytest.approx(shares[1], rel=0.05)
     assert shares[0] + shares[1] == pytest.approx(r2, abs=0.01)
     assert shares[2] < 0.02
+
+
+def _swiss():
+    lines = (Path(__file__).parent / "data" / "swiss.csv").read_text(encoding="utf-8").splitlines()
+    rows = list(csv.reader(line for line in lines if not line.startswith("#")))
+    header, body = rows[0], rows[1:]
+    return header[1:], np.array([[float(v) for v in row[1:]] for row in body])
+
+
+def test_shapley_shares_equal_relaimpo_lmg_on_the_swiss_example():
+    # The swiss example of Grömping U (2006), "Relative importance for linear regression in R: the
+    # package relaimpo", J. Stat. Softw. 17(1): calc.relimp(swiss, type = "lmg"), Fertility on the
+    # five other columns, 47 provinces. R² 70.67 % and the lmg shares as printed in the package's
+    # vignette by the same author (relaimpo_vignette.pdf, "The example data analysed").
+    names, data = _swiss()
+    assert data.shape == (47, 6) and names[0] == "Fertility"
+    r2, shares = stats.shapley_r2(data[:, 1:], data[:, 0])
+    published = {"Agriculture": 0.05709122, "Examination": 0.17117303, "Education": 0.26013468,
+                 "Catholic": 0.10557015, "Infant.Mortality": 0.11276592}
+    assert round(100 * r2, 2) == 70.67
+    assert {name: round(float(share), 8) for name, share in zip(names[1:], shares)} == published
