@@ -12,7 +12,7 @@ Figures printed:
 - the real import of all rows with the receivers of other areas connected (praise routing with
   named people and their managers, the insights panel): what an import really costs, against the
   intake's own cost;
-- on a sample, the receivers fed in batches (`feedback_batch_received`, as the intake does) against
+- on a sample, the receivers fed in batches (one `feedback_received` per step, as the intake does) against
   the same receivers fed one item at a time (how every item was handled before batching).
 """
 from __future__ import annotations
@@ -85,7 +85,7 @@ def main() -> None:
     from flashpoint.people.models import Team, User
     from recognition.feedback import services
     from recognition.feedback.models import Feedback
-    from recognition.signals import feedback_batch_received, feedback_received
+    from recognition.signals import feedback_received
 
     workdir = Path(tempfile.mkdtemp(prefix="fp-bench-feedback-db-"))
     app = create_app(TestConfig(database_url=f"sqlite:///{workdir / 'bench.db'}"))
@@ -117,7 +117,7 @@ def main() -> None:
         parse, _ = timed(lambda: sum(1 for _ in csv.DictReader(io.StringIO(text))))
         dry, report = timed(lambda: services.import_feedback(text, dry_run=True))
         assert report.ok and report.added == args.rows, report.errors[:3]
-        with feedback_received.muted(), feedback_batch_received.muted():
+        with feedback_received.muted():
             real, report = timed(lambda: services.import_feedback(text))
             db.session.commit()
             assert report.added == args.rows
@@ -144,7 +144,7 @@ def main() -> None:
             # Before batching: every receiver handled every item as it was announced.
             app_object = current_app._get_current_object()
             for item in items:
-                feedback_received.send(app_object, feedback=item)
+                feedback_received.send(app_object, items=[item])
         with mock.patch.object(services, "_announce", one_by_one):
             single, _ = timed(lambda: import_committed(sample_single))
         total = db.session.scalar(db.select(db.func.count(Feedback.id)))

@@ -1,7 +1,7 @@
 """The team-period panel, maintained incrementally as feedback, pulses and history arrive.
 
 Feedback adds to exact counts with atomic increments (safe when several workers receive items for
-the same team at once); a batch from the intake (`feedback_batch_received`) is summed per
+the same team at once); each announcement from the intake (`feedback_received`) is summed per
 team-period first, so a large import costs two statements per batch, not two per item; engagement is recomputed for the one team-period a closed cycle or an
 imported history row touches. `rebuild()` recomputes everything from raw rows; the incremental path
 must always equal it (the tests check this).
@@ -21,7 +21,7 @@ from engagement.pulses.signals import cycle_closed
 from flashpoint.extensions import db
 from flashpoint.timeutil import utcnow
 from recognition.feedback.models import Feedback
-from recognition.signals import feedback_batch_received, feedback_received, story_approved
+from recognition.signals import feedback_received, story_approved
 
 
 @dataclass
@@ -130,15 +130,8 @@ def record_feedback_batch(items) -> None:
 
 
 @feedback_received.connect
-def _on_feedback_received(_sender, feedback: Feedback, in_batch: bool = False, **_extra) -> None:
-    # Runs inside the intake's transaction: the counts commit (or roll back) with the item itself.
-    if in_batch:
-        return  # counted with its batch (_on_feedback_batch_received)
-    record_feedback(feedback.team_id, feedback.metric, feedback.score, feedback.received_at)
-
-
-@feedback_batch_received.connect
-def _on_feedback_batch_received(_sender, items, **_extra) -> None:
+def _on_feedback_received(_sender, items, **_extra) -> None:
+    # Runs inside the intake's transaction: the counts commit (or roll back) with the items themselves.
     record_feedback_batch(items)
 
 

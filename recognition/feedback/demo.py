@@ -165,9 +165,8 @@ def load_feedback(rng: random.Random) -> None:
         db.session.execute(insert(Feedback), rows[start:start + 2000])
     recent = db.session.scalars(db.select(Feedback).where(Feedback.received_at >= now - timedelta(days=ANNOUNCE_DAYS))
                                 .order_by(Feedback.received_at)).all()
-    app = current_app._get_current_object()
-    for item in recent:
-        feedback_received.send(app, feedback=item)
+    if recent:
+        feedback_received.send(current_app._get_current_object(), items=list(recent))
 
 
 def _poisson(rng: random.Random, mean: float) -> int:

@@ -17,7 +17,7 @@ from flashpoint.people.models import METRICS, Team
 from flashpoint.timeutil import parse_instant, utcnow
 from recognition.feedback.models import COMMENT_MAX, Feedback
 from recognition.sentiment import SCORE_RANGES, is_positive
-from recognition.signals import feedback_batch_received, feedback_received
+from recognition.signals import feedback_received
 
 EXTERNAL_ID_MAX = 200
 HELPER_NAME_MAX = 200
@@ -28,7 +28,7 @@ IMPORT_COLUMNS = ("external_id", "received_at", "team", "metric", "score", "comm
 OPTIONAL_COLUMNS = ("consent", "helper_name")
 # Bulk look-ups of existing external ids go in chunks (SQLite caps bound parameters per statement).
 LOOKUP_CHUNK = 2000
-# New items announced per batch (feedback_batch_received) by a bulk import.
+# New items announced per step (one feedback_received each) by a bulk import.
 ANNOUNCE_CHUNK = 2000
 METRIC_LABELS = {"csat": "CSAT", "nps": "NPS", "ces": "CES"}
 
@@ -183,17 +183,10 @@ def _new_row(item: CleanFeedback, channel: str) -> Feedback:
 
 
 def _announce(items: Iterable[Feedback]) -> None:
-    """Tell praise routing and insights about new items, inside the caller's transaction.
-
-    Each item is announced on its own (in_batch=True) and then all together: receivers that work
-    in bulk handle the batch and skip the single announcements (recognition/signals.py).
-    """
-    app = current_app._get_current_object()
+    """Tell praise routing and insights about new items, once, inside the caller's transaction."""
     items = list(items)
-    for item in items:
-        feedback_received.send(app, feedback=item, in_batch=True)
     if items:
-        feedback_batch_received.send(app, items=items)
+        feedback_received.send(current_app._get_current_object(), items=items)
 
 
 def by_external_id(external_id: str) -> Feedback | None:
@@ -387,9 +380,9 @@ def _insert_many(items: list[CleanFeedback], channel: str, progress: Callable[[i
     ids: list[int] = []
     for start in range(0, len(rows), LOOKUP_CHUNK):
         ids.extend(db.session.execute(statement, rows[start:start + LOOKUP_CHUNK]).scalars())
-    if not feedback_received.receivers and not feedback_batch_received.receivers:
+    if not feedback_received.receivers:
         return
-    # Announced in steps: each is one batch for the receivers that work in bulk (larger steps mean
+    # Announced in steps: each is one batch for the receivers (larger steps mean
     # fewer upserts of the same team-periods) and one move of the progress bar.
     for start in range(0, len(ids), ANNOUNCE_CHUNK):
         chunk = ids[start:start + ANNOUNCE_CHUNK]

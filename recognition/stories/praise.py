@@ -21,7 +21,6 @@ from flashpoint.outbox.services import record_notification, varied
 from flashpoint.people.models import Team, User
 from recognition.feedback.models import Feedback
 from recognition.redaction import fold, redact_contacts
-from recognition.signals import feedback_batch_received
 from recognition.stories.models import PraiseMatch
 
 TOKEN_RE = re.compile(r"[a-z0-9]+")
@@ -435,16 +434,6 @@ def route_existing(limit: int | None = None, notify_since=None) -> int:
     return sum(1 for matches in routed.values() if matches)
 
 
-def on_feedback_received(_sender, feedback: Feedback, in_batch: bool = False, **_kwargs) -> None:
+def on_feedback_received(_sender, items: list[Feedback], **_kwargs) -> None:
     """Signal receiver: runs inside the intake's transaction, never commits."""
-    if in_batch:
-        return  # routed with its batch (on_feedback_batch_received)
-    route_feedback(feedback)
-
-
-# Connected here rather than in init_app (beside on_feedback_received), so the module holding the
-# per-item skip above also holds the receiver that makes up for it.
-@feedback_batch_received.connect
-def on_feedback_batch_received(_sender, items, **_kwargs) -> None:
-    """Signal receiver for the intake's batches (CSV import, API, form): same outcome, in bulk."""
     route_many(items)

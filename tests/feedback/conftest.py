@@ -9,10 +9,10 @@ def announced(app):
     """External ids of items announced with feedback_received (what praise routing hears)."""
     seen: list[str] = []
 
-    def receiver(sender, feedback, **_):
+    def receiver(sender, items, **_):
         assert sender is app
-        assert feedback.id is not None
-        seen.append(feedback.external_id)
+        assert items and all(item.id is not None for item in items)
+        seen.extend(item.external_id for item in items)
 
     feedback_received.connect(receiver)
     yield seen

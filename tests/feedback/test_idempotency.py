@@ -66,7 +66,7 @@ def test_a_failing_receiver_undoes_the_item_it_was_told_about(app, client, db_ba
     make_team("shop")
     token = make_token("feedback:write")
 
-    def broken(_sender, feedback, **_):
+    def broken(_sender, items, **_):
         raise RuntimeError("receiver failed")
 
     feedback_received.connect(broken)

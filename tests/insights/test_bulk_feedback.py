@@ -63,7 +63,7 @@ def test_a_csv_import_of_several_batches_counts_each_item_once_and_equals_a_rebu
     report = import_feedback(feedback_csv("csv", 1234, ["alpha", "beta", "gamma"], seed=1))
     assert report.ok and report.added == 1234, report.errors[:3]
     db.session.commit()
-    # Other ways in: a single API item, and an item announced one by one as the demo does.
+    # Other ways in: a single API item, and an item announced as the demo does.
     receive_feedback({"external_id": "api-1", "received_at": "2025-03-15T10:00:00Z", "team": "alpha",
                       "metric": "csat", "score": 5}, "api")
     db.session.commit()
@@ -73,7 +73,7 @@ def test_a_csv_import_of_several_batches_counts_each_item_once_and_equals_a_rebu
                          positive=True)
     db.session.add(demo_item)
     db.session.flush()
-    feedback_received.send(current_app._get_current_object(), feedback=demo_item)
+    feedback_received.send(current_app._get_current_object(), items=[demo_item])
     db.session.commit()
 
     assert month_counts() == expected_counts()

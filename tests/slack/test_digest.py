@@ -42,7 +42,7 @@ def praise(team, comment: str, when=None) -> Feedback:
                         received_at=when or utcnow(), channel="api", consent=False, positive=True)
     db.session.add(feedback)
     db.session.flush()
-    signals.feedback_received.send(current_app._get_current_object(), feedback=feedback)
+    signals.feedback_received.send(current_app._get_current_object(), items=[feedback])
     db.session.commit()
     return feedback
 

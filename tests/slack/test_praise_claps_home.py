@@ -18,7 +18,7 @@ def _praise(team, comment: str, consent: bool = False) -> Feedback:
                         received_at=utcnow(), channel="api", consent=consent, positive=True)
     db.session.add(feedback)
     db.session.flush()
-    signals.feedback_received.send(current_app._get_current_object(), feedback=feedback)
+    signals.feedback_received.send(current_app._get_current_object(), items=[feedback])
     db.session.commit()
     return feedback
 
