@@ -1,6 +1,6 @@
 """Building the Bolt app and its Web API clients from the configuration.
 
-Choices made on purpose (see ../shared/SLACK.md):
+Choices made on purpose (see docs/slack.md):
 - `token_verification_enabled=False`: Bolt would call `auth.test` while the app is built, so an
   unreachable Slack would stop the whole web app from starting. Bolt now checks the token on the
   first Slack request instead.

@@ -14,7 +14,7 @@ from recognition.stories.models import HeroStory
 from recognition.stories.services import hero_quote
 from slack_bot.app import listener_client
 from slack_bot.models import SlackMessageRef
-from slack_bot.story_blocks import approval_blocks, approval_text
+from slack_bot.blocks.stories import approval_blocks, approval_text
 
 log = logging.getLogger(__name__)
 

@@ -20,7 +20,7 @@ from flashpoint.extensions import db
 from flashpoint.outbox.delivery import (PermanentDeliveryError, TransientDeliveryError,
                                         UnclearDeliveryError)
 from slack_bot.app import delivery_client
-from slack_bot.blocks import render
+from slack_bot.notifications import render
 from slack_bot.models import SlackMessageRef
 
 log = logging.getLogger(__name__)

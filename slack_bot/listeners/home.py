@@ -1,8 +1,10 @@
 """The App Home tab: rebuilt and published each time someone opens it."""
 from slack_bolt import App
 
+from slack_bot.answers import unknown_person_text
 from slack_bot.app import in_app_context
-from slack_bot.home import publish_home, unknown_home
+from slack_bot.blocks.home import unknown_home
+from slack_bot.home import publish_home
 from slack_bot.people import person_for_slack_user
 
 
@@ -14,6 +16,6 @@ def register(bolt_app: App, flask_app) -> None:
             return  # the Messages tab
         person = person_for_slack_user(event.get("user"), client)
         if person is None:
-            client.views_publish(user_id=event["user"], view=unknown_home(event.get("user")))
+            client.views_publish(user_id=event["user"], view=unknown_home(unknown_person_text(event.get("user"))))
             return
         publish_home(client, person)

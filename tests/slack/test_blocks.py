@@ -5,14 +5,14 @@ from flashpoint.extensions import db
 from flashpoint.outbox.models import Notification
 from flashpoint.outbox.services import record_notification
 from recognition.stories.services import nominate
-from slack_bot.blocks import render
-from slack_bot.story_blocks import decline_modal, nomination_modal
+from slack_bot.blocks.stories import decline_modal, nomination_modal
+from slack_bot.notifications import render
 from tests.factories import make_manager, make_team, make_user
 from tests.slack.factories import values_ids
 
 
 def check_blocks(blocks: list, *, limit: int = 50) -> None:
-    """The limits from SLACK.md, checked on every block we build."""
+    """The Block Kit limits (docs/slack.md), checked on every block we build."""
     assert 0 < len(blocks) <= limit
     ids = [b["block_id"] for b in blocks if "block_id" in b]
     assert len(ids) == len(set(ids)), "block_ids must be unique"

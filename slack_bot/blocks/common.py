@@ -1,15 +1,11 @@
-"""Block Kit renderers: pure functions from notifications and domain objects to Slack blocks.
-
-A registry maps a notification kind to its builder; kinds without one get `default_blocks`
-(subject, text, quote, a link made absolute with BASE_URL, and a button for a one-time link).
-Other areas add builders for their kinds with `@register_builder("idea.status_changed")`.
+"""Block Kit's limits and small pure builders every area uses, and the default notification message.
 
 Block Kit limits (Slack answers `invalid_blocks` beyond them) are applied here, once:
 section text 3,000 characters, header 150, button text 75, ≤ 50 blocks in a message.
+Kinds without a builder of their own get `default_blocks` (subject, text, quote, a link made
+absolute with BASE_URL, and a button for a one-time link).
 """
 from __future__ import annotations
-
-from typing import Callable
 
 SECTION_MAX = 3000
 HEADER_MAX = 150
@@ -19,33 +15,6 @@ OPTION_VALUE_MAX = 150
 MESSAGE_BLOCKS_MAX = 50
 VIEW_BLOCKS_MAX = 100
 FALLBACK_MAX = 3000
-
-# builder(notification, base_url) -> list of blocks
-Builder = Callable[[object, str], list]
-_BUILDERS: dict[str, Builder] = {}
-
-
-def register_builder(kind: str) -> Callable[[Builder], Builder]:
-    def register(fn: Builder) -> Builder:
-        _BUILDERS[kind] = fn
-        return fn
-
-    return register
-
-
-def builder_for(kind: str) -> Builder:
-    return _BUILDERS.get(kind, default_blocks)
-
-
-def load_builders() -> None:
-    """Import the modules that register this package's builders."""
-    from slack_bot import story_blocks  # noqa: F401
-
-
-def render(notification, base_url: str) -> tuple[str, list]:
-    """The fallback text (notifications, screen readers) and the blocks for one notification."""
-    blocks = builder_for(notification.kind)(notification, base_url)
-    return fallback_text(notification), limit_blocks(blocks, MESSAGE_BLOCKS_MAX)
 
 
 # --- Small pure helpers ------------------------------------------------------------------------

@@ -1,37 +1,12 @@
-"""Small helpers every listener module uses: reading modal state, answering privately."""
+"""Answering the Slack user who acted: privately, and how to get an account when they have none."""
 from __future__ import annotations
 
 import logging
 
+from slack_bot.payloads import acting_slack_id
 from slack_bot.people import UNKNOWN_PERSON, person_for_slack_user
 
 log = logging.getLogger(__name__)
-
-
-def state_values(view: dict) -> dict:
-    return ((view or {}).get("state") or {}).get("values") or {}
-
-
-def text_value(values: dict, block_id: str, action_id: str) -> str:
-    """A text input: an empty one arrives as `"value": null`."""
-    return ((values.get(block_id) or {}).get(action_id) or {}).get("value") or ""
-
-
-def selected_value(values: dict, block_id: str, action_id: str) -> str | None:
-    """A static select or radio buttons: Slack echoes the whole option object."""
-    element = (values.get(block_id) or {}).get(action_id) or {}
-    option = element.get("selected_option") or {}
-    return option.get("value")
-
-
-def selected_values(values: dict, block_id: str, action_id: str) -> list[str]:
-    element = (values.get(block_id) or {}).get(action_id) or {}
-    return [o.get("value") for o in element.get("selected_options") or [] if o.get("value")]
-
-
-def selected_users(values: dict, block_id: str, action_id: str) -> list[str]:
-    element = (values.get(block_id) or {}).get(action_id) or {}
-    return list(element.get("selected_users") or [])
 
 
 def tell(client, body: dict, text: str, respond=None) -> None:
@@ -50,10 +25,6 @@ def tell(client, body: dict, text: str, respond=None) -> None:
 
 def unknown_person_text(slack_user_id: str | None) -> str:
     return UNKNOWN_PERSON.format(slack_id=slack_user_id or "?")
-
-
-def acting_slack_id(body: dict) -> str | None:
-    return (body.get("user") or {}).get("id") or body.get("user_id")
 
 
 def acting_person(client, body: dict, respond=None):

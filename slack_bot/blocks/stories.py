@@ -1,29 +1,20 @@
 """Block Kit for hero stories and praise: messages, the nomination and decline modals.
 
-Pure functions of domain objects (a story, its approver's view of it, a praise item); the
-registered builders only look the object up from the notification's `extra` ids.
+Pure functions of domain objects (a story, its approver's view of it, a praise item);
+slack_bot.notifications looks the story up from a notification's ids and hands it here.
 """
 from __future__ import annotations
 
 import json
 
-from flashpoint.extensions import db
-from recognition.stories.models import HeroStory
-from recognition.stories.services import hero_quote
-from slack_bot.blocks import (VIEW_BLOCKS_MAX, absolute, actions, button, clip, context, default_blocks,
-                              escape, header, limit_blocks, link_button, mention, option, quote_block,
-                              register_builder, section)
+from slack_bot.blocks.common import (VIEW_BLOCKS_MAX, absolute, actions, button, clip, context, escape, header,
+                                     limit_blocks, link_button, mention, option, quote_block, section)
 
 NOMINATE_CALLBACK = "hero_nominate"
 DECLINE_CALLBACK = "hero_decline"
 KIND_OPTIONS = (("proactive", "Proactive delight", "No mistake involved: someone made a day."),
                 ("recovery", "Recovery", "A problem put right."))
 STORY_INPUT_MAX = 3000
-
-
-def _story(notification):
-    story_id = (notification.payload or {}).get("story_id")
-    return db.session.get(HeroStory, story_id) if story_id else None
 
 
 def mentions(people) -> str:
@@ -52,7 +43,7 @@ def decision_buttons(story) -> dict:
 
 
 def outcome_line(story) -> str:
-    """`Approved by <@U…>` / `Declined by <@U…>: reason`, as INTERFACE.md words it."""
+    """`Approved by <@U…>` / `Declined by <@U…>: reason`, as docs/interface.md words it ("Slack wording")."""
     who = mention(story.decided_by) if story.decided_by else "someone"
     if story.state == "approved":
         return f"✅ Approved by {who}"
@@ -86,13 +77,9 @@ def approval_text(story) -> str:
     return f"Hero story about {story.hero_names}: {story.state} by {who}"
 
 
-@register_builder("story.approval_request")
-@register_builder("story.approval_reminder")
-def _approval_request(notification, base_url: str) -> list[dict]:
-    story = _story(notification)
-    if story is None:
-        return default_blocks(notification, base_url)
-    blocks = approval_blocks(story, base_url, evidence=hero_quote(story))
+def approval_request_blocks(notification, story, base_url: str, *, evidence: str | None) -> list[dict]:
+    """The approval request or its reminder (the reminder's words first)."""
+    blocks = approval_blocks(story, base_url, evidence=evidence)
     if notification.kind == "story.approval_reminder":
         blocks.insert(0, context(escape(notification.text)))
     return blocks
@@ -118,20 +105,8 @@ def celebration_blocks(story, base_url: str, quote: str | None, *, private: bool
     return blocks
 
 
-@register_builder("story.celebration")
-def _celebration(notification, base_url: str) -> list[dict]:
-    story = _story(notification)
-    if story is None:
-        return default_blocks(notification, base_url)
-    return celebration_blocks(story, base_url, notification.quote,
-                              private=bool((notification.payload or {}).get("private")))
-
-
-@register_builder("story.hero_note")
-def _hero_note(notification, base_url: str) -> list[dict]:
-    story = _story(notification)
-    if story is None:
-        return default_blocks(notification, base_url)
+def hero_note_blocks(notification, story, base_url: str) -> list[dict]:
+    """The DM telling a hero about their approved story."""
     first_line = (notification.text or "").split("\n", 1)[0]
     blocks = [section(f"🎉 *{escape(first_line)}*"), section(quote_block(story.text)),
               context(kind_and_values(story))]
@@ -168,11 +143,6 @@ def praise_alert_blocks(notification, base_url: str, *, outcome: str | None = No
         if link:
             blocks.append(actions([link]))
     return blocks
-
-
-@register_builder("praise.manager_alert")
-def _praise_alert(notification, base_url: str) -> list[dict]:
-    return praise_alert_blocks(notification, base_url)
 
 
 # --- Modals ----------------------------------------------------------------------------------
@@ -279,11 +249,42 @@ def digest_blocks(notification, stories: list, base_url: str) -> list[dict]:
     return limit_blocks(blocks, 50)
 
 
-@register_builder("digest.weekly")
-def _digest(notification, base_url: str) -> list[dict]:
-    ids = (notification.payload or {}).get("story_ids") or []
-    stories = db.session.scalars(db.select(HeroStory).where(HeroStory.id.in_(ids))).all() if ids else []
+
+# --- App Home sections ---------------------------------------------------------------------------
+
+def pending_approvals_blocks(stories: list) -> list[dict]:
+    """A manager's `Pending approvals`, with the same buttons as the DM."""
+    blocks = [header("Pending approvals")]
     if not stories:
-        return default_blocks(notification, base_url)
-    order = {story_id: n for n, story_id in enumerate(ids)}
-    return digest_blocks(notification, sorted(stories, key=lambda s: order.get(s.id, 0)), base_url)
+        blocks.append(context("No hero stories are waiting for you."))
+        return blocks
+    for story in stories[:10]:
+        nominator = escape(story.nominator.name) if story.nominator else "Someone"
+        blocks.append(section(f"*{mentions(story.heroes)}* · nominated by {nominator}\n"
+                              + quote_block(clip(story.text, 600))))
+        blocks.append(context(kind_and_values(story)))
+        blocks.append(decision_buttons(story))
+    if len(stories) > 10:
+        blocks.append(context(f"…and {len(stories) - 10} more in Flashpoint."))
+    return blocks
+
+
+def my_stories_blocks(stories_and_claps: list[tuple], base_url: str) -> list[dict]:
+    """My hero stories and their claps (`👏 N`), given as (story, clap count) pairs."""
+    blocks = [header("My hero stories")]
+    if not stories_and_claps:
+        blocks.append(context("No hero stories about you yet. They will show here, with their claps."))
+        return blocks
+    for story, claps in stories_and_claps:
+        url = absolute(f"/heroes/{story.id}", base_url)
+        blocks.append(section(f"{quote_block(clip(story.text, 400))}\n"
+                              f"👏 {claps} · {escape(story.kind_label)} · <{url}|Open>"))
+    return blocks
+
+
+def praise_about_me_blocks(items: list) -> list[dict]:
+    """What customers said about me: praise items naming the person."""
+    blocks = [header("What customers said about me")]
+    for item in items:
+        blocks.append(section(f"*{escape(item.feedback.team.name)}*\n" + quote_block(clip(item.words, 600))))
+    return blocks

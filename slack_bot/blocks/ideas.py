@@ -1,57 +1,30 @@
-"""Ideas in Slack: `/idea [text]` opens a prefilled modal, its submission files the idea; the App
-Home's "My ideas"; Block Kit for idea notifications (status changes, the owner's reminder, the
-heroes-channel celebration).
+"""Block Kit for ideas: the submission modal and its answer, idea notifications (status changes, the
+owner's reminder, the heroes-channel celebration) and the App Home's "My ideas".
 
-Listeners acknowledge, parse the payload into plain values and call the idea services; who may
-do what, and anonymity, live in the services. An anonymous idea's author is named in no block.
+An anonymous idea's author is named in no block.
 """
 from __future__ import annotations
 
-import logging
-
-from flask import current_app
-from slack_bolt import App
-
-from engagement.ideas import services
 from engagement.ideas.models import DESCRIPTION_MAX, KINDS, TITLE_MAX
-from flashpoint.extensions import db
-from flashpoint.people.models import Team
-from slack_bot.app import in_app_context
-from slack_bot.blocks import (absolute, actions, button, clip, context, escape, header, option,
-                              quote_block, register_builder, section)
-from slack_bot.home import add_home_section
-from slack_bot.messages import deliver_now
-from slack_bot.people import person_for_slack_user
-from slack_bot.toolkit import (acting_slack_id, command_person, selected_value, selected_values, state_values,
-                               text_value)
-
-log = logging.getLogger(__name__)
+from slack_bot.blocks.common import (absolute, actions, button, clip, context, escape, header, mention, option,
+                                     quote_block, section)
 
 SUBMIT_CALLBACK = "idea_submit"
 TEAM_OPTIONS_MAX = 100       # a static select holds at most 100 options
-# Service error fields → the modal's block ids.
-ERROR_BLOCKS = {"title": "title", "description": "description", "kind": "kind", "team": "team", "tags": "tags"}
 
 
-# --- Block Kit -------------------------------------------------------------------------------
+# --- The modal -------------------------------------------------------------------------------
 
-def _team_options(person) -> list[dict]:
-    teams = db.session.scalars(db.select(Team).order_by(Team.name)).all()
-    if person.team is not None:
-        # The person's own team first: usually the one an idea concerns.
-        teams = [person.team] + [t for t in teams if t.id != person.team_id]
-    return [option(t.name, t.slug) for t in teams[:TEAM_OPTIONS_MAX]]
-
-
-def idea_modal(person, title: str = "") -> dict:
-    """The submission modal, with `title` prefilled from `/idea <text>`."""
-    teams = _team_options(person)
+def idea_modal(teams: list, title: str = "", *, own_team=None) -> dict:
+    """The submission modal, with `title` prefilled from `/idea <text>`; `teams` come with the
+    person's own team (`own_team`) first, and that one is chosen."""
+    teams = [option(t.name, t.slug) for t in teams[:TEAM_OPTIONS_MAX]]
     title_element = {"type": "plain_text_input", "action_id": "title", "max_length": TITLE_MAX}
     if title:
         title_element["initial_value"] = clip(title, TITLE_MAX)
     team_element = {"type": "static_select", "action_id": "team", "options": teams,
                     "placeholder": {"type": "plain_text", "text": "Choose a team"}}
-    if person.team is not None and teams:
+    if own_team is not None and teams:
         team_element["initial_option"] = teams[0]
     kinds = [option(label, key) for key, label in KINDS.items()]
     return {
@@ -95,12 +68,13 @@ def done_view(idea, base_url: str) -> dict:
             "close": {"type": "plain_text", "text": "Close"}, "blocks": [section(text)]}
 
 
+# --- Notifications ---------------------------------------------------------------------------
+
 def _open_button(notification, base_url: str, label: str = "Open the idea") -> dict | None:
     url = absolute(notification.link, base_url)
     return actions([button(label, action_id="open_link", url=url)]) if url else None
 
 
-@register_builder("idea.status_changed")
 def status_changed_blocks(notification, base_url: str) -> list[dict]:
     """Opening line, the owner's words as a quote, a button to the idea. The text was written
     by the service and names only the owner, never an anonymous author."""
@@ -115,8 +89,6 @@ def status_changed_blocks(notification, base_url: str) -> list[dict]:
     return blocks
 
 
-@register_builder("idea.owner_reminder")
-@register_builder("idea.assigned")
 def owner_blocks(notification, base_url: str) -> list[dict]:
     blocks = [section(f"*{escape(notification.subject)}*\n{escape(notification.text)}")]
     button_block = _open_button(notification, base_url, "Answer in Flashpoint")
@@ -125,18 +97,12 @@ def owner_blocks(notification, base_url: str) -> list[dict]:
     return blocks
 
 
-@register_builder("idea.celebration")
-def celebration_blocks(notification, base_url: str) -> list[dict]:
-    """The heroes channel: proposer (unless anonymous) and implementers as mentions when on Slack."""
-    from engagement.ideas.models import Idea
-
-    payload = notification.payload or {}
-    idea = db.session.get(Idea, payload.get("idea_id")) if payload.get("idea_id") else None
+def celebration_blocks(notification, idea, base_url: str) -> list[dict]:
+    """The heroes channel: proposer (unless anonymous) and implementers as mentions when on Slack.
+    `idea` is None when it no longer exists: the notification's text stands alone."""
     if idea is None:
         blocks = [section(escape(notification.text))]
     else:
-        from slack_bot.blocks import mention
-
         title = "🎉 Obstacle removed" if idea.kind == "obstacle" else "🎉 You said, we did"
         lines = [f"*{escape(idea.title)}* · {escape(idea.team.name)}"]
         if idea.anonymous:
@@ -157,11 +123,8 @@ def celebration_blocks(notification, base_url: str) -> list[dict]:
 
 # --- App Home --------------------------------------------------------------------------------
 
-def my_ideas_section(user) -> list[dict]:
+def my_ideas_blocks(waiting: list, mine: list, base_url: str) -> list[dict]:
     """My ideas and their status; for owners, the ideas waiting for them."""
-    base_url = current_app.config["BASE_URL"]
-    waiting = services.waiting_for(user, limit=5)
-    mine = services.my_ideas(user, limit=5)
     if not (waiting or mine):
         return [header("My ideas"), context("Nothing yet. `/idea` shares an idea or an obstacle to customer delight.")]
     blocks = [header("My ideas")]
@@ -176,50 +139,3 @@ def my_ideas_section(user) -> list[dict]:
     blocks.append(context(f"<{absolute('/ideas', base_url)}|The idea board> · "
                           f"<{absolute('/ideas/done', base_url)}|You said, we did>"))
     return blocks
-
-
-add_home_section(40, my_ideas_section)
-
-
-# --- Listeners -------------------------------------------------------------------------------
-
-def register(bolt_app: App, flask_app) -> None:
-    with_context = in_app_context(flask_app)
-
-    @bolt_app.command("/idea")
-    @with_context
-    def idea_command(ack, body, client, respond):
-        ack()
-        person = command_person(body, client, respond)
-        if person is None:
-            return
-        text = " ".join((body.get("text") or "").split())
-        client.views_open(trigger_id=body["trigger_id"], view=idea_modal(person, text))
-
-    @bolt_app.view(SUBMIT_CALLBACK)
-    @with_context
-    def idea_submitted(ack, body, view, client):
-        person = person_for_slack_user(acting_slack_id(body), client)
-        if person is None:
-            from slack_bot.toolkit import unknown_person_text
-
-            ack(response_action="errors", errors={"title": unknown_person_text(acting_slack_id(body))[:150]})
-            return
-        values = state_values(view)
-        team_slug = selected_value(values, "team", "team")
-        team = db.session.scalar(db.select(Team).where(Team.slug == team_slug)) if team_slug else None
-        try:
-            idea = services.submit_idea(
-                person, title=text_value(values, "title", "title"),
-                description=text_value(values, "description", "description"),
-                kind=selected_value(values, "kind", "kind") or "", team=team,
-                tags=text_value(values, "tags", "tags"),
-                anonymous="yes" in selected_values(values, "anonymous", "anonymous"))
-            db.session.commit()
-        except services.IdeaError as exc:
-            db.session.rollback()
-            ack(response_action="errors", errors={ERROR_BLOCKS.get(exc.field or "title", "title"): str(exc)})
-            return
-        ack(response_action="update", view=done_view(idea, flask_app.config["BASE_URL"]))
-        deliver_now()
-
