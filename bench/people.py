@@ -70,7 +70,7 @@ def main() -> int:
 
             def bulk():
                 report = services.import_people(text)
-                assert report.ok and report.created == args.rows, report.errors[:3]
+                assert report.ok and report.added == args.rows, report.errors[:3]
                 db.session.commit()
 
             def again():

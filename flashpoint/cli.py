@@ -8,6 +8,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
+from flashpoint import csvfiles
 from flashpoint.extensions import db
 from flashpoint.people import services as people
 from flashpoint.people.models import ROLE_VALUES
@@ -93,8 +94,8 @@ def create_user_command(email, name, role, team, password, slack_id, timezone):
 def import_people_command(path):
     """Upsert people from a CSV file: email,name,role,team,slack_id,timezone."""
     try:
-        text = people.decode_csv_bytes(Path(path).read_bytes())
-    except people.PeopleError as exc:
+        text = csvfiles.decode(Path(path).read_bytes())
+    except csvfiles.CsvFileError as exc:
         raise click.ClickException(str(exc))
     report = people.import_people(text)
     if not report.ok:

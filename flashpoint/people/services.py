@@ -1,8 +1,6 @@
 """Creating and changing people and teams; the CSV import of people. The only code that writes them."""
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass, field
 
@@ -10,6 +8,7 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from flashpoint import csvfiles
 from flashpoint.extensions import db
 from flashpoint.people.models import ROLE_VALUES, Team, User
 from flashpoint.timeutil import valid_timezone
@@ -191,7 +190,8 @@ def create_user(fields: PersonFields) -> User:
         user.set_password(fields.password)
     db.session.add(user)
     if team is not None and clean["role"] == "manager" and team not in user.managed_teams:
-        # INTERFACE: a manager created with --team manages that team and belongs to it.
+        # A manager created with --team manages that team and belongs to it
+        # (docs/interface.md, "Pulses and anonymity").
         user.managed_teams.append(team)
     return user
 
@@ -231,37 +231,21 @@ IMPORT_COLUMNS = ("email", "name", "role", "team", "slack_id", "timezone")
 
 
 @dataclass
-class ImportReport:
-    """What an import did (or, with errors, why it did nothing): counts and `line N` problems."""
-    rows: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    errors: list[str] = field(default_factory=list)
+class PeopleImportReport(csvfiles.ImportReport):
+    """What a people import did (or, with errors, why it did nothing), and who it added."""
     added_names: list[str] = field(default_factory=list)
 
-    @property
-    def ok(self) -> bool:
-        return not self.errors
+    def discard(self) -> None:
+        super().discard()
+        self.added_names = []
 
     def summary(self) -> str:
         if not self.ok:
             return f"Nothing was imported: {len(self.errors)} problem{'s' if len(self.errors) != 1 else ''} to fix."
         if not self.rows:
             return "The file has a header but no people in it; nothing changed."
-        return (f"{self.rows} row{'s' if self.rows != 1 else ''} read: {self.created} added, "
+        return (f"{self.rows} row{'s' if self.rows != 1 else ''} read: {self.added} added, "
                 f"{self.updated} updated, {self.unchanged} unchanged.")
-
-
-def decode_csv_bytes(data: bytes) -> str:
-    """UTF-8 with or without a BOM; anything else is refused with a message saying so."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise PeopleError(
-            f"The file is not UTF-8 (byte {exc.start + 1} cannot be read). "
-            "Save it as 'CSV UTF-8' and try again."
-        ) from None
 
 
 class _PreloadedLookup:
@@ -286,71 +270,56 @@ def _snapshot(user: User) -> tuple:
             frozenset(id(t) for t in user.managed_teams))
 
 
-def import_people(text: str) -> ImportReport:
+def import_people(text: str) -> PeopleImportReport:
     """Upsert people by e-mail from CSV text. All rows or none: on any bad row nothing is kept.
 
     Problems are reported per row as `line N: …` (the header is line 1). The caller commits.
     """
-    report = ImportReport()
-    reader = csv.DictReader(io.StringIO(text))
-    header = [(h or "").strip().lower() for h in (reader.fieldnames or [])]
-    missing = [c for c in IMPORT_COLUMNS if c not in header]
-    if missing:
-        report.errors.append(
-            f"line 1: missing column{'s' if len(missing) > 1 else ''}: {', '.join(missing)} "
-            f"(the header must name {','.join(IMPORT_COLUMNS)})")
+    report = PeopleImportReport()
+    rows = report.read(text, IMPORT_COLUMNS)
+    if not report.ok:
         return report
-    reader.fieldnames = header
     lookup = _PreloadedLookup()
     seen_emails: dict[str, int] = {}
     seen_slack: dict[str, int] = {}
     with db.session.no_autoflush:
-        for row in reader:
-            number = reader.line_num
-            if not any((value or "").strip() for key, value in row.items() if key in IMPORT_COLUMNS):
-                continue  # a blank line, e.g. at the end of a spreadsheet export
-            report.rows += 1
-            fields = PersonFields(email=row.get("email") or "", name=row.get("name") or "",
-                                  role=(row.get("role") or "").strip(),
-                                  team_slug=(row.get("team") or "").strip(),
-                                  slack_id=(row.get("slack_id") or "").strip(),
-                                  timezone=(row.get("timezone") or "").strip())
+        for number, row, _extra in rows:
+            fields = PersonFields(email=row["email"], name=row["name"], role=row["role"].strip(),
+                                  team_slug=row["team"].strip(), slack_id=row["slack_id"].strip(),
+                                  timezone=row["timezone"].strip())
             try:
                 email = normalise_email(fields.email)
             except PeopleError as exc:
-                report.errors.append(f"line {number}: {exc}")
+                report.error(number, str(exc))
                 continue
             if email in seen_emails:
-                report.errors.append(f"line {number}: {email} already appears on line {seen_emails[email]}")
+                report.error(number, f"{email} already appears on line {seen_emails[email]}")
                 continue
             seen_emails[email] = number
             slack_id = (fields.slack_id or "").strip()
             if slack_id and slack_id in seen_slack:
-                report.errors.append(
-                    f"line {number}: Slack id {slack_id} already appears on line {seen_slack[slack_id]}")
+                report.error(number, f"Slack id {slack_id} already appears on line {seen_slack[slack_id]}")
                 continue
             if slack_id:
                 seen_slack[slack_id] = number
             try:
                 _import_row(fields, email, lookup, report)
             except PeopleError as exc:
-                report.errors.append(f"line {number}: {exc}")
+                report.error(number, str(exc))
     if report.errors:
         db.session.rollback()
-        report.created = report.updated = report.unchanged = 0
-        report.added_names = []
+        report.discard()
     else:
         try:
             db.session.flush()
         except IntegrityError as exc:  # e.g. two people swapping Slack ids in one file
             db.session.rollback()
-            report.created = report.updated = report.unchanged = 0
-            report.added_names = []
+            report.discard()
             report.errors.append(f"the file clashes with people already stored: {exc.orig}")
     return report
 
 
-def _import_row(fields: PersonFields, email: str, lookup: _PreloadedLookup, report: ImportReport) -> None:
+def _import_row(fields: PersonFields, email: str, lookup: _PreloadedLookup, report: PeopleImportReport) -> None:
     existing = lookup.users.get(email)
     if existing is not None:
         # An empty cell leaves that detail as it is: an HR export without Slack ids must not
@@ -369,7 +338,7 @@ def _import_row(fields: PersonFields, email: str, lookup: _PreloadedLookup, repo
             user.managed_teams = [team]
         db.session.add(user)
         lookup.users[email] = user
-        report.created += 1
+        report.added += 1
         report.added_names.append(clean["name"])
     else:
         before = _snapshot(existing)

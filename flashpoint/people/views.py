@@ -12,6 +12,7 @@ from sqlalchemy import or_
 from sqlalchemy.orm import selectinload
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from flashpoint import csvfiles
 from flashpoint.extensions import db, limiter, login_manager
 from flashpoint.people import services
 from flashpoint.people.forms import (ChangePasswordForm, ConfirmForm, ImportPeopleForm, LoginForm,
@@ -264,9 +265,9 @@ def people_import():
     report = None
     if form.validate_on_submit():
         try:
-            text = services.decode_csv_bytes(form.file.data.read())
-        except services.PeopleError as exc:
-            report = services.ImportReport(errors=[str(exc)])
+            text = csvfiles.decode(form.file.data.read())
+        except csvfiles.CsvFileError as exc:
+            report = services.PeopleImportReport(errors=[str(exc)])
         else:
             report = services.import_people(text)
             if report.ok:
