@@ -2,6 +2,8 @@
 nothing is sent here, so a rolled-back change never leaves a message behind."""
 from __future__ import annotations
 
+from typing import Iterable
+
 from sqlalchemy import func
 
 from flashpoint.extensions import db
@@ -69,21 +71,63 @@ def record_notification(
     return note
 
 
-def previous_count(kind: str, recipient: User | None) -> int:
-    """How many notifications of this kind the recipient already has (for varied wording)."""
-    if recipient is None or recipient.id is None:
-        return 0
-    return db.session.scalar(
-        db.select(func.count(Notification.id)).where(
-            Notification.kind == kind, Notification.recipient_id == recipient.id
-        )
-    ) or 0
+# Recipients' counts are read in chunks: SQLite caps the bound parameters of one statement.
+_COUNT_CHUNK = 500
+
+
+def previous_counts(kinds: Iterable[str], recipients: Iterable[User | None]) -> dict[tuple[str, int], int]:
+    """How many notifications of each kind each recipient already has, in one GROUP BY query
+    (per 500 recipients): {(kind, user id): count}, leaving out the zeros. Notifications added
+    earlier in this transaction count: the session flushes them before it asks."""
+    kinds = sorted(set(kinds))
+    ids = sorted({r.id for r in recipients if r is not None and r.id is not None})
+    counts: dict[tuple[str, int], int] = {}
+    for start in range(0, len(ids) if kinds else 0, _COUNT_CHUNK):
+        rows = db.session.execute(
+            db.select(Notification.kind, Notification.recipient_id, func.count(Notification.id))
+            .where(Notification.kind.in_(kinds), Notification.recipient_id.in_(ids[start:start + _COUNT_CHUNK]))
+            .group_by(Notification.kind, Notification.recipient_id))
+        for kind, user_id, count in rows:
+            counts[(kind, user_id)] = count
+    return counts
+
+
+class VariedWordings:
+    """`varied` for a batch: every recipient's count per kind is read once, in one query, then
+    advanced here as notifications are recorded, so each wording chosen is the one `varied`
+    would choose were the notifications recorded one by one.
+
+        wordings = VariedWordings(["idea.status_changed"], people)
+        for person in people:
+            text = wordings.pick("idea.status_changed", person, WORDINGS, title=idea.title)
+            note = record_notification("idea.status_changed", ..., text, recipient=person)
+            wordings.recorded("idea.status_changed", person, note)
+    """
+
+    def __init__(self, kinds: Iterable[str], recipients: Iterable[User | None]) -> None:
+        self.counts = previous_counts(kinds, recipients)
+
+    def pick(self, kind: str, recipient: User | None, wordings: list[str], **values) -> str:
+        """The next wording of this kind for this person, filled with `values`."""
+        if not wordings:
+            raise ValueError("at least one wording is needed")
+        count = 0 if recipient is None else self.counts.get((kind, recipient.id), 0)
+        return wordings[count % len(wordings)].format(**values)
+
+    def recorded(self, kind: str, recipient: User | None, note: Notification | None) -> None:
+        """Count a notification just recorded (None: its dedupe key was there, nothing was added)."""
+        if note is not None and recipient is not None:
+            self.counts[(kind, recipient.id)] = self.counts.get((kind, recipient.id), 0) + 1
 
 
 def varied(kind: str, recipient: User | None, wordings: list[str], **values) -> str:
     """Pick the next of several wordings for this person and kind, so nobody reads the same
     script twice in a row (automation is not always your friend)."""
-    if not wordings:
-        raise ValueError("at least one wording is needed")
-    index = previous_count(kind, recipient) % len(wordings)
-    return wordings[index].format(**values)
+    return VariedWordings([kind], [recipient]).pick(kind, recipient, wordings, **values)
+
+
+def varied_for(kind: str, recipients: Iterable[User], wordings: list[str], **values) -> dict[int, str]:
+    """`varied` for many people at once, in one query: {user id: the wording `varied` would pick}."""
+    recipients = list(recipients)
+    batch = VariedWordings([kind], recipients)
+    return {person.id: batch.pick(kind, person, wordings, **values) for person in recipients}

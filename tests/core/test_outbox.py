@@ -5,13 +5,14 @@ import threading
 from datetime import datetime, timedelta
 
 import pytest
+from sqlalchemy import event
 
 from flashpoint.extensions import db
 from flashpoint.outbox import delivery
 from flashpoint.outbox.delivery import (MAX_ATTEMPTS, PermanentDeliveryError, TransientDeliveryError,
                                         UnclearDeliveryError, deliver_due)
 from flashpoint.outbox.models import Notification, State
-from flashpoint.outbox.services import record_notification, varied
+from flashpoint.outbox.services import VariedWordings, record_notification, varied, varied_for
 from tests.concurrency import at_once
 from tests.factories import make_team, make_user
 
@@ -65,6 +66,57 @@ def test_varied_wording_changes_for_each_message_to_the_same_person(app):
         seen.append(text)
         _record(person, kind="test.thanks", text=text)
     assert len(set(seen)) == 3
+
+
+def test_the_batched_choice_is_the_one_varied_makes_for_each_person_in_one_query(app):
+    wordings = ["One for {name}.", "Two for {name}.", "Three for {name}."]
+    people = [make_user("staff") for _ in range(5)]
+    for count, person in enumerate(people):  # 0..4 earlier notes of the kind: every wording, and wrapping
+        for _ in range(count):
+            _record(person, kind="test.batch")
+        _record(person, kind="test.other")  # another kind does not count
+    everyone = [*people, make_user("staff")]
+    newcomer_id = everyone[-1].id  # (every person loaded now: only the counting is measured below)
+    ids = [person.id for person in people]
+    statements = []
+
+    def count(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        batched = varied_for("test.batch", everyone, wordings, name="Ana")
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+    assert len(selects) == 1, selects
+    assert batched == {person.id: varied("test.batch", person, wordings, name="Ana") for person in everyone}
+    assert [batched[i] for i in ids] == ["One for Ana.", "Two for Ana.", "Three for Ana.", "One for Ana.",
+                                         "Two for Ana."]
+    assert batched[newcomer_id] == "One for Ana."
+    assert varied("test.batch", None, wordings, name="Ana") == "One for Ana."
+
+
+def test_a_batch_advances_as_notifications_are_recorded_as_varied_would(app):
+    wordings = ["A {n}", "B {n}", "C {n}"]
+    person, other = make_user("staff"), make_user("staff")
+    one_by_one = []
+    for n in range(4):
+        text = varied("test.run", person, wordings, n=n)
+        one_by_one.append(text)
+        record_notification("test.run", "s", text, recipient=person)
+    db.session.rollback()
+    batch = VariedWordings(["test.run", "test.walk"], [person, other])
+    batched = []
+    for n in range(4):
+        text = batch.pick("test.run", person, wordings, n=n)
+        batched.append(text)
+        batch.recorded("test.run", person, record_notification("test.run", "s", text, recipient=person))
+    batch.recorded("test.run", person, None)  # a dedupe key already there: nothing was added
+    assert batched == one_by_one == ["A 0", "B 1", "C 2", "A 3"]
+    assert batch.pick("test.walk", other, wordings, n=0) == varied("test.walk", other, wordings, n=0) == "A 0"
+    with pytest.raises(ValueError):
+        varied("test.run", person, [])
 
 
 # --- delivery -----------------------------------------------------------------------------
