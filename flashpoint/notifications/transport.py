@@ -9,6 +9,9 @@ subject says what to do.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.policy import SMTP
+from email.utils import make_msgid
 
 from flask import current_app
 from sqlalchemy import update
@@ -38,6 +41,35 @@ def settings() -> smtp.SmtpSettings | None:
     if not url:
         return None
     return smtp.parse_smtp_url(url, timeout=float(current_app.config.get("SMTP_TIMEOUT") or smtp.DEFAULT_TIMEOUT))
+
+
+
+class EmailTestFailed(Exception):
+    """The test e-mail did not go, or may not have: why, in words for the operator."""
+
+
+def send_test_email(address: str) -> str:
+    """Send one test e-mail to `address` now through SMTP_URL (checks TLS, credentials and
+    MAIL_FROM) and say what happened; raises EmailTestFailed when it did not go."""
+    config = settings()
+    if config is None:
+        raise EmailTestFailed("SMTP_URL is not set: e-mail is off (messages stay in the app).")
+    message = EmailMessage(policy=SMTP)
+    message["From"] = current_app.config["MAIL_FROM"]
+    message["To"] = address
+    message["Subject"] = "Flashpoint test e-mail"
+    message["Message-ID"] = make_msgid(domain=envelope_sender().rpartition("@")[2] or "localhost")
+    message.set_content(f"This is a test from Flashpoint at {current_app.config['BASE_URL']}.\n"
+                        "If you can read it, e-mail delivery works.\n")
+    try:
+        reply = smtp.send(config, envelope_sender(), address, message.as_bytes())
+    except TransientDeliveryError as exc:
+        raise EmailTestFailed(f"not sent (temporary, would be retried): {exc}") from exc
+    except PermanentDeliveryError as exc:
+        raise EmailTestFailed(f"not sent (refused): {exc}") from exc
+    except UnclearDeliveryError as exc:
+        raise EmailTestFailed(f"outcome unknown: {exc}") from exc
+    return f"Sent to {address} via {config.where}: {reply}"
 
 
 class EmailTransport:
