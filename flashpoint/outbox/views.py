@@ -1,7 +1,7 @@
 """The admin's outbox: every notification and its delivery state, shown as a readable preview.
 
 Two things are never shown here, whatever the admin's rights: who an anonymous author is, and
-one-time links (INTERFACE.md)."""
+one-time links (docs/interface.md, "Anonymous authors" and "Pulses and anonymity")."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
