@@ -42,7 +42,7 @@ def main() -> None:
     os.environ["FLASHPOINT_INSTANCE"] = workdir
     import sqlalchemy as sa
 
-    from engagement.pulses import results, services
+    from engagement.pulses import cycles, delivery, results
     from engagement.pulses.models import (
         DRIVERS, PulseAnswer, PulseCycle, PulseCycleItem, PulseParticipation,
     )
@@ -75,9 +75,9 @@ def main() -> None:
 
         # --- Invitations -----------------------------------------------------------------
         slugs = [f"team-{t}" for t in range(args.teams)]
-        services.pulse_now(slugs, now)
+        cycles.pulse_now(slugs, now)
         db.session.commit()
-        invite_time, sent = timed(lambda: services.send_due_invitations(now))
+        invite_time, sent = timed(lambda: delivery.send_due_invitations(now))
         db.session.commit()
         users = db.session.scalars(sa.select(User)).all()
 

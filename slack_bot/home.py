@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from flask import Flask, current_app
 
 from engagement.ideas import services as idea_services
-from engagement.pulses import services as pulse_services
+from engagement.pulses import answering as pulse_answering
 from flashpoint.extensions import db
 from flashpoint.permissions import can
 from flashpoint.timeutil import utcnow, valid_timezone
@@ -78,7 +78,7 @@ def my_ideas_section(user) -> list[dict]:
 
 
 def open_pulse_section(user) -> list[dict]:
-    waiting = pulse_services.open_pulses_for(user, utcnow())
+    waiting = pulse_answering.open_pulses_for(user, utcnow())
     if not waiting:
         return []
     zone = ZoneInfo(user.timezone) if valid_timezone(user.timezone) else timezone.utc

@@ -1,8 +1,12 @@
-"""The starting question bank, written for Flashpoint: three 1–5 agreement items per driver and
-the eNPS question. HR edits it from /pulses/items; this list only seeds an empty bank."""
+"""The question bank: HR's items (add, reword, retire, restore, the active ones by driver) and the
+starting items written for Flashpoint, three 1–5 agreement items per driver and the eNPS question,
+which only seed an empty bank."""
 from __future__ import annotations
 
-from engagement.pulses.models import AGREE5, ENPS, NPS11, PulseItem
+from datetime import datetime
+
+from engagement.pulses.errors import PulseError
+from engagement.pulses.models import AGREE5, DRIVERS, ENPS, NPS11, PulseItem
 from flashpoint.extensions import db
 
 ENPS_WORDING = "How likely are you to recommend working here to a friend?"
@@ -71,3 +75,48 @@ def seed_bank() -> int:
     db.session.add_all(items)
     db.session.flush()
     return len(items)
+
+
+def add_item(driver: str, text: str) -> PulseItem:
+    driver, text = (driver or "").strip(), " ".join((text or "").split())
+    if driver not in DRIVERS and driver != ENPS:
+        raise PulseError("Choose one of the drivers.")
+    if not 8 <= len(text) <= 300:
+        raise PulseError("Write the question in 8 to 300 characters.")
+    item = PulseItem(driver=driver, scale=NPS11 if driver == ENPS else AGREE5, text=text)
+    db.session.add(item)
+    db.session.flush()
+    return item
+
+
+def edit_item(item: PulseItem, text: str) -> PulseItem:
+    """New wording from the next cycle on; cycles already opened keep the wording they asked."""
+    text = " ".join((text or "").split())
+    if not 8 <= len(text) <= 300:
+        raise PulseError("Write the question in 8 to 300 characters.")
+    if text != item.text:
+        item.text = text
+        item.version += 1
+    return item
+
+
+def retire_item(item: PulseItem, now: datetime) -> None:
+    active_same_driver = db.session.scalar(
+        db.select(db.func.count(PulseItem.id)).where(
+            PulseItem.driver == item.driver, PulseItem.retired_at.is_(None)))
+    if item.retired_at is None and active_same_driver <= 1:
+        raise PulseError("This is the last active question of its driver: add another before retiring it.")
+    item.retired_at = item.retired_at or now
+
+
+def restore_item(item: PulseItem) -> None:
+    item.retired_at = None
+
+
+def active_items() -> dict[str, list[PulseItem]]:
+    items = db.session.scalars(
+        db.select(PulseItem).where(PulseItem.retired_at.is_(None)).order_by(PulseItem.id)).all()
+    by_driver: dict[str, list[PulseItem]] = {}
+    for item in items:
+        by_driver.setdefault(item.driver, []).append(item)
+    return by_driver

@@ -14,7 +14,8 @@ from datetime import timedelta
 
 from sqlalchemy import insert
 
-from engagement.pulses import rotation, services
+from engagement.pulses import cycles, delivery, rotation
+from engagement.pulses.bank import active_items
 from engagement.pulses.bank import seed_bank
 from engagement.pulses.models import (
     DRIVERS, ENPS, PulseAnswer, PulseComment, PulseCommentAuthor, PulseCycle, PulseCycleItem,
@@ -87,18 +88,18 @@ def load_pulses(rng: random.Random) -> None:
     db.session.flush()
 
     days = rotation.cadence_dates("weekly", 1, starts_on, starts_on, today)
-    bank = services.active_items()
+    bank = active_items()
     # Pass 1: every past cycle and its questions, inserted in bulk (ids come back in order).
     plans, cycle_rows = [], []
     for team in teams:
-        members = services.pulse_members(team)
+        members = cycles.pulse_members(team)
         for day in days:
-            invites = {m.id: services.local_instant(day, "10:00", m.timezone) for m in members}
-            closes_at = max(services.local_instant(day + timedelta(days=5), "10:00", m.timezone) for m in members)
+            invites = {m.id: cycles.local_instant(day, "10:00", m.timezone) for m in members}
+            closes_at = max(cycles.local_instant(day + timedelta(days=5), "10:00", m.timezone) for m in members)
             if closes_at > now:
                 continue  # the scheduler opens the current week's cycle itself
             sequence = rotation.sequence_of(day, "weekly", starts_on)
-            plans.append((team, members, day, invites, services._pick_items(sequence, 5, "weekly", bank)))
+            plans.append((team, members, day, invites, cycles.pick_items(sequence, 5, "weekly", bank)))
             cycle_rows.append({"origin_key": f"schedule:{schedule.id}:{team.id}:{day.isoformat()}",
                                "team_id": team.id, "schedule_id": schedule.id, "opens_on": day,
                                "sequence": sequence, "first_invite_at": min(invites.values()),
@@ -153,5 +154,5 @@ def load_pulses(rng: random.Random) -> None:
             db.session.execute(insert(table), rows[start:start + 2000])
     db.session.flush()
     # The current week: opened and sent the way the scheduler does it.
-    services.open_due_cycles(now)
-    services.send_due_invitations(now)
+    cycles.open_due_cycles(now)
+    delivery.send_due_invitations(now)

@@ -6,24 +6,24 @@ from datetime import datetime, timedelta
 
 from flask import Flask
 
-from engagement.pulses import services
+from engagement.pulses import cycles, delivery
 from flashpoint.scheduler import register_duty
 
 SLOT = timedelta(minutes=5)
 
 
 def close_cycles(now: datetime) -> str:
-    return f"{services.close_due_cycles(now)} closed"
+    return f"{cycles.close_due_cycles(now)} closed"
 
 
 def open_and_invite(now: datetime) -> str:
-    opened = services.open_due_cycles(now)
-    sent = services.send_due_invitations(now)
+    opened = cycles.open_due_cycles(now)
+    sent = delivery.send_due_invitations(now)
     return f"{opened} opened, {sent} invited"
 
 
 def remind(now: datetime) -> str:
-    return f"{services.send_due_reminders(now)} reminded"
+    return f"{delivery.send_due_reminders(now)} reminded"
 
 
 def init_app(app: Flask) -> None:

@@ -9,8 +9,12 @@ from datetime import date, timedelta
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from engagement.pulses import anonymity, results, rotation, services
+from engagement.pulses import anonymity, answering, cycles, delivery, links, results, rotation
+from engagement.pulses import bank as question_bank
 from engagement.pulses.bank import seed_bank
+from engagement.pulses.comments import COMMENT_MAX, author_reply, is_comment_author, reply_to_comment
+from engagement.pulses.errors import LinkUnusable, PulseError
+from engagement.pulses.schedules import ScheduleFields, save_schedule, validate_schedule
 from engagement.pulses.forms import ItemEditForm, ItemForm, ReplyForm, ScheduleForm, SendNowForm
 from engagement.pulses.models import (
     DRIVER_LABELS, DRIVERS, ENPS, PulseComment, PulseItem, PulseSchedule,
@@ -129,7 +133,7 @@ def export_csv():
 @login_required
 def comment_thread(comment_id: str):
     comment = db.session.get(PulseComment, comment_id) or abort(404)
-    as_author = services.is_comment_author(current_user, comment)
+    as_author = is_comment_author(current_user, comment)
     as_manager = can(current_user, "reply_pulse_comment", comment)
     if not (as_author or as_manager):
         abort(403)
@@ -139,13 +143,13 @@ def comment_thread(comment_id: str):
     if form.validate_on_submit():
         try:
             if as_author:
-                services.author_reply(comment, current_user, form.body.data)
+                author_reply(comment, current_user, form.body.data)
             else:
-                services.reply_to_comment(comment, current_user, form.body.data)
+                reply_to_comment(comment, current_user, form.body.data)
             db.session.commit()
             flash("Your reply is posted.", "success")
             return redirect(url_for("pulses.comment_thread", comment_id=comment.id))
-        except services.PulseError as exc:
+        except PulseError as exc:
             db.session.rollback()
             form.body.errors.append(str(exc))
     return render_template("pulses/thread.html", comment=comment, form=form, as_author=as_author)
@@ -157,8 +161,8 @@ def _team_choices():
     return [(t.id, ("— " * depth) + t.name) for t, depth in _teams_in_scope()]
 
 
-def _fields_from(form: ScheduleForm) -> services.ScheduleFields:
-    return services.ScheduleFields(
+def _fields_from(form: ScheduleForm) -> ScheduleFields:
+    return ScheduleFields(
         name=form.name.data or "", team_ids=list(form.teams.data or []), cadence=form.cadence.data,
         weekday=form.weekday.data, local_time=(form.local_time.data or "").strip(),
         open_days=form.open_days.data, items_per_cycle=form.items_per_cycle.data)
@@ -166,18 +170,18 @@ def _fields_from(form: ScheduleForm) -> services.ScheduleFields:
 
 def _save_schedule(form: ScheduleForm, schedule: PulseSchedule | None) -> PulseSchedule | None:
     fields = _fields_from(form)
-    errors = services.validate_schedule(fields)
+    errors = validate_schedule(fields)
     for name, message in errors.items():
         getattr(form, "teams" if name == "team_ids" else name).errors.append(message)
     if errors:
         return None
-    saved = services.save_schedule(fields, schedule=schedule, created_by=current_user, today=utcnow().date())
+    saved = save_schedule(fields, schedule=schedule, created_by=current_user, today=utcnow().date())
     db.session.commit()
     return saved
 
 
 def _add_service_errors(form: ScheduleForm) -> None:
-    for name, message in services.validate_schedule(_fields_from(form)).items():
+    for name, message in validate_schedule(_fields_from(form)).items():
         field = getattr(form, "teams" if name == "team_ids" else name)
         if message not in field.errors:
             field.errors.append(message)
@@ -202,7 +206,7 @@ def schedules():
     send_now.teams.choices = _team_choices()
     page = render_template("pulses/schedules.html", form=form, schedules=all_schedules, frequencies=frequencies,
                            preview=preview, labels=DRIVER_LABELS, weekdays=dict(_weekdays()),
-                           send_now=send_now, confirm=ConfirmForm(), open_cycles=services.open_cycles(utcnow()))
+                           send_now=send_now, confirm=ConfirmForm(), open_cycles=cycles.open_cycles(utcnow()))
     return page, 422 if request.method == "POST" else 200
 
 
@@ -252,10 +256,10 @@ def send_now():
         return redirect(url_for("pulses.schedules"))
     slugs = [t.slug for t in db.session.scalars(db.select(Team).where(Team.id.in_(form.teams.data)))]
     try:
-        outcome = services.pulse_now(slugs, utcnow())
-        services.send_due_invitations(utcnow())
+        outcome = cycles.pulse_now(slugs, utcnow())
+        delivery.send_due_invitations(utcnow())
         db.session.commit()
-    except services.PulseError as exc:
+    except PulseError as exc:
         db.session.rollback()
         flash(str(exc), "error")
         return redirect(url_for("pulses.schedules"))
@@ -274,11 +278,11 @@ def items():
         db.session.commit()  # the starter questions, so HR edits rather than starts from nothing
     if form.validate_on_submit():
         try:
-            services.add_item(form.driver.data, form.text.data)
+            question_bank.add_item(form.driver.data, form.text.data)
             db.session.commit()
             flash("Question added; it joins the rotation from the next cycle.", "success")
             return redirect(url_for("pulses.items"))
-        except services.PulseError as exc:
+        except PulseError as exc:
             db.session.rollback()
             form.text.errors.append(str(exc))
     bank = db.session.scalars(db.select(PulseItem).order_by(PulseItem.retired_at.is_not(None),
@@ -297,10 +301,10 @@ def edit_item(item_id: int):
         flash("Write the question in 8 to 300 characters.", "error")
         return redirect(url_for("pulses.items"))
     try:
-        services.edit_item(item, form.text.data)
+        question_bank.edit_item(item, form.text.data)
         db.session.commit()
         flash("Question updated. Cycles already sent keep the wording they asked.", "success")
-    except services.PulseError as exc:
+    except PulseError as exc:
         db.session.rollback()
         flash(str(exc), "error")
     return redirect(url_for("pulses.items"))
@@ -314,14 +318,14 @@ def retire_item(item_id: int):
         abort(400)
     try:
         if item.retired_at:
-            services.restore_item(item)
+            question_bank.restore_item(item)
             message = "Question back in the rotation."
         else:
-            services.retire_item(item, utcnow())
+            question_bank.retire_item(item, utcnow())
             message = "Question retired; past answers keep it."
         db.session.commit()
         flash(message, "success")
-    except services.PulseError as exc:
+    except PulseError as exc:
         db.session.rollback()
         flash(str(exc), "error")
     return redirect(url_for("pulses.items"))
@@ -333,8 +337,8 @@ def retire_item(item_id: int):
 def answer(token: str):
     now = utcnow()
     try:
-        participation = services.participation_for_token(token, now)
-    except services.LinkUnusable as exc:
+        participation = links.participation_for_token(token, now)
+    except LinkUnusable as exc:
         return render_template("pulses/link_closed.html", message=str(exc)), 410
     cycle = participation.cycle
     errors: dict[int, str] = {}
@@ -343,18 +347,18 @@ def answer(token: str):
     if request.method == "POST":
         chosen = request.form.to_dict()
         comment = request.form.get("comment", "")
-        values, errors = services.parse_answers(cycle, chosen)
+        values, errors = answering.parse_answers(cycle, chosen)
         if not errors:
             try:
-                services.submit_answers(participation, values, comment, now)
+                answering.submit_answers(participation, values, comment, now)
                 db.session.commit()
-            except services.LinkUnusable as exc:
+            except LinkUnusable as exc:
                 db.session.rollback()
                 return render_template("pulses/link_closed.html", message=str(exc)), 409
-            except services.PulseError as exc:
+            except PulseError as exc:
                 db.session.rollback()
                 errors = {0: str(exc)}
             else:
                 return render_template("pulses/thanks.html", team=cycle.team, commented=bool(comment.strip()))
     return render_template("pulses/answer.html", cycle=cycle, errors=errors, chosen=chosen, comment=comment,
-                           comment_max=services.COMMENT_MAX), 422 if errors else 200
+                           comment_max=COMMENT_MAX), 422 if errors else 200

@@ -1,11 +1,12 @@
 """Pulses in Slack: opening the modal of a cycle's questions and storing its answers.
 
-Single use, expiry and anonymity live in `engagement.pulses.services`. Nothing here logs or
+Single use, expiry and anonymity live in `engagement.pulses.answering`. Nothing here logs or
 stores an answer.
 """
 from __future__ import annotations
 
-from engagement.pulses import services
+from engagement.pulses import answering
+from engagement.pulses.errors import LinkUnusable, PulseError
 from flashpoint.extensions import db
 from flashpoint.timeutil import utcnow
 from slack_bot.answers import acting_person, tell
@@ -20,8 +21,8 @@ def open_pulse(client, body: dict, respond, cycle_id: int | None) -> None:
     if person is None:
         return
     try:
-        participation = services.open_participation(person, cycle_id, utcnow())
-    except services.PulseError as exc:
+        participation = answering.open_participation(person, cycle_id, utcnow())
+    except PulseError as exc:
         tell(client, body, str(exc), respond)
         return
     client.views_open(trigger_id=body["trigger_id"], view=pulse_modal(participation.cycle))
@@ -31,22 +32,22 @@ def submit_pulse(person, cycle_id: int, values: dict) -> dict:
     """Store the answers of a submitted pulse modal (`values`: its state): the modal's answer."""
     now = utcnow()
     try:
-        participation = services.open_participation(person, cycle_id, now)
-    except services.PulseError as exc:
+        participation = answering.open_participation(person, cycle_id, now)
+    except PulseError as exc:
         return update(message_view("Pulse", str(exc)))
     cycle = participation.cycle
     raw = {f"q{item.id}": selected_value(values, f"q{item.id}", "answer") or "" for item in cycle.items}
-    answers, problems = services.parse_answers(cycle, raw)
+    answers, problems = answering.parse_answers(cycle, raw)
     if problems:
         return errors({f"q{item_id}": message for item_id, message in problems.items()})
     comment = text_value(values, "comment", "comment")
     try:
-        services.submit_answers(participation, answers, comment, now)
+        answering.submit_answers(participation, answers, comment, now)
         db.session.commit()
-    except services.LinkUnusable as exc:
+    except LinkUnusable as exc:
         db.session.rollback()
         return update(message_view("Pulse", str(exc)))
-    except services.PulseError as exc:
+    except PulseError as exc:
         db.session.rollback()
         return errors({"comment": str(exc)})
     thanks = "Thank you! Your answers are in, anonymously."

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 
 from engagement.insights import services
 from engagement.pulses.models import PulseAnswer, PulseCycle, PulseCycleItem, PulseParticipation
-from engagement.pulses import services as pulse_services
+from engagement.pulses import cycles as pulse_cycles
 from flashpoint.extensions import db
 from recognition.feedback.services import receive_feedback
 from tests.factories import make_user
@@ -68,7 +68,7 @@ def closed_cycle(team, opens_on: date, answers: dict[str, list[int]], respondent
         for value in values:
             db.session.add(PulseAnswer(cycle_id=cycle.id, cycle_item_id=items[driver].id, driver=driver, value=value))
     db.session.commit()
-    pulse_services.close_due_cycles(closes_at)
+    pulse_cycles.close_due_cycles(closes_at)
     db.session.commit()
     return cycle
 

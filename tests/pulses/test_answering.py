@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm.attributes import set_committed_value
 
-from engagement.pulses import services
-from engagement.pulses.models import PulseAnswer, PulseComment, PulseCycle, PulseCycleItem, PulseParticipation
+from engagement.pulses import answering, bank, errors
+from engagement.pulses.models import PulseAnswer, PulseComment, PulseCycle, PulseCycleItem, PulseItem, PulseParticipation
 from flashpoint.extensions import db
 from tests.pulses.conftest import answer_link, invitation_links, question_names, token_path
 
@@ -61,15 +61,15 @@ def test_a_second_answer_from_the_same_person_is_refused_even_racing_the_first(a
     participation = db.session.scalar(sa.select(PulseParticipation).where(PulseParticipation.user_id == person.id))
     values = {item.id: (7 if item.scale == "nps11" else 4) for item in cycle.items}
     now = datetime.utcnow()
-    services.submit_answers(participation, values, None, now)
+    answering.submit_answers(participation, values, None, now)
     db.session.commit()
     stale = db.session.get(PulseParticipation, participation.id)
     # As another request that read the row before the first answer was committed would see it.
     set_committed_value(stale, "answered", False)
     try:
-        services.submit_answers(stale, values, None, now)
+        answering.submit_answers(stale, values, None, now)
         raise AssertionError("the second answer was accepted")
-    except services.LinkUnusable as exc:
+    except errors.LinkUnusable as exc:
         assert "already answered" in str(exc)
     db.session.rollback()
     assert count(PulseAnswer) == len(values)
@@ -145,7 +145,7 @@ def test_past_answers_keep_the_wording_they_were_asked_with(app, runner, client,
     cycle = open_pulse(runner, team)
     asked = cycle.items[0]
     old_wording = asked.wording
-    services.edit_item(asked_item := db.session.get(services.PulseItem, asked.item_id), "A brand new wording for this")
+    bank.edit_item(asked_item := db.session.get(PulseItem, asked.item_id), "A brand new wording for this")
     db.session.commit()
     assert asked_item.version == 2
     db.session.expire_all()

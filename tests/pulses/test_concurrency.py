@@ -6,7 +6,7 @@ from datetime import datetime
 import pytest
 import sqlalchemy as sa
 
-from engagement.pulses import services
+from engagement.pulses import answering, cycles, delivery
 from engagement.pulses.models import PulseCycle, PulseParticipation
 from flashpoint.extensions import db
 from flashpoint.outbox.models import Notification
@@ -20,11 +20,11 @@ def test_two_senders_racing_over_one_cycle_invite_each_person_once(app, db_backe
     for _ in range(60):
         make_user("staff", team, password=None)
     now = datetime(2026, 3, 10, 12, 0)
-    services.pulse_now([team.slug], now)
+    cycles.pulse_now([team.slug], now)
     db.session.commit()
 
     def sender():
-        services.send_due_invitations(now)
+        delivery.send_due_invitations(now)
         db.session.commit()
 
     errors = at_once(app, sender, threads=2)
@@ -40,7 +40,7 @@ def test_the_database_refuses_a_second_participation_and_a_second_cycle_for_one_
     team = make_team("dup", "Dup")
     person = make_user("staff", team, password=None)
     now = datetime(2026, 3, 10, 12, 0)
-    (_, cycle, _), = services.pulse_now([team.slug], now)
+    (_, cycle, _), = cycles.pulse_now([team.slug], now)
     db.session.commit()
     db.session.add(PulseParticipation(cycle_id=cycle.id, user_id=person.id, invite_at=now))
     with pytest.raises(sa.exc.IntegrityError):
@@ -52,7 +52,7 @@ def test_the_database_refuses_a_second_participation_and_a_second_cycle_for_one_
         db.session.commit()
     db.session.rollback()
     # And the service says so instead of failing: the same day's "send now" opens nothing new.
-    (_, again, message), = services.pulse_now([team.slug], now)
+    (_, again, message), = cycles.pulse_now([team.slug], now)
     assert again is None and "already" in message
 
 
@@ -62,17 +62,17 @@ def test_once_closed_the_stored_order_of_answers_says_nothing_about_who_answered
     for _ in range(11):
         make_user("staff", team, password=None)
     now = datetime(2026, 3, 10, 12, 0)
-    (_, cycle, _), = services.pulse_now([team.slug], now)
-    services.send_due_invitations(now)
+    (_, cycle, _), = cycles.pulse_now([team.slug], now)
+    delivery.send_due_invitations(now)
     db.session.commit()
     enps = next(item for item in cycle.items if item.scale == "nps11")
     people = db.session.scalars(sa.select(PulseParticipation).where(PulseParticipation.cycle_id == cycle.id)
                                 .order_by(PulseParticipation.invite_at, PulseParticipation.id)).all()
     for k, participation in enumerate(people):  # the k-th person invited answers eNPS = k, in turn
         values = {item.id: (k if item.scale == "nps11" else 3) for item in cycle.items}
-        services.submit_answers(participation, values, None, now)
+        answering.submit_answers(participation, values, None, now)
         db.session.commit()
-    services.close_due_cycles(cycle.closes_at)
+    cycles.close_due_cycles(cycle.closes_at)
     db.session.commit()
     physical = [v for (v,) in db.session.execute(sa.text(
         "SELECT value FROM pulse_answers WHERE cycle_item_id = :item"), {"item": enps.id})]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from engagement.pulses import services
+from engagement.pulses import answering, cycles, delivery, links, schedules
 from engagement.pulses.models import PulseCycle, PulseParticipation, PulseSchedule
 from engagement.pulses.signals import cycle_closed
 from flashpoint.extensions import db
@@ -12,10 +12,10 @@ from tests.pulses.conftest import iso
 
 
 def make_schedule(teams, *, weekday=1, local_time="09:00", open_days=4, cadence="weekly", starts_on=None):
-    fields = services.ScheduleFields(name="Weekly", team_ids=[t.id for t in teams], cadence=cadence,
+    fields = schedules.ScheduleFields(name="Weekly", team_ids=[t.id for t in teams], cadence=cadence,
                                      weekday=weekday, local_time=local_time, open_days=open_days,
                                      items_per_cycle=5)
-    schedule = services.save_schedule(fields, today=starts_on or date(2026, 1, 5))
+    schedule = schedules.save_schedule(fields, today=starts_on or date(2026, 1, 5))
     db.session.commit()
     return schedule
 
@@ -28,7 +28,7 @@ def notes(kind: str, user=None) -> list[Notification]:
 
 
 def local_to_utc(day: date, hhmm: str, zone: str) -> datetime:
-    return services.local_instant(day, hhmm, zone)
+    return cycles.local_instant(day, hhmm, zone)
 
 
 def test_schedule_invites_each_person_at_their_own_local_time(app, runner, team_of):
@@ -78,7 +78,7 @@ def test_opening_twice_and_sending_twice_gives_each_person_one_invitation(app, r
     assert "5 invitations sent" in first.output
     again = runner.invoke(args=["pulse-now", "--team", team.slug])
     assert "already had a pulse sent today" in again.output
-    services.send_due_invitations(datetime.utcnow() + timedelta(minutes=1))
+    delivery.send_due_invitations(datetime.utcnow() + timedelta(minutes=1))
     db.session.commit()
     recipients = [n.recipient_id for n in notes("pulse.invitation")]
     assert sorted(recipients) == sorted([manager.id] + [s.id for s in staff])
@@ -88,9 +88,9 @@ def test_opening_twice_and_sending_twice_gives_each_person_one_invitation(app, r
 def test_a_sender_that_dies_half_way_resumes_without_sending_anyone_twice(app, team_of, monkeypatch):
     team, _, staff = team_of(120)
     now = datetime(2026, 3, 10, 12, 0)
-    services.pulse_now([team.slug], now)
+    cycles.pulse_now([team.slug], now)
     db.session.commit()
-    real_invite, calls = services._invite, {"n": 0}
+    real_invite, calls = delivery._invite, {"n": 0}
 
     def dying_invite(participation):
         calls["n"] += 1
@@ -98,16 +98,16 @@ def test_a_sender_that_dies_half_way_resumes_without_sending_anyone_twice(app, t
             raise RuntimeError("the scheduler process was killed")
         real_invite(participation)
 
-    monkeypatch.setattr(services, "_invite", dying_invite)
+    monkeypatch.setattr(delivery, "_invite", dying_invite)
     try:
-        services.send_due_invitations(now)
+        delivery.send_due_invitations(now)
     except RuntimeError:
         db.session.rollback()
     sent_before_crash = len(notes("pulse.invitation"))
     assert 0 < sent_before_crash < 121
-    monkeypatch.setattr(services, "_invite", real_invite)
-    services.send_due_invitations(now + timedelta(minutes=5))
-    services.send_due_invitations(now + timedelta(minutes=10))
+    monkeypatch.setattr(delivery, "_invite", real_invite)
+    delivery.send_due_invitations(now + timedelta(minutes=5))
+    delivery.send_due_invitations(now + timedelta(minutes=10))
     db.session.commit()
     recipients = [n.recipient_id for n in notes("pulse.invitation")]
     assert len(recipients) == 121 == len(set(recipients))
@@ -151,7 +151,7 @@ def test_one_reminder_only_halfway_and_within_local_working_hours(app, runner, t
     assert counts.get(late.id) == 1 and counts.get(early.id) == 1
     assert all(c == 1 for c in counts.values())
     for n in notes("pulse.reminder"):
-        assert services.within_working_hours(
+        assert delivery.within_working_hours(
             db.session.scalar(db.select(PulseParticipation.reminded_at).where(
                 PulseParticipation.user_id == n.recipient_id)), n.recipient.timezone)
 
@@ -162,18 +162,18 @@ def test_no_reminder_for_someone_who_answered(app, team_of):
     team, manager, (person,) = team_of(1)
     # A fixed Monday morning, so the test means the same whatever the hour it runs at.
     opened = datetime(2026, 11, 30, 9, 0)
-    services.pulse_now([team.slug], opened)
-    services.send_due_invitations(opened)
+    cycles.pulse_now([team.slug], opened)
+    delivery.send_due_invitations(opened)
     db.session.commit()
     token = token_path(invitation_links(person)[0]).rsplit("/", 1)[1]
-    participation = services.participation_for_token(token, opened + timedelta(hours=1))
+    participation = links.participation_for_token(token, opened + timedelta(hours=1))
     values = {item.id: item.low for item in participation.cycle.items}
-    services.submit_answers(participation, values, None, opened + timedelta(hours=1))
+    answering.submit_answers(participation, values, None, opened + timedelta(hours=1))
     db.session.commit()
     # Friday 11:00 UTC, past half of the 7 days open (Thursday 21:00): only the manager, who did not
     # answer, is reminded.
     half_way = datetime(2026, 12, 4, 11, 0)
-    assert services.send_due_reminders(half_way) == 1
+    assert delivery.send_due_reminders(half_way) == 1
     db.session.commit()
     assert [n.recipient_id for n in notes("pulse.reminder")] == [manager.id]
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from engagement.pulses import services
+from engagement.pulses import cycles, delivery
+from engagement.pulses.models import PulseCycle
 from flashpoint.extensions import db
 from flashpoint.people.models import Team, User
 from flashpoint.timeutil import utcnow
@@ -22,8 +23,8 @@ def _person_with_an_open_pulse(live_server, slug: str) -> str:
         people[0].set_password(PASSWORD)
         db.session.add_all(people)
         db.session.commit()
-        services.pulse_now([slug], utcnow())
-        services.send_due_invitations(utcnow())
+        cycles.pulse_now([slug], utcnow())
+        delivery.send_due_invitations(utcnow())
         db.session.commit()
         return people[0].email
 
@@ -53,8 +54,8 @@ def test_a_person_answers_their_pulse_from_home_and_the_link_is_then_used(page, 
         from engagement.pulses.models import PulseAnswer, PulseComment
 
         values = db.session.scalars(db.select(PulseAnswer.value).join(
-            services.PulseCycle, services.PulseCycle.id == PulseAnswer.cycle_id).join(
-            Team, Team.id == services.PulseCycle.team_id).where(Team.slug == "browser-pulse")).all()
+            PulseCycle, PulseCycle.id == PulseAnswer.cycle_id).join(
+            Team, Team.id == PulseCycle.team_id).where(Team.slug == "browser-pulse")).all()
         assert sorted(set(values)) in ([4, 8], [4])
         assert db.session.scalar(db.select(PulseComment.body).where(
             PulseComment.body == "Answered in a real browser"))

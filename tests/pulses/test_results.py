@@ -8,7 +8,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask import g
 
-from engagement.pulses import services
+from engagement.pulses import answering, cycles, delivery
 from engagement.pulses.models import PulseComment, PulseParticipation
 from flashpoint.extensions import db
 from flashpoint.outbox.models import Notification
@@ -18,12 +18,12 @@ from tests.factories import make_team, make_user
 def answered_cycle(team, respondents: int, value: int, comment: str | None = None, now: datetime | None = None):
     """Open a pulse now for `team` and have `respondents` of its members answer `value` everywhere."""
     now = now or datetime.utcnow()
-    (_, cycle, _), = services.pulse_now([team.slug], now)
-    services.send_due_invitations(now)
+    (_, cycle, _), = cycles.pulse_now([team.slug], now)
+    delivery.send_due_invitations(now)
     for participation in db.session.scalars(sa.select(PulseParticipation).where(
             PulseParticipation.cycle_id == cycle.id).order_by(PulseParticipation.id)).all()[:respondents]:
         values = {item.id: (9 if item.scale == "nps11" else value) for item in cycle.items}
-        services.submit_answers(participation, values, comment, now)
+        answering.submit_answers(participation, values, comment, now)
         comment = None
     db.session.commit()
     return cycle
@@ -117,10 +117,10 @@ def test_manager_replies_to_an_anonymous_comment_and_the_author_answers_unnamed(
     cycle = answered_cycle(team, 0, 4)
     participation = db.session.scalar(sa.select(PulseParticipation).where(PulseParticipation.user_id == author.id))
     values = {item.id: (9 if item.scale == "nps11" else 4) for item in cycle.items}
-    services.submit_answers(participation, values, "Please fix the rota", datetime.utcnow())
+    answering.submit_answers(participation, values, "Please fix the rota", datetime.utcnow())
     for p in db.session.scalars(sa.select(PulseParticipation).where(
             PulseParticipation.cycle_id == cycle.id, PulseParticipation.answered.is_(False))).all()[:4]:
-        services.submit_answers(p, values, None, datetime.utcnow())
+        answering.submit_answers(p, values, None, datetime.utcnow())
     db.session.commit()
     comment = db.session.scalar(sa.select(PulseComment))
 
