@@ -49,7 +49,7 @@ def main() -> None:
 
     from sqlalchemy import func, insert
 
-    from engagement.ideas import services
+    from engagement.ideas import workflow
     from engagement.ideas.board import SIMILAR_POOL, BoardFilters, board_query, similar_ideas, votes_subquery
     from engagement.ideas.models import Idea, IdeaFollower, IdeaVote
     from flashpoint import create_app
@@ -126,7 +126,7 @@ def main() -> None:
                                                   for p in crowd[700:]])
         db.session.commit()
         start = time.perf_counter()
-        services.change_status(idea, idea.owner, "planned", "On the plan for next month.")
+        workflow.change_status(idea, idea.owner, "planned", "On the plan for next month.")
         db.session.commit()
         spent = time.perf_counter() - start
         print(f"status change told to {len(crowd)} voters and followers: {spent * 1000:.0f} ms, "

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app
 
-from engagement.ideas import services as idea_services
+from engagement.ideas import personal as idea_lists
 from engagement.pulses import answering as pulse_answering
 from flashpoint.extensions import db
 from flashpoint.permissions import can
@@ -72,8 +72,8 @@ def praise_about_me_section(user) -> list[dict]:
 
 
 def my_ideas_section(user) -> list[dict]:
-    waiting = idea_services.waiting_for(user, limit=5)
-    mine = idea_services.my_ideas(user, limit=5)
+    waiting = idea_lists.waiting_for(user, limit=5)
+    mine = idea_lists.my_ideas(user, limit=5)
     return my_ideas_blocks(waiting, mine, current_app.config["BASE_URL"])
 
 

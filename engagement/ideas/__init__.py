@@ -6,7 +6,7 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Register this area's blueprints, commands, duties, navigation and demo data."""
-    from engagement.ideas import demo, home, models, permissions, services  # noqa: F401 (models for Alembic)
+    from engagement.ideas import demo, home, models, owners, permissions  # noqa: F401 (models for Alembic)
     from engagement.ideas.views import ideas
     from flashpoint.outbox.services import must_act
     from flashpoint.registry import NavItem, add_demo_step, add_home_panel, add_nav_item
@@ -16,6 +16,6 @@ def init_app(app: Flask) -> None:
     add_nav_item(app, NavItem(200, "Ideas", "ideas.board", "view_ideas", "ideas."))
     add_home_panel(app, 200, home.render_panel)
     add_demo_step(app, 30, "ideas", demo.load_ideas)
-    register_duty(app, "idea_owner_reminders", timedelta(hours=1), services.remind_owners)
+    register_duty(app, "idea_owner_reminders", timedelta(hours=1), owners.remind_owners)
     # An owner reminded about a waiting idea is asked to act.
     must_act("idea.owner_reminder")

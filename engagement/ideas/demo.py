@@ -13,7 +13,7 @@ from sqlalchemy import insert
 
 from engagement.ideas.impact import WINDOW, compare
 from engagement.ideas.models import Idea, IdeaComment, IdeaEvent, IdeaFollower, IdeaTag, IdeaVote
-from engagement.ideas.services import default_owner
+from engagement.ideas.owners import default_owner
 from flashpoint.extensions import db
 from flashpoint.people.models import Team, User
 from flashpoint.timeutil import utcnow

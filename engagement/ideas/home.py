@@ -6,16 +6,16 @@ from datetime import timedelta
 from flask import render_template
 from markupsafe import Markup
 
-from engagement.ideas import services
+from engagement.ideas import owners, personal
 from flashpoint.timeutil import utcnow
 
 
 def render_panel(user) -> Markup | None:
     now = utcnow()
-    waiting = services.waiting_for(user)
-    updates = services.updates_for(user, since=now - timedelta(days=30), limit=5)
-    mine = services.my_ideas(user, limit=5)
+    waiting = personal.waiting_for(user)
+    updates = personal.updates_for(user, since=now - timedelta(days=30), limit=5)
+    mine = personal.my_ideas(user, limit=5)
     if not (waiting or updates or mine):
         return None
     return Markup(render_template("ideas/_home_panel.html", waiting=waiting, updates=updates, mine=mine,
-                                  stale_before=now - services.REMINDER_AFTER))
+                                  stale_before=now - owners.REMINDER_AFTER))

@@ -8,7 +8,8 @@ import io
 from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from engagement.ideas import services
+from engagement.ideas import comments, followers, owners, submission, votes, workflow
+from engagement.ideas.errors import IdeaError
 from engagement.ideas.board import SORTS, BoardFilters, all_tags, board_query, similar_ideas, vote_counts
 from engagement.ideas.forms import ButtonForm, CommentForm, IdeaForm, ReassignForm, StatusForm
 from engagement.ideas.impact import METRIC_LABELS, idea_impact
@@ -87,10 +88,10 @@ def new():
     if form.validate_on_submit():
         team = db.session.scalar(db.select(Team).where(Team.slug == form.team.data))
         try:
-            idea = services.submit_idea(current_user, title=form.title.data, description=form.description.data,
+            idea = submission.submit_idea(current_user, title=form.title.data, description=form.description.data,
                                         kind=form.kind.data, team=team, tags=form.tags.data,
                                         anonymous=form.anonymous.data)
-        except services.IdeaError as exc:
+        except IdeaError as exc:
             db.session.rollback()
             getattr(form, exc.field or "title").errors.append(str(exc))
         else:
@@ -145,8 +146,8 @@ def _render_idea(idea: Idea, *, status_form=None, reassign_form=None, comment_fo
         metric = None
     impact = idea_impact(idea, metric) if idea.status == "implemented" else None
     return render_template(
-        "ideas/show.html", idea=idea, votes=services.vote_count(idea),
-        voted=services.has_voted(idea, current_user), following=services.is_following(idea, current_user),
+        "ideas/show.html", idea=idea, votes=votes.vote_count(idea),
+        voted=votes.has_voted(idea, current_user), following=followers.is_following(idea, current_user),
         comment_form=comment_form or CommentForm(), button=ButtonForm(), status_form=status_form,
         reassign_form=reassign_form, impact=impact, metric_labels=METRIC_LABELS,
         is_mine=idea.submitter_id == current_user.id,
@@ -194,7 +195,7 @@ def _simple_action(idea_id: int, permission: str, action, success: str):
         return _back(idea)
     try:
         action(idea, current_user)
-    except services.IdeaError as exc:
+    except IdeaError as exc:
         db.session.rollback()
         flash(str(exc), "error")
     else:
@@ -206,25 +207,25 @@ def _simple_action(idea_id: int, permission: str, action, success: str):
 @ideas.route("/<int:idea_id>/vote", methods=["POST"])
 @login_required
 def vote(idea_id: int):
-    return _simple_action(idea_id, "vote_idea", services.vote, "Your vote is counted.")
+    return _simple_action(idea_id, "vote_idea", votes.vote, "Your vote is counted.")
 
 
 @ideas.route("/<int:idea_id>/unvote", methods=["POST"])
 @login_required
 def unvote(idea_id: int):
-    return _simple_action(idea_id, "view_ideas", services.unvote, "Your vote is withdrawn.")
+    return _simple_action(idea_id, "view_ideas", votes.unvote, "Your vote is withdrawn.")
 
 
 @ideas.route("/<int:idea_id>/follow", methods=["POST"])
 @login_required
 def follow(idea_id: int):
-    return _simple_action(idea_id, "view_ideas", services.follow, "You will hear about every change.")
+    return _simple_action(idea_id, "view_ideas", followers.follow, "You will hear about every change.")
 
 
 @ideas.route("/<int:idea_id>/unfollow", methods=["POST"])
 @login_required
 def unfollow(idea_id: int):
-    return _simple_action(idea_id, "view_ideas", services.unfollow, "You no longer follow this idea.")
+    return _simple_action(idea_id, "view_ideas", followers.unfollow, "You no longer follow this idea.")
 
 
 @ideas.route("/<int:idea_id>/comments", methods=["POST"])
@@ -235,8 +236,8 @@ def comment(idea_id: int):
     form = CommentForm()
     if form.validate_on_submit():
         try:
-            services.add_comment(idea, current_user, form.body.data)
-        except services.IdeaError as exc:
+            comments.add_comment(idea, current_user, form.body.data)
+        except IdeaError as exc:
             db.session.rollback()
             form.body.errors.append(str(exc))
         else:
@@ -262,10 +263,10 @@ def change_status(idea_id: int):
             implementers = (db.session.scalars(db.select(User).where(User.id.in_(form.implementers.data))).all()
                             if form.status.data == "implemented" else None)
             try:
-                services.change_status(idea, current_user, form.status.data, form.message.data,
+                workflow.change_status(idea, current_user, form.status.data, form.message.data,
                                        duplicate_of=duplicate_of if form.status.data == "duplicate" else None,
                                        implementers=implementers, implemented_on=form.implemented_on.data)
-            except services.IdeaError as exc:
+            except IdeaError as exc:
                 db.session.rollback()
                 getattr(form, exc.field or "status").errors.append(str(exc))
             else:
@@ -286,8 +287,8 @@ def reassign(idea_id: int):
     form = _reassign_form(idea)
     if form.validate_on_submit():
         try:
-            services.reassign(idea, current_user, db.session.get(User, form.owner.data))
-        except services.IdeaError as exc:
+            owners.reassign(idea, current_user, db.session.get(User, form.owner.data))
+        except IdeaError as exc:
             db.session.rollback()
             form.owner.errors.append(str(exc))
         else:

@@ -4,7 +4,8 @@ Who may do what, and anonymity, live in the idea services.
 """
 from __future__ import annotations
 
-from engagement.ideas import services
+from engagement.ideas import submission
+from engagement.ideas.errors import IdeaError
 from engagement.ideas.models import Idea
 from flashpoint.extensions import db
 from flashpoint.people.models import Team
@@ -29,9 +30,9 @@ def submit_idea(person, form: dict, base_url: str) -> tuple[dict, Idea | None]:
     team_slug = form.pop("team_slug")
     team = db.session.scalar(db.select(Team).where(Team.slug == team_slug)) if team_slug else None
     try:
-        idea = services.submit_idea(person, team=team, **form)
+        idea = submission.submit_idea(person, team=team, **form)
         db.session.commit()
-    except services.IdeaError as exc:
+    except IdeaError as exc:
         db.session.rollback()
         return errors({ERROR_BLOCKS.get(exc.field or "title", "title"): str(exc)}), None
     return update(done_view(idea, base_url)), idea

@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from engagement.ideas import services
+from engagement.ideas import followers, votes
 from engagement.ideas.models import Idea
 from flashpoint.extensions import db
 from flashpoint.outbox.models import Notification
@@ -41,8 +41,8 @@ def test_the_anonymous_submitter_is_named_nowhere_yet_receives_every_follow_up(o
     post_form(f"/ideas/{idea.id}/comments", {"body": "It works in my last job."}, page=f"/ideas/{idea.id}")
     post_form("/logout", {}, page="/ideas")
 
-    services.vote(idea, org.colleague)
-    services.follow(idea, org.other)
+    votes.vote(idea, org.colleague)
+    followers.follow(idea, org.other)
     db.session.commit()
     move(idea, org.boss, "under review", "Asking the store team.")
     move(idea, org.boss, "in progress", "Name badges for regulars' cards.")

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 
-from engagement.ideas import services
+from engagement.ideas import comments, submission, votes
 from engagement.ideas.models import Idea
 from flashpoint.extensions import db
 from flashpoint.timeutil import utcnow
@@ -53,9 +53,9 @@ def test_sorting_by_newest_most_votes_and_recently_updated(org, login, client):
         idea.updated_at = idea.created_at
     db.session.commit()
     for person in (org.colleague, org.other, org.hr):
-        services.vote(old, person)
-    services.vote(mid, org.hr)
-    services.add_comment(mid, org.other, "Still wanted")
+        votes.vote(old, person)
+    votes.vote(mid, org.hr)
+    comments.add_comment(mid, org.other, "Still wanted")
     db.session.commit()
     login(org.staff)
     titles = (old.title, mid.title, new.title)
@@ -66,7 +66,7 @@ def test_sorting_by_newest_most_votes_and_recently_updated(org, login, client):
 
 def test_the_board_is_paginated(org, login, client):
     for n in range(23):
-        services.submit_idea(org.staff, title=f"Idea number {n:02d}", team=org.shop)
+        submission.submit_idea(org.staff, title=f"Idea number {n:02d}", team=org.shop)
     db.session.commit()
     login(org.staff)
     first = client.get("/ideas?scope=org").get_data(as_text=True)

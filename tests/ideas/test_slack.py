@@ -90,8 +90,8 @@ def test_anonymous_idea_from_slack_follow_ups_and_celebration_never_name_the_aut
     # The owner heard at once (deliver_now after the submission).
     assert fake_slack.sent_messages(channel="DUBOSS")
 
-    from engagement.ideas import services
-    services.vote(idea, fan)
+    from engagement.ideas import votes
+    votes.vote(idea, fan)
     db.session.commit()
     move(idea, boss, "planned", "Badges ordered for the regulars' cards.")
     move(idea, boss, "implemented", "Live at every till.", implementers=[fan, boss])

@@ -123,11 +123,11 @@ def test_html_in_titles_descriptions_and_comments_is_shown_as_text(org, login, p
 def test_a_status_change_tells_submitter_voters_and_followers_once_each_with_the_owner_words(
         org, login, post_form):
     idea = make_idea(org.staff, org.shop)
-    from engagement.ideas import services
-    services.vote(idea, org.colleague)
-    services.follow(idea, org.colleague)       # voter and follower: told once, as a voter
-    services.follow(idea, org.other)
-    services.vote(idea, org.staff)             # the submitter's own vote: told once, as submitter
+    from engagement.ideas import followers, votes
+    votes.vote(idea, org.colleague)
+    followers.follow(idea, org.colleague)       # voter and follower: told once, as a voter
+    followers.follow(idea, org.other)
+    votes.vote(idea, org.staff)             # the submitter's own vote: told once, as submitter
     db.session.commit()
     login(org.boss)
     response = post_form(f"/ideas/{idea.id}/status", {"status": "planned", "message": "Bowls ordered for May."},
@@ -190,13 +190,13 @@ def test_a_manager_of_another_team_cannot_change_the_status_but_hr_can(org, logi
 
 @pytest.mark.both_databases
 def test_duplicate_moves_votes_and_followers_and_refuses_itself_duplicates_and_unknown_ideas(org, login, post_form):
-    from engagement.ideas import services
+    from engagement.ideas import followers, votes
     original = make_idea(org.other, org.shop, title="Queue barrier at the tills")
     copy = make_idea(org.staff, org.shop, title="A barrier for the till queue")
-    services.vote(original, org.colleague)
-    services.vote(copy, org.colleague)        # voted for both: counted once on the original
-    services.vote(copy, org.hr)
-    services.follow(copy, org.admin)
+    votes.vote(original, org.colleague)
+    votes.vote(copy, org.colleague)        # voted for both: counted once on the original
+    votes.vote(copy, org.hr)
+    followers.follow(copy, org.admin)
     db.session.commit()
     login(org.boss)
     page = f"/ideas/{copy.id}"
@@ -238,9 +238,9 @@ def test_marking_an_original_a_duplicate_repoints_earlier_duplicates_so_no_chain
     move(a, org.boss, "duplicate", duplicate_of=c)
     db.session.expire_all()
     assert db.session.get(Idea, b.id).duplicate_of_id == c.id
-    from engagement.ideas import services
-    with pytest.raises(services.IdeaError, match="is itself a duplicate"):
-        services.change_status(db.session.get(Idea, c.id), org.boss, "duplicate", duplicate_of=db.session.get(Idea, a.id))
+    from engagement.ideas import errors, workflow
+    with pytest.raises(errors.IdeaError, match="is itself a duplicate"):
+        workflow.change_status(db.session.get(Idea, c.id), org.boss, "duplicate", duplicate_of=db.session.get(Idea, a.id))
 
 
 def test_implementing_records_implementers_celebrates_in_the_heroes_channel_and_lists_it_as_done(
@@ -304,8 +304,8 @@ def test_an_idle_idea_reminds_its_owner_once_after_14_days(org, runner):
     # A word from the owner starts a new quiet spell; closed ideas are never chased.
     done = make_idea(org.staff, org.shop, title="Closed one")
     move(done, org.boss, "declined", "No budget.")
-    from engagement.ideas import services
-    services.remind_owners(start + timedelta(days=40))
+    from engagement.ideas import owners
+    owners.remind_owners(start + timedelta(days=40))
     db.session.commit()
     assert [n.payload["idea_id"] for n in _notes("idea.owner_reminder")] == [idea.id]
 

@@ -51,7 +51,7 @@ def test_pulse_link_by_email_is_answered_and_the_floor_worker_finds_theirs_in_th
 
 
 def test_idea_follow_up_reaches_submitter_voter_and_follower_by_email(app, mailbox):
-    from engagement.ideas import services as ideas
+    from engagement.ideas import followers, submission, votes, workflow
 
     team = make_team()
     owner = make_manager(team, name="Olu Owner")
@@ -60,13 +60,13 @@ def test_idea_follow_up_reaches_submitter_voter_and_follower_by_email(app, mailb
     follower = make_user(team=team, name="Fen Follower")
     quiet = make_user(team=team, name="Quinn Quiet")
     db.session.add(NotificationPreference(user_id=quiet.id, channel="auto", muted=["ideas_voted"]))
-    idea = ideas.submit_idea(submitter, title="Lockers by the staff door", team=team)
-    ideas.vote(idea, voter)
-    ideas.vote(idea, quiet)
-    ideas.follow(idea, follower)
+    idea = submission.submit_idea(submitter, title="Lockers by the staff door", team=team)
+    votes.vote(idea, voter)
+    votes.vote(idea, quiet)
+    followers.follow(idea, follower)
     db.session.commit()
     deliver()  # the owner hears about the new idea
-    ideas.change_status(idea, owner, "planned", "Ordering them this week.")
+    workflow.change_status(idea, owner, "planned", "Ordering them this week.")
     db.session.commit()
     deliver()
 

@@ -1,0 +1,98 @@
+"""Who owns an idea: the default owner, telling an owner, handing an idea over, and the reminder
+(a duty) to owners who have said nothing for a fortnight."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from engagement.ideas.errors import IdeaError
+from engagement.ideas.models import OPEN_STATUSES, Idea, IdeaEvent
+from flashpoint.extensions import db
+from flashpoint.outbox.services import record_notification, varied
+from flashpoint.people.models import Team, User
+from flashpoint.permissions import can
+from flashpoint.timeutil import utcnow
+
+REMINDER_AFTER = timedelta(days=14)
+
+
+def default_owner(team: Team, submitter: User | None = None) -> User | None:
+    """A manager of the team who is not the submitter, else of the nearest parent team, else HR
+    (docs/interface.md, "Approvers": chosen like story approvers, so nobody is the only judge of their own idea)."""
+    current, seen = team, set()
+    while current is not None and current.id not in seen:
+        seen.add(current.id)
+        managers = [m for m in current.managers if m.active and (submitter is None or m.id != submitter.id)]
+        if managers:
+            return managers[0]
+        current = current.parent
+    others = User.id != submitter.id if submitter is not None else True
+    return db.session.scalar(
+        db.select(User).where(User.active.is_(True), User.role == "hr", others).order_by(User.name, User.id).limit(1)
+    ) or db.session.scalar(
+        db.select(User).where(User.active.is_(True), User.role == "admin", others).order_by(User.name, User.id).limit(1)
+    )
+
+
+def tell_owner(idea: Idea, owner: User, *, new: bool) -> None:
+    what = "obstacle" if idea.kind == "obstacle" else "idea"
+    if new:
+        text = varied("idea.assigned", owner, [
+            "A new {what} for {team} is yours to look at: \u201c{title}\u201d.",
+            "Someone raised an {what} about {team}, and you own it: \u201c{title}\u201d.",
+            "{team} has a new {what} waiting for you: \u201c{title}\u201d.",
+        ], what=what, team=idea.team.name, title=idea.title)
+    else:
+        text = f"You now own the {what} \u201c{idea.title}\u201d ({idea.team.name})."
+    record_notification("idea.assigned", f"New {what}: {idea.title}", text, recipient=owner,
+                        link=f"/ideas/{idea.id}", extra={"idea_id": idea.id})
+
+
+def reassign(idea: Idea, actor: User, new_owner: User | None) -> IdeaEvent:
+    if not can(actor, "reassign_idea", idea):
+        raise IdeaError("Only the idea's owner or HR can hand it to someone else.")
+    if new_owner is None or not new_owner.active:
+        raise IdeaError("Choose an active person to own the idea.", "owner")
+    if not can(new_owner, "own_ideas"):
+        raise IdeaError("An idea's owner is a manager or someone in HR.", "owner")
+    if idea.owner_id == new_owner.id:
+        raise IdeaError(f"{new_owner.name} already owns this idea.", "owner")
+    now = utcnow()
+    event = IdeaEvent(idea=idea, actor=actor, event="owner", from_status=idea.status, to_status=idea.status,
+                      message=f"Handed to {new_owner.name}.", created_at=now)
+    db.session.add(event)
+    idea.owner = new_owner
+    idea.updated_at = now
+    # A new owner gets a fresh fortnight before being reminded.
+    idea.status_changed_at = now
+    if new_owner.id != actor.id:
+        tell_owner(idea, new_owner, new=False)
+    return event
+
+
+def remind_owners(now: datetime) -> int:
+    """Remind owners of open ideas with no word from them for 14 days: once per quiet spell
+    (the dedupe key carries the last change, so the reminder is never repeated for it)."""
+    due = db.session.scalars(
+        db.select(Idea).where(Idea.status.in_(OPEN_STATUSES), Idea.owner_id.is_not(None),
+                              Idea.status_changed_at <= now - REMINDER_AFTER)
+        .order_by(Idea.id)).all()
+    sent = 0
+    for idea in due:
+        owner = idea.owner
+        if owner is None or not owner.active:
+            continue
+        days = (now - idea.status_changed_at).days
+        text = varied("idea.owner_reminder", owner, [
+            "\u201c{title}\u201d has been {status} for {days} days. A word on where it stands keeps "
+            "people proposing ideas.",
+            "The people behind \u201c{title}\u201d have heard nothing for {days} days. Could you post "
+            "an update or move it on?",
+        ], title=idea.title, status=f"\u201c{idea.status}\u201d", days=days)
+        note = record_notification(
+            "idea.owner_reminder", f"Waiting for you: {idea.title}", text, recipient=owner,
+            link=f"/ideas/{idea.id}",
+            dedupe_key=f"idea.owner_reminder:{idea.id}:{idea.status_changed_at:%Y%m%d%H%M%S}",
+            extra={"idea_id": idea.id})
+        if note is not None:
+            sent += 1
+    return sent
