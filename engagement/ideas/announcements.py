@@ -3,12 +3,10 @@ anonymous submitter named in no text), and the heroes-channel celebration of an 
 from __future__ import annotations
 
 from flask import current_app
-from sqlalchemy import func
 
 from engagement.ideas.models import Idea, IdeaEvent, IdeaFollower, IdeaVote
 from flashpoint.extensions import db
-from flashpoint.outbox.models import Notification
-from flashpoint.outbox.services import record_notification
+from flashpoint.outbox.services import VariedWordings, record_notification
 from flashpoint.people.models import User
 
 
@@ -46,32 +44,18 @@ STATUS_WORDINGS = [
 ]
 
 
-def _previous_counts(kind: str, people: list[User]) -> dict[int, int]:
-    """How many notifications of `kind` each person already has, in one query (the outbox's
-    `varied` asks once per person; a popular idea has hundreds of voters)."""
-    ids = [p.id for p in people]
-    counts = dict.fromkeys(ids, 0)
-    for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
-        counts.update(dict(db.session.execute(
-            db.select(Notification.recipient_id, func.count(Notification.id))
-            .where(Notification.kind == kind, Notification.recipient_id.in_(chunk))
-            .group_by(Notification.recipient_id)).all()))
-    return counts
-
-
 def notify_status(idea: Idea, actor: User, event: IdeaEvent, recipients: list[tuple[User, str]]) -> None:
     changed = event.from_status != event.to_status
     phrase = STATUS_PHRASES[idea.status] if changed else f"has an update ({idea.status})"
     link = f"/ideas/{idea.duplicate_of_id}" if idea.status == "duplicate" else f"/ideas/{idea.id}"
-    counts = _previous_counts("idea.status_changed", [person for person, _ in recipients])
+    wordings = VariedWordings(["idea.status_changed"], [person for person, _ in recipients])
     for person, relation in recipients:
         yours = {"submitter": "Your", "voter": "An", "follower": "An"}[relation]
         what = "obstacle" if idea.kind == "obstacle" else "idea"
-        # The next wording for this person, as `varied` would choose it: nobody reads one script twice in a row.
-        opening = STATUS_WORDINGS[counts[person.id] % len(STATUS_WORDINGS)].format(
-            yours=yours, lower=yours.lower() if relation == "submitter" else "an", what=what,
-            title=idea.title, phrase=phrase)
+        # The next wording for this person: nobody reads one script twice in a row.
+        opening = wordings.pick("idea.status_changed", person, STATUS_WORDINGS, yours=yours,
+                                lower=yours.lower() if relation == "submitter" else "an", what=what,
+                                title=idea.title, phrase=phrase)
         if relation == "voter":
             opening += " You voted for it."
         elif relation == "follower":

@@ -8,6 +8,7 @@ import click
 from flask.cli import with_appcontext
 
 from engagement.insights import services
+from flashpoint import csvfiles
 from flashpoint.extensions import db
 
 
@@ -17,8 +18,8 @@ from flashpoint.extensions import db
 def import_pulse_history_command(path):
     """Import aggregated pulse history: team,period_start,driver,score,respondents (all rows or none)."""
     try:
-        text = services.decode_csv_bytes(Path(path).read_bytes())
-    except services.InsightsError as exc:
+        text = csvfiles.decode(Path(path).read_bytes())
+    except csvfiles.CsvFileError as exc:
         click.echo(str(exc), err=True)
         sys.exit(1)
     report = services.import_pulse_history(text)
@@ -29,7 +30,7 @@ def import_pulse_history_command(path):
         click.echo("Nothing was imported.", err=True)
         sys.exit(1)
     db.session.commit()
-    click.echo(f"{report.added} history rows added, {report.replaced} replaced; "
+    click.echo(f"{report.added} history rows added, {report.updated} replaced; "
                f"{report.team_periods} team-periods refreshed.")
 
 

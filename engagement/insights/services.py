@@ -1,10 +1,8 @@
 """Insights' state changes: importing aggregated pulse history and rebuilding the panel."""
 from __future__ import annotations
 
-import csv
-import io
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
@@ -12,6 +10,7 @@ import sqlalchemy as sa
 from engagement.insights import panel
 from engagement.insights.models import DRIVERS, PulseHistory
 from engagement.insights.periods import starts_for
+from flashpoint import csvfiles
 from flashpoint.extensions import db
 from flashpoint.people.models import Team
 from flashpoint.timeutil import utcnow
@@ -19,34 +18,14 @@ from flashpoint.timeutil import utcnow
 HISTORY_COLUMNS = ("team", "period_start", "driver", "score", "respondents")
 
 
-class InsightsError(Exception):
-    """Input that cannot be used, with a message for the person who gave it."""
-
-
 @dataclass
-class HistoryImportReport:
-    errors: list[str] = field(default_factory=list)
-    added: int = 0
-    replaced: int = 0
+class HistoryImportReport(csvfiles.ImportReport):
+    """The import report, `updated` counting rows that replaced a stored one, and the team-periods
+    refreshed."""
     team_periods: int = 0
 
-    @property
-    def ok(self) -> bool:
-        return not self.errors
 
-
-def decode_csv_bytes(data: bytes) -> str:
-    """UTF-8 with or without a BOM; anything else is refused with a message saying so."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InsightsError(
-            f"The file is not UTF-8 (byte {exc.start + 1} cannot be read). "
-            "Save it as 'CSV UTF-8' and try again."
-        ) from None
-
-
-def _parse_row(row: dict, teams: dict[str, int]) -> tuple[dict | None, list[str]]:
+def _parse_row(row: dict[str, str], teams: dict[str, int]) -> tuple[dict | None, list[str]]:
     problems = []
     slug = (row.get("team") or "").strip()
     team_id = teams.get(slug)
@@ -105,33 +84,21 @@ def import_pulse_history(text: str) -> HistoryImportReport:
     `line N` (the header is line 1). The caller commits.
     """
     report = HistoryImportReport()
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    if not reader.fieldnames:
-        report.errors.append("the file is empty: expected a header row " + ",".join(HISTORY_COLUMNS))
+    rows = report.read(text, HISTORY_COLUMNS)
+    if not report.ok:
         return report
-    header = [(h or "").strip().lower() for h in reader.fieldnames]
-    missing = [c for c in HISTORY_COLUMNS if c not in header]
-    if missing:
-        report.errors.append(f"missing column{'s' if len(missing) > 1 else ''}: {', '.join(missing)}")
-        return report
-    reader.fieldnames = header
     teams = dict(db.session.execute(sa.select(Team.slug, Team.id)).all())
     parsed, seen = [], {}
-    for row in reader:
-        # The physical line the row ended on, as an editor shows it: the reader skips blank lines
-        # and a quoted value may span lines, so counting rows would point at the wrong line.
-        number = reader.line_num
-        if not any((value or "").strip() for value in row.values() if isinstance(value, str)):
-            continue  # a blank line
-        values, problems = _parse_row(row, teams)
+    for row in rows:
+        values, problems = _parse_row(row.values, teams)
         if problems:
-            report.errors.append(f"line {number}: " + "; ".join(problems))
+            report.error(row.line, "; ".join(problems))
             continue
         key = (values["team_id"], values["period_start"], values["driver"])
         if key in seen:
-            report.errors.append(f"line {number}: the same team, period_start and driver as line {seen[key]}")
+            report.error(row.line, f"the same team, period_start and driver as line {seen[key]}")
             continue
-        seen[key] = number
+        seen[key] = row.line
         parsed.append(values)
     if report.errors:
         return report
@@ -147,8 +114,8 @@ def import_pulse_history(text: str) -> HistoryImportReport:
     for values in parsed:
         values["imported_at"] = now
     db.session.execute(_upsert_statement(), parsed)
-    report.replaced = sum(1 for key in seen if key in existing)
-    report.added = len(parsed) - report.replaced
+    report.updated = sum(1 for key in seen if key in existing)
+    report.added = len(parsed) - report.updated
     keys = {(v["team_id"], grain, start) for v in parsed for grain, start in starts_for(v["period_start"]).items()}
     panel.refresh_team_periods(keys)
     report.team_periods = len(keys)
