@@ -46,7 +46,7 @@ def main() -> None:
     from flashpoint.people.models import Team, User
     from flashpoint.timeutil import utcnow
     from recognition.feedback.models import Feedback
-    from recognition.stories import praise
+    from recognition.praise import routing as praise
     from recognition.stories.models import PraiseMatch
     from flashpoint.outbox.models import Notification
 

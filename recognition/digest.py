@@ -17,8 +17,11 @@ from flashpoint.extensions import db
 from flashpoint.outbox.services import record_notification, varied
 from flashpoint.people.models import User, team_managers
 from flashpoint.timeutil import valid_timezone
+from recognition.channels import heroes_channel
 from recognition.feedback.models import Feedback
-from recognition.stories.models import PraiseDismissal, HeroStory
+from recognition.praise.inbox import praise_items
+from recognition.stories.models import HeroStory, PraiseDismissal
+from recognition.stories.wall import balance
 
 DIGEST_WEEKDAY = 4          # Friday
 DIGEST_TIME = time(16, 0)
@@ -123,7 +126,7 @@ def channel_digest(week: DigestWeek):
         text = text.replace("1 moments", "One moment")
     return record_notification(
         "digest.weekly", f"This week's hero stories ({week.label})", text,
-        channel=current_app.config.get("SLACK_HEROES_CHANNEL") or "#heroes", link="/heroes",
+        channel=heroes_channel(), link="/heroes",
         dedupe_key=f"digest.weekly:{week.label}",
         extra={"story_ids": [s.id for s in stories[:STORIES_LISTED]], "week": week.label})
 
@@ -136,8 +139,6 @@ def _managers() -> list[User]:
 
 def uncelebrated_praise(manager: User, week: DigestWeek) -> list:
     """This week's praise naming the manager's people that no story celebrates yet."""
-    from recognition.stories.services import praise_items
-
     team_ids = manager.managed_team_ids()
     if not team_ids:
         return []
@@ -154,8 +155,6 @@ def uncelebrated_praise(manager: User, week: DigestWeek) -> list:
 
 def recovery_nudge(manager: User, now: datetime) -> tuple[int, int] | None:
     """(recoveries, total) over 90 days when recoveries outnumber proactive stories, else None."""
-    from recognition.stories.services import balance
-
     rows = balance(sorted(manager.managed_team_ids()), days=BALANCE_DAYS, now=now)
     recovery = sum(r.recovery for r in rows)
     proactive = sum(r.proactive for r in rows)

@@ -5,7 +5,6 @@ from flask import Flask
 
 from flashpoint.outbox import delivery
 from flashpoint.scheduler import register_duty
-from recognition import digest
 from slack_bot import cli, events, home, models, notifications  # noqa: F401  (models: Alembic and tests see the tables)
 from slack_bot.adapter import events_blueprint
 from slack_bot.app import build_bolt_app, slack_configured
@@ -14,9 +13,6 @@ from slack_bot.app import build_bolt_app, slack_configured
 def init_app(app: Flask) -> None:
     """Mount the Bolt app when Slack is configured; the web app works without it."""
     cli.init_app(app)
-    # The digest is domain code (no Slack in it): it runs with or without Slack, and without
-    # Slack its notes show in the outbox preview.
-    digest.init_app(app)
     notifications.register(app)
     home.register(app)
     register_duty(app, "slack.prune_events", timedelta(days=1), events.prune_events)

@@ -18,7 +18,9 @@ from flashpoint.extensions import db
 from flashpoint.permissions import can
 from flashpoint.timeutil import utcnow, valid_timezone
 from recognition.stories.models import HeroStory, story_heroes
-from recognition.stories.services import clap_count, pending_for, praise_about
+from recognition.praise.inbox import praise_about
+from recognition.stories.approvers import pending_for
+from recognition.stories.wall import clap_count
 from slack_bot.blocks import home as home_blocks
 from slack_bot.blocks.ideas import my_ideas_blocks
 from slack_bot.blocks.pulses import open_pulse_blocks

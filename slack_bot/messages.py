@@ -11,7 +11,7 @@ from flashpoint.extensions import db
 from flashpoint.outbox import delivery
 from flashpoint.timeutil import utcnow
 from recognition.stories.models import HeroStory
-from recognition.stories.services import hero_quote
+from recognition.stories.quotes import hero_quote
 from slack_bot.app import listener_client
 from slack_bot.models import SlackMessageRef
 from slack_bot.blocks.stories import approval_blocks, approval_text

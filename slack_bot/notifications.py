@@ -11,7 +11,7 @@ from flask import Flask
 from engagement.ideas.models import Idea
 from flashpoint.extensions import db
 from recognition.stories.models import HeroStory
-from recognition.stories.services import hero_quote
+from recognition.stories.quotes import hero_quote
 from slack_bot.blocks import ideas as idea_blocks
 from slack_bot.blocks import pulses as pulse_blocks
 from slack_bot.blocks import stories as story_blocks

@@ -2,12 +2,11 @@
 anonymous submitter named in no text), and the heroes-channel celebration of an implemented idea."""
 from __future__ import annotations
 
-from flask import current_app
-
 from engagement.ideas.models import Idea, IdeaEvent, IdeaFollower, IdeaVote
 from flashpoint.extensions import db
 from flashpoint.outbox.services import VariedWordings, record_notification
 from flashpoint.people.models import User
+from recognition.channels import heroes_channel
 
 
 def recipients_of(idea: Idea, exclude: User | None) -> list[tuple[User, str]]:
@@ -89,7 +88,7 @@ def celebrate(idea: Idea) -> None:
     text += (", " + ", ".join(parts) + ".") if parts else "."
     record_notification(
         "idea.celebration", f"Implemented: {idea.title}", text,
-        channel=current_app.config.get("SLACK_HEROES_CHANNEL", "#heroes"), link=f"/ideas/{idea.id}",
+        channel=heroes_channel(), link=f"/ideas/{idea.id}",
         dedupe_key=f"idea.celebration:{idea.id}",
         extra={"idea_id": idea.id,
                "proposer_id": None if idea.anonymous else idea.submitter_id,

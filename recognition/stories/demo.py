@@ -14,7 +14,9 @@ from flashpoint.people.models import Team, User
 from flashpoint.timeutil import utcnow
 from recognition.feedback.models import Feedback
 from recognition.sentiment import is_positive
-from recognition.stories import praise, services
+from recognition.praise.routing import route_existing
+from recognition.stories.approvals import nominate
+from recognition.stories.values import ensure_default_values
 from recognition.stories.models import Clap, CompanyValue, HeroStory, PraiseMatch
 
 PROACTIVE = [
@@ -91,7 +93,7 @@ def _story(nominator, heroes, kind, text, values, when, *, state="approved", fee
 
 def load_stories(rng: random.Random) -> None:
     now = utcnow()
-    services.ensure_default_values()
+    ensure_default_values()
     values = db.session.scalars(db.select(CompanyValue).order_by(CompanyValue.position)).all()
     teams = [t for t in db.session.scalars(db.select(Team).where(Team.parent_id.is_not(None)).order_by(Team.slug))
              if _people(t)]
@@ -121,7 +123,7 @@ def load_stories(rng: random.Random) -> None:
                             recovery))
     db.session.flush()
     # Routing runs through the same code as new feedback (the feedback step's items included).
-    praise.route_existing(notify_since=now - timedelta(days=7))
+    route_existing(notify_since=now - timedelta(days=7))
     db.session.flush()
 
     # A year of approved stories across teams; Escalations leans heavily on recoveries.
@@ -165,12 +167,12 @@ def load_stories(rng: random.Random) -> None:
                    now - timedelta(days=12), decider=maya)
         # Pending nominations waiting for the demo manager, one of them for more than 3 working days.
         for age, hero, kind in ((6, others[0], "recovery"), (1, others[1], "proactive")):
-            story = services.nominate(sam, [hero.id], rng.choice(RECOVERY if kind == "recovery" else PROACTIVE)
+            story = nominate(sam, [hero.id], rng.choice(RECOVERY if kind == "recovery" else PROACTIVE)
                                       .format(first=hero.first_name), kind, [values[0].id, values[2].id])
             story.created_at = now - timedelta(days=age, hours=2)
         peer = next((p for t in teams if t is not downtown for p in _people(t)), None)
         if peer is not None:
-            story = services.nominate(peer, [others[2].id, sam.id], PROACTIVE[8].format(first=others[2].first_name),
+            story = nominate(peer, [others[2].id, sam.id], PROACTIVE[8].format(first=others[2].first_name),
                                       "proactive", [values[4].id])
             story.created_at = now - timedelta(hours=5)
         # Declined ones, with the reason the nominator read.

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 
+from recognition.stories.approvals import decision_words
 from slack_bot.blocks.common import (VIEW_BLOCKS_MAX, absolute, actions, button, clip, context, escape, header,
                                      limit_blocks, link_button, mention, option, quote_block, section)
 
@@ -43,12 +44,13 @@ def decision_buttons(story) -> dict:
 
 
 def outcome_line(story) -> str:
-    """`Approved by <@U…>` / `Declined by <@U…>: reason`, as docs/interface.md words it ("Slack wording")."""
-    who = mention(story.decided_by) if story.decided_by else "someone"
+    """`Approved by <@U…>` / `Declined by <@U…>: reason` (docs/interface.md, "Slack wording")."""
+    words = decision_words(story, mention)
+    words = words[0].upper() + words[1:]
     if story.state == "approved":
-        return f"✅ Approved by {who}"
+        return f"✅ {words}"
     reason = f": {escape(story.decline_reason)}" if story.decline_reason else ""
-    return clip(f"✖️ Declined by {who}{reason}", 3000)
+    return clip(f"✖️ {words}{reason}", 3000)
 
 
 def approval_blocks(story, base_url: str, *, evidence: str | None = None) -> list[dict]:
@@ -73,8 +75,7 @@ def approval_blocks(story, base_url: str, *, evidence: str | None = None) -> lis
 def approval_text(story) -> str:
     if story.is_pending:
         return f"Hero story to approve: {story.hero_names}"
-    who = story.decided_by.name if story.decided_by else "someone"
-    return f"Hero story about {story.hero_names}: {story.state} by {who}"
+    return f"Hero story about {story.hero_names}: {decision_words(story)}"
 
 
 def approval_request_blocks(notification, story, base_url: str, *, evidence: str | None) -> list[dict]:

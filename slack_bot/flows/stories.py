@@ -12,9 +12,12 @@ from flashpoint.outbox.models import Notification
 from flashpoint.permissions import can
 from recognition.feedback.models import Feedback
 from recognition.stories.models import HeroStory
-from recognition.stories.services import (StoryError, active_values, approve, approver_for, clap, decline,
-                                          dismiss_praise, edit, may_decide, may_edit, nominate,
-                                          praise_for_manager, praise_items, unclap)
+from recognition.praise.inbox import dismiss_praise, praise_for_manager, praise_items
+from recognition.stories.approvals import approve, decline, edit, nominate
+from recognition.stories.approvers import approver_for, may_decide, may_edit
+from recognition.stories.errors import StoryError
+from recognition.stories.values import active_values
+from recognition.stories.wall import clap, unclap
 from slack_bot.answers import acting_person, tell
 from slack_bot.blocks.common import clip
 from slack_bot.blocks.stories import decline_modal, done_modal, nomination_modal, praise_alert_blocks

@@ -120,7 +120,8 @@ def test_incremental_panel_equals_a_full_rebuild(db_backend, app):
 
 def test_approved_hero_stories_count_for_their_heroes_teams_and_match_a_rebuild(app, runner):
     from flashpoint.timeutil import utcnow
-    from recognition.stories.services import active_values, ensure_default_values, nominate
+    from recognition.stories.approvals import nominate
+    from recognition.stories.values import active_values, ensure_default_values
     from tests.factories import make_manager, make_user
 
     shop, depot = make_team("shop"), make_team("depot")

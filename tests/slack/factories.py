@@ -27,7 +27,7 @@ def make_slack_team(prefix: str = "") -> SlackTeam:
 
 
 def values_ids() -> list[int]:
-    from recognition.stories.services import active_values
+    from recognition.stories.values import active_values
 
     ids = [v.id for v in active_values()]
     db.session.commit()

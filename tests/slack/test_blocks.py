@@ -4,7 +4,7 @@ import json
 from flashpoint.extensions import db
 from flashpoint.outbox.models import Notification
 from flashpoint.outbox.services import record_notification
-from recognition.stories.services import nominate
+from recognition.stories.approvals import nominate
 from slack_bot.blocks.stories import decline_modal, nomination_modal
 from slack_bot.notifications import render
 from tests.factories import make_manager, make_team, make_user
@@ -59,7 +59,7 @@ def test_modals_respect_block_kit_limits(app):
     team = make_team()
     manager = make_manager(team, password=None)
     hero = make_user(team=team, password=None)
-    from recognition.stories.services import active_values
+    from recognition.stories.values import active_values
 
     view = nomination_modal(values=active_values(), hero_slack_ids=["U1"], other_heroes=[hero],
                             text="t" * 5000, kind="recovery", feedback_options=[(1, "f" * 200)], feedback_id=1,

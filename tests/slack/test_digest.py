@@ -9,7 +9,7 @@ from flashpoint.outbox.models import Notification
 from flashpoint.timeutil import utcnow
 from recognition import signals
 from recognition.feedback.models import Feedback
-from recognition.stories.services import nominate
+from recognition.stories.approvals import nominate
 from tests.slack.factories import make_slack_team, values_ids
 
 

@@ -156,7 +156,7 @@ def test_edit_opens_the_modal_prefilled_and_saves_changes(app, slack, fake_slack
 
 
 def test_a_story_decided_on_the_web_updates_the_slack_request_on_the_next_tick(app, slack, fake_slack, runner):
-    from recognition.stories.services import approve
+    from recognition.stories.approvals import approve
 
     people = make_slack_team()
     ids = values_ids()

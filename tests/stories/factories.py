@@ -7,7 +7,8 @@ from flashpoint.extensions import db
 from flashpoint.outbox.models import Notification
 from recognition.feedback.models import Feedback
 from recognition.feedback.services import receive_form
-from recognition.stories import services
+from recognition.stories.approvals import approve, nominate
+from recognition.stories.values import active_values
 from recognition.stories.models import CompanyValue, HeroStory
 
 
@@ -20,7 +21,7 @@ def customer_says(team, comment: str, *, score: int = 5, helper_name: str = "", 
 
 
 def values() -> list[CompanyValue]:
-    found = services.active_values()
+    found = active_values()
     db.session.commit()
     return found
 
@@ -31,11 +32,11 @@ def value_ids(n: int = 1) -> list[int]:
 
 def make_story(nominator, heroes, text="Stayed late to fix a customer's order.", kind="proactive",
                feedback=None, approve_by=None) -> HeroStory:
-    story = services.nominate(nominator, [h.id for h in heroes], text, kind, value_ids(),
+    story = nominate(nominator, [h.id for h in heroes], text, kind, value_ids(),
                               feedback_id=feedback.id if feedback else None)
     db.session.commit()
     if approve_by is not None and story.state == "pending":
-        services.approve(story, approve_by)
+        approve(story, approve_by)
         db.session.commit()
     return story
 

@@ -11,7 +11,7 @@ from flashpoint.outbox.models import Notification
 from flashpoint.timeutil import utcnow
 from recognition.feedback.models import Feedback
 from recognition.stories.models import PraiseMatch
-from recognition.stories.praise import route_feedback
+from recognition.praise.routing import route_feedback
 from tests.factories import make_manager, make_team, make_user
 from tests.stories.factories import customer_says, notes
 

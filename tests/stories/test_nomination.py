@@ -197,7 +197,7 @@ def test_someone_who_may_not_decide_is_refused_and_nothing_changes(shop, signed_
 
 
 def test_a_hero_who_manages_the_team_is_not_the_approver(app):
-    from recognition.stories.services import approvers_for
+    from recognition.stories.approvers import approvers_for
 
     stores = make_team("stores")
     shop = make_team("shop", parent=stores)

@@ -4,8 +4,10 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from flashpoint.extensions import db
-from recognition.stories import services
+from recognition.stories.approvals import approve
+from recognition.stories.errors import StoryError
 from recognition.stories.models import Clap, HeroStory, PraiseMatch
+from recognition.stories.wall import clap
 from tests.factories import make_manager, make_team, make_user
 from tests.stories.factories import customer_says, make_story, notes
 
@@ -16,8 +18,8 @@ def test_one_clap_per_person_is_a_unique_constraint(app, db_backend):
     maya = make_manager(team, name="Maya Lindqvist")
     story = make_story(maya, [make_user(team=team, name="Priya Sharma")])
     fan = make_user(team=team, name="Sam Okafor")
-    services.clap(story, fan)
-    services.clap(story, fan, source="slack")
+    clap(story, fan)
+    clap(story, fan, source="slack")
     db.session.commit()
     assert db.session.scalar(sa.select(sa.func.count(Clap.id))) == 1
     db.session.add(Clap(story_id=story.id, user_id=fan.id, source="web"))
@@ -28,7 +30,7 @@ def test_one_clap_per_person_is_a_unique_constraint(app, db_backend):
 
 @pytest.mark.both_databases
 def test_routing_the_same_feedback_twice_adds_no_second_match(app, db_backend):
-    from recognition.stories.praise import route_feedback
+    from recognition.praise.routing import route_feedback
 
     team = make_team("shop")
     make_user(team=team, name="Priya Sharma")
@@ -57,8 +59,8 @@ def test_two_approvers_at_once_give_one_decision(app, db_backend):
     with db.engine.begin() as conn:
         conn.execute(sa.update(HeroStory).where(HeroStory.id == story.id)
                      .values(state="approved", decided_by_id=zoe.id))
-    with pytest.raises(services.StoryError) as refused:
-        services.approve(story, maya)
+    with pytest.raises(StoryError) as refused:
+        approve(story, maya)
     assert refused.value.errors["story"] == "Already approved by Zoe Second."
     db.session.rollback()
     assert notes("story.celebration") == []

@@ -1,7 +1,7 @@
 """Praise routing: who a customer's words name, what they and their managers are told, redacted."""
 from flashpoint.extensions import db
 from recognition.stories.models import PraiseMatch
-from recognition.stories.praise import route_existing
+from recognition.praise.routing import route_existing
 from tests.factories import make_manager, make_team, make_user
 from tests.stories.factories import customer_says, notes
 
@@ -178,7 +178,7 @@ def test_route_praise_command_routes_old_feedback_once_and_notifies_only_recent(
 
 
 def test_staying_late_is_proactive_but_a_late_delivery_put_right_is_a_recovery():
-    from recognition.stories.praise import suggested_kind
+    from recognition.praise.routing import suggested_kind
 
     assert suggested_kind("Special mention for Mariam who stayed late to finish the job properly.") == "proactive"
     assert suggested_kind("My parcel arrived late but Kenji made it right.") == "recovery"

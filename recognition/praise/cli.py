@@ -8,7 +8,7 @@ from flask.cli import with_appcontext
 
 from flashpoint.extensions import db
 from flashpoint.timeutil import utcnow
-from recognition.stories.praise import route_existing
+from recognition.praise.routing import route_existing
 
 
 @click.command("route-praise")

@@ -1,0 +1,19 @@
+"""Praise routing and the praise inbox: who positive feedback names, and what their managers do with it."""
+from flask import Flask
+
+from recognition import signals
+from recognition.praise import permissions  # noqa: F401  (rules registered)
+
+
+def init_app(app: Flask) -> None:
+    """Route new feedback as it arrives; register the inbox, its panel and `route-praise`."""
+    from flashpoint.registry import NavItem, add_home_panel, add_nav_item
+    from recognition.praise import cli, home, views
+    from recognition.praise.routing import on_feedback_received
+
+    app.register_blueprint(views.praise)
+    app.cli.add_command(cli.route_praise_command)
+    # weak=False: stay connected for the app's lifetime whatever holds a reference.
+    signals.feedback_received.connect(on_feedback_received, weak=False)
+    add_nav_item(app, NavItem(110, "Praise", "praise.inbox", "view_praise_inbox", "praise.inbox"))
+    add_home_panel(app, 20, home.praise_for_me_panel)

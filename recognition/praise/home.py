@@ -1,0 +1,18 @@
+"""Home page panel: what customers said about me lately."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import render_template
+from markupsafe import Markup
+
+from flashpoint.timeutil import utcnow
+from recognition.praise.inbox import praise_about
+
+
+def praise_for_me_panel(user) -> Markup | None:
+    since = utcnow() - timedelta(days=30)
+    recent = [item for item in praise_about(user) if item.feedback.received_at >= since]
+    if not recent:
+        return None
+    return Markup(render_template("praise/_me_panel.html", items=recent[:3], total=len(recent)))

@@ -1,0 +1,153 @@
+"""The praise inbox: positive feedback for a manager's teams (or about me), with who it names, and
+a manager's triage (confirm who was meant, dismiss, undo)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flashpoint.extensions import db
+from flashpoint.people.models import User
+from flashpoint.permissions import can, is_hr
+from recognition.feedback.models import Feedback
+from recognition.praise.routing import suggested_kind, tell_person
+from recognition.redaction import redact_contacts
+from recognition.stories.errors import StoryError
+from recognition.stories.models import HeroStory, PraiseDismissal, PraiseMatch
+
+
+@dataclass
+class PraiseItem:
+    feedback: Feedback
+    named: list[User] = field(default_factory=list)
+    candidates: list[PraiseMatch] = field(default_factory=list)
+    words: str = ""
+    suggested_kind: str = "proactive"
+    dismissed: bool = False
+    stories: list[HeroStory] = field(default_factory=list)
+
+    @property
+    def celebrated(self) -> bool:
+        return any(s.state == "approved" for s in self.stories)
+
+
+def _praise_items(feedbacks: list[Feedback], viewer: User | None = None) -> list[PraiseItem]:
+    ids = [f.id for f in feedbacks]
+    matches: dict[int, list[PraiseMatch]] = {}
+    stories: dict[int, list[HeroStory]] = {}
+    dismissed: set[int] = set()
+    if ids:
+        for match in db.session.scalars(db.select(PraiseMatch).where(PraiseMatch.feedback_id.in_(ids))
+                                        .order_by(PraiseMatch.id)):
+            matches.setdefault(match.feedback_id, []).append(match)
+        for story in db.session.scalars(db.select(HeroStory).where(HeroStory.feedback_id.in_(ids))):
+            stories.setdefault(story.feedback_id, []).append(story)
+        if viewer is not None:
+            dismissed = set(db.session.scalars(db.select(PraiseDismissal.feedback_id).where(
+                PraiseDismissal.user_id == viewer.id, PraiseDismissal.feedback_id.in_(ids))))
+    items = []
+    for feedback in feedbacks:
+        found = matches.get(feedback.id, [])
+        items.append(PraiseItem(
+            feedback=feedback,
+            named=[m.user for m in found if m.confirmed],
+            candidates=[m for m in found if m.candidate and not m.confirmed],
+            words=redact_contacts(feedback.comment),
+            suggested_kind=suggested_kind(feedback.comment),
+            dismissed=feedback.id in dismissed,
+            stories=stories.get(feedback.id, []),
+        ))
+    return items
+
+
+def praise_query(user: User, include_dismissed: bool = False, named_only: bool = True):
+    """Positive feedback for the teams this person manages (sub-teams included); HR sees all.
+
+    By default only feedback that names someone (confirmed or a candidate); `named_only=False`
+    adds the praise that names nobody.
+    """
+    stmt = db.select(Feedback).where(Feedback.positive.is_(True))
+    if named_only:
+        stmt = stmt.where(db.select(PraiseMatch.id).where(PraiseMatch.feedback_id == Feedback.id).exists())
+    if not is_hr(user):
+        stmt = stmt.where(Feedback.team_id.in_(user.managed_team_ids() or {-1}))
+    if not include_dismissed:
+        stmt = stmt.where(Feedback.id.not_in(
+            db.select(PraiseDismissal.feedback_id).where(PraiseDismissal.user_id == user.id)))
+    return stmt.order_by(Feedback.received_at.desc(), Feedback.id.desc())
+
+
+def inbox_query(user: User, show: str = ""):
+    """The inbox as the page shows it: named praise (""), all praise ("all"), or only what this
+    person dismissed ("dismissed")."""
+    show_dismissed = show == "dismissed"
+    stmt = praise_query(user, include_dismissed=show_dismissed, named_only=not show)
+    if show_dismissed:
+        stmt = stmt.where(Feedback.id.in_(db.select(PraiseDismissal.feedback_id).where(
+            PraiseDismissal.user_id == user.id)))
+    return stmt
+
+
+def praise_for_manager(user: User, include_dismissed: bool = False, limit: int = 200,
+                       named_only: bool = True) -> list[PraiseItem]:
+    feedbacks = db.session.scalars(praise_query(user, include_dismissed, named_only).limit(limit)).all()
+    return _praise_items(list(feedbacks), user)
+
+
+def praise_items(feedbacks: list[Feedback], viewer: User | None = None) -> list[PraiseItem]:
+    return _praise_items(list(feedbacks), viewer)
+
+
+def praise_about(user: User) -> list[PraiseItem]:
+    """Positive feedback that names this person (confirmed), newest first."""
+    feedbacks = db.session.scalars(
+        db.select(Feedback).join(PraiseMatch, PraiseMatch.feedback_id == Feedback.id)
+        .where(PraiseMatch.user_id == user.id, PraiseMatch.confirmed.is_(True), Feedback.positive.is_(True))
+        .order_by(Feedback.received_at.desc(), Feedback.id.desc())).all()
+    return _praise_items(list(feedbacks))
+
+
+def _feedback_for(manager: User, feedback_id) -> Feedback:
+    try:
+        feedback = db.session.get(Feedback, int(feedback_id))
+    except (TypeError, ValueError):
+        feedback = None
+    if feedback is None or not feedback.positive or not can(manager, "triage_praise", feedback):
+        raise StoryError({"feedback": "That feedback is not in your praise inbox."})
+    return feedback
+
+
+def dismiss_praise(feedback_id: int, manager: User) -> PraiseDismissal:
+    feedback = _feedback_for(manager, feedback_id)
+    existing = db.session.scalar(db.select(PraiseDismissal).where(
+        PraiseDismissal.feedback_id == feedback.id, PraiseDismissal.user_id == manager.id))
+    if existing is not None:
+        return existing
+    dismissal = PraiseDismissal(feedback_id=feedback.id, user_id=manager.id)
+    db.session.add(dismissal)
+    db.session.flush()
+    return dismissal
+
+
+def undismiss_praise(feedback_id: int, manager: User) -> bool:
+    feedback = _feedback_for(manager, feedback_id)
+    return bool(db.session.execute(db.delete(PraiseDismissal).where(
+        PraiseDismissal.feedback_id == feedback.id, PraiseDismissal.user_id == manager.id)).rowcount)
+
+
+def confirm_candidate(feedback_id: int, user_id: int, manager: User) -> PraiseMatch:
+    """A manager says which of the people sharing a name the customer meant; that person is told."""
+    feedback = _feedback_for(manager, feedback_id)
+    match = db.session.scalar(db.select(PraiseMatch).where(
+        PraiseMatch.feedback_id == feedback.id, PraiseMatch.user_id == int(user_id)))
+    if match is None:
+        raise StoryError({"heroes": "That person is not among the candidates of this feedback."})
+    if match.confirmed:
+        return match
+    match.confirmed, match.candidate, match.confirmed_by_id = True, False, manager.id
+    # The other candidates for the same name were not meant.
+    for other in db.session.scalars(db.select(PraiseMatch).where(
+            PraiseMatch.feedback_id == feedback.id, PraiseMatch.candidate.is_(True),
+            PraiseMatch.matched_on == match.matched_on, PraiseMatch.id != match.id)):
+        db.session.delete(other)
+    tell_person(feedback, match.user)
+    db.session.flush()
+    return match

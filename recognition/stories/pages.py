@@ -1,0 +1,110 @@
+"""What the story pages show, assembled from several queries: the wall, one story, the nomination form."""
+from __future__ import annotations
+
+from flashpoint.extensions import db
+from flashpoint.people.models import Team, User
+from flashpoint.permissions import can
+from recognition.feedback.models import Feedback
+from recognition.praise.routing import suggested_kind
+from recognition.redaction import redact_contacts
+from recognition.stories import wall as stories_wall
+from recognition.stories.approvers import approver_for, pending_for
+from recognition.stories.models import KIND_LABELS, HeroStory
+from recognition.stories.quotes import hero_quote, public_quote
+from recognition.stories.values import active_values, all_values
+
+WALL_PERIODS = {"30d": "Last 30 days", "90d": "Last 90 days", "365d": "Last 12 months"}
+
+
+def wall_query(filters: dict):
+    """The wall's stories for the filters the page shows (team, value, kind, period, q)."""
+    return stories_wall.wall_query(team_id=filters["team"], value_id=filters["value"], kind=filters["kind"],
+                                   period=filters["period"], search=filters["q"])
+
+
+def wall_page(viewer: User, page, filters: dict) -> dict:
+    """The wall's page of stories with their claps and quotes, the filter choices, and for managers
+    and HR the balance of their teams and the unsung heroes."""
+    ids = [s.id for s in page.items]
+    insights = None
+    if can(viewer, "view_story_insights"):
+        team_ids = stories_wall.scope_team_ids(viewer)
+        balances = [b for b in stories_wall.balance(team_ids) if b.total or len(team_ids) <= 12]
+        insights = {"balances": balances, "unsung": stories_wall.unsung_heroes(viewer)}
+    return dict(
+        page=page, counts=stories_wall.clap_counts(ids), clapped=stories_wall.clapped_by(viewer, ids),
+        quotes={s.id: public_quote(s) for s in page.items},
+        teams=db.session.scalars(db.select(Team).order_by(Team.name)).all(), values=all_values(),
+        kinds=KIND_LABELS, periods=WALL_PERIODS, filters=filters, insights=insights, pending=pending_for(viewer),
+    )
+
+
+def story_page(viewer: User, story: HeroStory) -> dict:
+    """One story: the customer's words as this viewer may read them, claps, who decides."""
+    evidence = None
+    if story.feedback is not None:
+        if can(viewer, "read_story_evidence", story):
+            evidence = {"words": hero_quote(story), "verbatim": True}
+        else:
+            evidence = {"words": public_quote(story), "verbatim": False}
+    return dict(story=story, evidence=evidence, claps=stories_wall.clap_count(story),
+                clapped=bool(stories_wall.clapped_by(viewer, [story.id])), approver=approver_for(story))
+
+
+def evidence_for(viewer: User, feedback_id) -> Feedback | None:
+    """The feedback a nomination starts from, when this person may read it; None otherwise."""
+    feedback = db.session.get(Feedback, int(feedback_id)) if str(feedback_id or "").isdigit() else None
+    return feedback if feedback is not None and can(viewer, "view_praise", feedback) else None
+
+
+def form_page(viewer: User, form, story: HeroStory | None, feedback: Feedback | None) -> dict:
+    """The nomination (or edit) form: people grouped by team, the chosen ones first, and the values."""
+    people = list(db.session.scalars(
+        db.select(User).where(User.active.is_(True), User.id != viewer.id).order_by(User.name)))
+    if story is not None and story.nominator is not None:
+        people = [p for p in people if p.id != story.nominator.id] + (
+            [viewer] if viewer.id != story.nominator.id else [])
+    values = active_values()
+    form.heroes.choices = [(p.id, p.name) for p in people]
+    form.values.choices = [(v.id, v.name) for v in values]
+    # The people already chosen (e.g. named by the customer) come first, then everyone by team.
+    chosen = set(form.heroes.data or [])
+    teams: dict[str, list[User]] = {}
+    if chosen:
+        teams["Chosen"] = [p for p in people if p.id in chosen]
+    for person in sorted(people, key=lambda p: ((p.team.name if p.team else "~"), p.name)):
+        if person.id not in chosen:
+            teams.setdefault(person.team.name if person.team else "No team", []).append(person)
+    evidence = None
+    if feedback is not None:
+        evidence = {"feedback": feedback, "words": redact_contacts(feedback.comment)}
+    return dict(form=form, story=story, teams=teams, values=values, selected=chosen, evidence=evidence,
+                kinds=KIND_LABELS)
+
+
+def prefill_nomination(form, viewer: User, feedback: Feedback | None, kind: str | None, hero_ids: list[str]) -> None:
+    """A new nomination's form as a link asked for it: from a piece of praise, with some heroes."""
+    if feedback is not None:
+        form.feedback_id.data = str(feedback.id)
+        form.kind.data = kind or suggested_kind(feedback.comment)
+    form.heroes.data = [int(h) for h in hero_ids if h.isdigit() and int(h) != viewer.id]
+    if form.kind.data not in KIND_LABELS:
+        form.kind.data = "proactive"
+
+
+def prefill_edit(form, story: HeroStory) -> None:
+    form.heroes.data = [h.id for h in story.heroes]
+    form.text.data = story.text
+    form.kind.data = story.kind
+    form.values.data = [v.id for v in story.values]
+
+
+def nominated_message(story: HeroStory) -> str:
+    """What the nominator reads once their story is in."""
+    if story.state == "approved" and story.is_private:
+        return "Approved: they are your people. Recognised privately, as the hero wishes."
+    if story.state == "approved":
+        return "Approved and celebrated: they are your people, so it went straight to the wall."
+    if story.approver is not None:
+        return f"Thank you! {story.approver.name} will approve it; you will hear when they do."
+    return "Thank you! It waits for an approver."

@@ -1,0 +1,204 @@
+"""The hero wall and what surrounds it: the wall's query, claps, each team's balance of proactive and
+recovery stories, and the unsung heroes."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, or_
+from sqlalchemy.exc import IntegrityError
+
+from flashpoint.extensions import db
+from flashpoint.people.models import Team, User
+from flashpoint.permissions import can, is_hr
+from flashpoint.timeutil import utcnow
+from recognition.feedback.models import Feedback
+from recognition.stories.errors import StoryError
+from recognition.stories.models import (CLAP_SOURCES, KINDS, Clap, HeroStory, PraiseMatch, story_heroes,
+                                        story_values)
+
+
+def _private_story_ids():
+    return (db.select(story_heroes.c.story_id).join(User, User.id == story_heroes.c.user_id)
+            .where(User.private_recognition.is_(True)))
+
+
+PERIODS = {"30d": 30, "90d": 90, "365d": 365}
+
+
+def wall_query(*, team_id: int | None = None, value_id: int | None = None, kind: str | None = None,
+               period: str | None = None, search: str | None = None, now: datetime | None = None):
+    """Approved stories nobody asked to keep private, newest first, filtered."""
+    stmt = (db.select(HeroStory).where(HeroStory.state == "approved")
+            .where(HeroStory.id.not_in(_private_story_ids())))
+    if team_id:
+        team = db.session.get(Team, team_id)
+        team_ids = [t.id for t in team.subtree()] if team else [team_id]
+        stmt = stmt.where(HeroStory.id.in_(
+            db.select(story_heroes.c.story_id).join(User, User.id == story_heroes.c.user_id)
+            .where(User.team_id.in_(team_ids))))
+    if value_id:
+        stmt = stmt.where(HeroStory.id.in_(
+            db.select(story_values.c.story_id).where(story_values.c.value_id == value_id)))
+    if kind in KINDS:
+        stmt = stmt.where(HeroStory.kind == kind)
+    if period in PERIODS:
+        stmt = stmt.where(HeroStory.approved_at >= (now or utcnow()) - timedelta(days=PERIODS[period]))
+    search = (search or "").strip()
+    if search:
+        like = f"%{search.lower()}%"
+        stmt = stmt.where(or_(
+            func.lower(HeroStory.text).like(like),
+            HeroStory.id.in_(db.select(story_heroes.c.story_id).join(User, User.id == story_heroes.c.user_id)
+                             .where(func.lower(User.name).like(like))),
+        ))
+    return stmt.order_by(HeroStory.approved_at.desc(), HeroStory.id.desc())
+
+
+def stories_about(user: User) -> list[HeroStory]:
+    return list(db.session.scalars(
+        db.select(HeroStory).join(story_heroes, story_heroes.c.story_id == HeroStory.id)
+        .where(story_heroes.c.user_id == user.id, HeroStory.state == "approved")
+        .order_by(HeroStory.approved_at.desc())))
+
+
+def nominations_by(user: User) -> list[HeroStory]:
+    return list(db.session.scalars(db.select(HeroStory).where(HeroStory.nominator_id == user.id)
+                                   .order_by(HeroStory.created_at.desc()).limit(50)))
+
+
+# --- Claps ----------------------------------------------------------------------------------
+
+def clap(story: HeroStory, user: User, source: str = "web") -> Clap:
+    """One clap per person per story; clapping again returns the existing clap."""
+    if source not in CLAP_SOURCES:
+        raise StoryError({"source": "Claps come from the web or Slack."})
+    if story.state != "approved":
+        raise StoryError({"story": "Only approved stories can be applauded."})
+    if not can(user, "view_story", story):
+        raise StoryError({"story": "You cannot see this story."})
+    existing = db.session.scalar(db.select(Clap).where(Clap.story_id == story.id, Clap.user_id == user.id))
+    if existing is not None:
+        return existing
+    new = Clap(story_id=story.id, user_id=user.id, source=source)
+    try:
+        with db.session.begin_nested():
+            db.session.add(new)
+    except IntegrityError:  # a double click in two workers: the other one won
+        existing = db.session.scalar(db.select(Clap).where(Clap.story_id == story.id, Clap.user_id == user.id))
+        return existing
+    return new
+
+
+def unclap(story: HeroStory, user: User) -> bool:
+    deleted = db.session.execute(
+        db.delete(Clap).where(Clap.story_id == story.id, Clap.user_id == user.id)).rowcount
+    return bool(deleted)
+
+
+def clap_count(story: HeroStory) -> int:
+    return db.session.scalar(db.select(func.count(Clap.id)).where(Clap.story_id == story.id)) or 0
+
+
+def clap_counts(story_ids: list[int]) -> dict[int, int]:
+    if not story_ids:
+        return {}
+    rows = db.session.execute(db.select(Clap.story_id, func.count(Clap.id))
+                              .where(Clap.story_id.in_(story_ids)).group_by(Clap.story_id)).all()
+    return dict(rows)
+
+
+def clapped_by(user: User, story_ids: list[int]) -> set[int]:
+    if not story_ids or user is None:
+        return set()
+    return set(db.session.scalars(db.select(Clap.story_id).where(
+        Clap.user_id == user.id, Clap.story_id.in_(story_ids))))
+
+
+
+# --- Balance and unsung heroes --------------------------------------------------------------
+
+@dataclass
+class TeamBalance:
+    team: Team
+    proactive: int
+    recovery: int
+
+    @property
+    def total(self) -> int:
+        return self.proactive + self.recovery
+
+    @property
+    def recovery_share(self) -> float:
+        return self.recovery / self.total if self.total else 0.0
+
+    @property
+    def nudge(self) -> bool:
+        """Recoveries are more than half: look for the quiet, proactive delight too."""
+        return self.total > 0 and self.recovery * 2 > self.total
+
+
+def balance(team_ids: list[int], days: int = 90, now: datetime | None = None) -> list[TeamBalance]:
+    """Approved stories per team and kind over the last `days` (a story counts once per team)."""
+    since = (now or utcnow()) - timedelta(days=days)
+    ids = list(team_ids)
+    if not ids:
+        return []
+    rows = db.session.execute(
+        db.select(User.team_id, HeroStory.kind, func.count(func.distinct(HeroStory.id)))
+        .select_from(HeroStory)
+        .join(story_heroes, story_heroes.c.story_id == HeroStory.id)
+        .join(User, User.id == story_heroes.c.user_id)
+        .where(HeroStory.state == "approved", HeroStory.approved_at >= since, User.team_id.in_(ids))
+        .group_by(User.team_id, HeroStory.kind)).all()
+    counts: dict[int, dict[str, int]] = {}
+    for team_id, kind, n in rows:
+        counts.setdefault(team_id, {})[kind] = n
+    teams = db.session.scalars(db.select(Team).where(Team.id.in_(ids)).order_by(Team.name)).all()
+    return [TeamBalance(t, counts.get(t.id, {}).get("proactive", 0), counts.get(t.id, {}).get("recovery", 0))
+            for t in teams]
+
+
+def scope_team_ids(viewer: User) -> list[int]:
+    """Teams whose balance and unsung heroes this person sees: all for HR, their own for managers."""
+    if is_hr(viewer):
+        return list(db.session.scalars(db.select(Team.id)))
+    return sorted(viewer.managed_team_ids())
+
+
+@dataclass
+class UnsungPraised:
+    user: User
+    praise_count: int
+    last_praised_at: datetime
+
+
+@dataclass
+class UnsungHeroes:
+    praised: list[UnsungPraised] = field(default_factory=list)   # praised by customers, never celebrated
+    unrecognised: list[User] = field(default_factory=list)       # no approved story in the last 90 days
+
+
+def unsung_heroes(viewer: User, days: int = 90, now: datetime | None = None) -> UnsungHeroes:
+    team_ids = scope_team_ids(viewer)
+    if not team_ids:
+        return UnsungHeroes()
+    since = (now or utcnow()) - timedelta(days=days)
+    celebrated = (db.select(HeroStory.feedback_id)
+                  .join(story_heroes, story_heroes.c.story_id == HeroStory.id)
+                  .where(HeroStory.state == "approved", HeroStory.feedback_id.is_not(None),
+                         story_heroes.c.user_id == PraiseMatch.user_id))
+    rows = db.session.execute(
+        db.select(User, func.count(PraiseMatch.id), func.max(Feedback.received_at))
+        .join(PraiseMatch, PraiseMatch.user_id == User.id)
+        .join(Feedback, Feedback.id == PraiseMatch.feedback_id)
+        .where(User.team_id.in_(team_ids), User.active.is_(True), PraiseMatch.confirmed.is_(True),
+               Feedback.positive.is_(True), PraiseMatch.feedback_id.not_in(celebrated.scalar_subquery()))
+        .group_by(User.id).order_by(func.count(PraiseMatch.id).desc(), User.name)).all()
+    praised = [UnsungPraised(user, n, last) for user, n, last in rows]
+    recognised = (db.select(story_heroes.c.user_id).join(HeroStory, HeroStory.id == story_heroes.c.story_id)
+                  .where(HeroStory.state == "approved", HeroStory.approved_at >= since))
+    unrecognised = db.session.scalars(
+        db.select(User).where(User.team_id.in_(team_ids), User.active.is_(True), User.id != viewer.id,
+                              User.id.not_in(recognised)).order_by(User.name)).all()
+    return UnsungHeroes(praised=praised, unrecognised=list(unrecognised))
