@@ -7,6 +7,7 @@ from __future__ import annotations
 import ast
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -99,7 +100,7 @@ def test_the_repository_explains_itself():
 
 def test_migrations_form_one_line():
     heads = subprocess.run(
-        ["python", "-c", "from alembic.config import Config; from alembic.script import ScriptDirectory;"
+        [sys.executable, "-c", "from alembic.config import Config; from alembic.script import ScriptDirectory;"
          "c = Config(); c.set_main_option('script_location', 'migrations');"
          "print('\\n'.join(ScriptDirectory.from_config(c).get_heads()))"],
         cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
