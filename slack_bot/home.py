@@ -17,9 +17,9 @@ from engagement.pulses import answering as pulse_answering
 from flashpoint.extensions import db
 from flashpoint.permissions import can
 from flashpoint.timeutil import utcnow, valid_timezone
-from recognition.stories.models import HeroStory, story_heroes
 from recognition.praise.inbox import praise_about
 from recognition.stories.approvers import pending_for
+from recognition.stories.models import HeroStory, story_heroes
 from recognition.stories.wall import clap_count
 from slack_bot.blocks import home as home_blocks
 from slack_bot.blocks.ideas import my_ideas_blocks

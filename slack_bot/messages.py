@@ -13,8 +13,8 @@ from flashpoint.timeutil import utcnow
 from recognition.stories.models import HeroStory
 from recognition.stories.quotes import hero_quote
 from slack_bot.app import listener_client
-from slack_bot.models import SlackMessageRef
 from slack_bot.blocks.stories import approval_blocks, approval_text
+from slack_bot.models import SlackMessageRef
 
 log = logging.getLogger(__name__)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import timezone
 
-from engagement.pulses.models import NPS11, PulseCycle
 from engagement.pulses.comments import COMMENT_MAX
+from engagement.pulses.models import NPS11, PulseCycle
 from slack_bot.blocks.common import actions, button, clip, context, escape, header, option, section
 
 START_ACTION = "pulse_start"

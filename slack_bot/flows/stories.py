@@ -11,11 +11,11 @@ from flashpoint.extensions import db
 from flashpoint.outbox.models import Notification
 from flashpoint.permissions import can
 from recognition.feedback.models import Feedback
-from recognition.stories.models import HeroStory
 from recognition.praise.inbox import dismiss_praise, praise_for_manager, praise_items
-from recognition.stories.approvals import approve, decline, edit, nominate
+from recognition.stories.approvals import approve, decision_words, decline, edit, nominate
 from recognition.stories.approvers import approver_for, may_decide, may_edit
 from recognition.stories.errors import StoryError
+from recognition.stories.models import HeroStory
 from recognition.stories.values import active_values
 from recognition.stories.wall import clap, unclap
 from slack_bot.answers import acting_person, tell
@@ -194,8 +194,7 @@ def _person_and_story(client, body: dict, respond, story_id: int):
 
 def _refuse(client, body: dict, respond, story) -> None:
     if not story.is_pending:
-        who = story.decided_by.name if story.decided_by else "someone"
-        text = f"Already {story.state} by {who}."
+        text = f"Already {decision_words(story)}."
     else:
         approver = approver_for(story)
         text = "You may not decide on this story." + (f" It is {approver.name}'s to decide." if approver else "")
