@@ -6,6 +6,7 @@ tests fail (CI must not pass by skipping them).
 """
 from __future__ import annotations
 
+import contextvars
 import os
 import shutil
 import uuid
@@ -14,7 +15,8 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from flask import g
+from flask import has_app_context
+from flask.testing import FlaskClient
 
 from flashpoint import create_app
 from flashpoint.config import TestConfig, normalise_database_url
@@ -73,14 +75,13 @@ def demo_database(sqlite_template, tmp_path_factory) -> DemoDatabase:
 
 @pytest.fixture
 def demo_app(demo_database, tmp_path, app_overrides):
-    """An app (context pushed) on a fresh copy of the demo organisation, for tests that need a full org."""
+    """An app on a fresh copy of the demo organisation, for tests that need a full org."""
     path = tmp_path / "demo-copy.db"
     shutil.copy(demo_database.path, path)
     app = create_app(TestConfig(database_url=f"sqlite:///{path}", **app_overrides))
-    _fresh_user_each_request(app)
+    app.test_client_class = RequestClient
+    yield app
     with app.app_context():
-        yield app
-        db.session.remove()
         db.engine.dispose()
 
 
@@ -145,27 +146,52 @@ def app_overrides():
     return {}
 
 
-def _fresh_user_each_request(app) -> None:
-    """Tests keep one app context pushed, so Flask's `g` would outlive a request, and with it
-    what extensions cache there (Flask-Login's signed-in person, Flask-WTF's CSRF token), even
-    across two test clients. In production each request starts with an empty `g`; so here too."""
+class RequestClient(FlaskClient):
+    """A test client whose every request runs in contexts of its own, as in production.
 
-    def start_with_an_empty_g():
-        for name in list(g):
-            g.pop(name, None)
+    The test's code touches the database in its own app context (`app_context`); a request
+    pushes a fresh app context with an empty `g` and its own database session, so nothing a
+    request caches (the signed-in person, the CSRF token) leaks into the next one or into
+    another client. Before a request the test's pending rows are committed, so the request sees
+    them; after it the test's loaded rows are expired, so the test reads what the request wrote.
+    """
 
-    # First of all the app's before_request functions, ahead of the extensions' own.
-    app.before_request_funcs.setdefault(None, []).insert(0, start_with_an_empty_g)
+    def open(self, *args, **kwargs):
+        if has_app_context() and (db.session.new or db.session.dirty or db.session.deleted):
+            db.session.commit()
+        # Buffered: a streamed body (the CSV exports) is read and closed inside the request's
+        # own contexts, not later in the test's.
+        kwargs.setdefault("buffered", True)
+        try:
+            return contextvars.Context().run(super().open, *args, **kwargs)
+        finally:
+            if has_app_context():
+                db.session.expire_all()
 
 
 @pytest.fixture
 def app(make_config, app_overrides):
+    """The app on this test's database; it pushes no context (see `app_context`)."""
     app = create_app(make_config(**app_overrides))
-    _fresh_user_each_request(app)
+    app.test_client_class = RequestClient
+    yield app
     with app.app_context():
-        yield app
-        db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def app_context(request):
+    """Tests that use an app run their own code in its app context (factories, queries, services);
+    requests through the test client each get their own (see RequestClient)."""
+    names = request.fixturenames
+    owner = "app" if "app" in names else "demo_app" if "demo_app" in names else None
+    if owner is None:
+        yield None
+        return
+    app = request.getfixturevalue(owner)
+    with app.app_context() as ctx:
+        yield ctx
+        db.session.remove()
 
 
 @pytest.fixture
