@@ -19,8 +19,7 @@ from flashpoint.permissions import can
 from flashpoint.timeutil import utcnow, valid_timezone
 from recognition.praise.inbox import praise_about
 from recognition.stories.approvers import pending_for
-from recognition.stories.models import HeroStory, story_heroes
-from recognition.stories.wall import clap_count
+from recognition.stories.wall import clap_counts, stories_about
 from slack_bot.blocks import home as home_blocks
 from slack_bot.blocks.ideas import my_ideas_blocks
 from slack_bot.blocks.pulses import open_pulse_blocks
@@ -61,11 +60,9 @@ def pending_approvals_section(user) -> list[dict]:
 
 
 def my_stories_section(user) -> list[dict]:
-    stories = db.session.scalars(
-        db.select(HeroStory).join(story_heroes, story_heroes.c.story_id == HeroStory.id)
-        .where(story_heroes.c.user_id == user.id, HeroStory.state == "approved")
-        .order_by(HeroStory.approved_at.desc()).limit(LIST_LIMIT)).all()
-    return my_stories_blocks([(story, clap_count(story)) for story in stories], current_app.config["BASE_URL"])
+    stories = stories_about(user)[:LIST_LIMIT]
+    claps = clap_counts([story.id for story in stories])
+    return my_stories_blocks([(story, claps.get(story.id, 0)) for story in stories], current_app.config["BASE_URL"])
 
 
 def praise_about_me_section(user) -> list[dict]:
