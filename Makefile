@@ -23,6 +23,10 @@ $(VENV)/.installed-test: $(VENV)/.installed
 	$(BIN)/pip install --quiet -e '.[test,postgres]'
 	touch $@
 
+$(VENV)/.installed-bench: $(VENV)/.installed-test
+	$(BIN)/pip install --quiet -e '.[test,postgres,bench]'
+	touch $@
+
 install: $(VENV)/.installed
 
 install-test: $(VENV)/.installed-test
@@ -38,8 +42,9 @@ test: install-test
 	$(BIN)/python tests/ensure_browser.py
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# Each benchmark prints its figures and its ratios against a baseline measured in the same run.
-bench: install-test
+# Each benchmark prints its figures and its ratios against a baseline measured in the same run
+# (BENCH_ARGS goes to every script; pages.py serves DATABASE_URL, or a demo it builds, with gunicorn).
+bench: $(VENV)/.installed-bench
 	@for script in bench/[!_]*.py; do [ $$script = bench/org.py ] && continue; echo "== $$script"; $(BIN)/python $$script $(BENCH_ARGS) || exit 1; done
 
 # A generated organisation to measure against (docs/benchmarks.md): SCALE=1 is 5,000 people and
