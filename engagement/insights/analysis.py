@@ -235,7 +235,7 @@ def correlate(points: list[Point], weighted: bool = False) -> dict[str, stats.Co
 
 
 def correlation_payload(query: Query) -> dict:
-    """The JSON answer of GET /api/v1/insights/correlation (INTERFACE.md)."""
+    """The JSON answer of GET /api/v1/insights/correlation (docs/interface.md, "Correlation figures")."""
     panel = Panel(query.grain, query.start, query.end)
     points = panel.points(query.metric, query.lag, query.start, query.end)
     figures = correlate(points, query.weighted)

@@ -1,4 +1,5 @@
-"""GET /api/v1/insights/correlation: engagement against a customer score, as INTERFACE.md defines it."""
+"""GET /api/v1/insights/correlation: engagement against a customer score, as
+(docs/interface.md, "Correlation figures") defines it."""
 from __future__ import annotations
 
 from flask import jsonify, request

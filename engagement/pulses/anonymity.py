@@ -10,8 +10,9 @@ whole subtree. A figure is shown only when
    every hidden part under it) is either empty or itself at least the threshold — otherwise
    "parent minus the shown teams" would give away a hidden team's figure.
 
-Rule 2 hides the parent, never a team that meets the threshold (INTERFACE.md): decisions are
-taken bottom-up, and a team's own visibility depends only on what lies below it.
+Rule 2 hides the parent, never a team that meets the threshold (docs/interface.md, "Pulses and
+anonymity"): decisions are taken bottom-up, and a team's own visibility depends only on what lies
+below it.
 """
 from __future__ import annotations
 

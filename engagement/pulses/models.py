@@ -2,8 +2,8 @@
 
 How the tables fit (and what the insights area may read):
 
-- `pulse_items` — the question bank. `driver` is a driver key (INTERFACE.md) or "enps";
-  `scale` is "agree5" (1–5 agreement) or "nps11" (0–10). Retired items stay for history.
+- `pulse_items` — the question bank. `driver` is a driver key (docs/interface.md, "Drivers") or
+  "enps"; `scale` is "agree5" (1–5 agreement) or "nps11" (0–10). Retired items stay for history.
 - `pulse_schedules` (+ `pulse_schedule_teams`) — HR's schedules: cadence, weekday, local time,
   how many days a cycle stays open, driver items per cycle.
 - `pulse_cycles` — one pulse for one team: `team_id`, `opens_on` (the local opening date: a live
@@ -24,11 +24,11 @@ How the tables fit (and what the insights area may read):
   (cycle, person): each person gets exactly one pulse per cycle. Only for reminders and
   response rates; it holds no answer.
 
-Engagement of a team-period (INTERFACE.md): the mean over its cycles' answers with a driver key
-(not "enps") of `(value-1)*25`; eNPS from the "enps" answers. Group size of a team-period is the
-largest number of respondents (`answered` participations) of one of its cycles. Use
-`engagement.pulses.results` (threshold and subtraction rules applied) rather than raw SQL where
-you can.
+Engagement of a team-period (docs/interface.md, "Engagement score"): the mean over its cycles'
+answers with a driver key (not "enps") of `(value-1)*25`; eNPS from the "enps" answers. Group size
+of a team-period is the largest number of respondents (`answered` participations) of one of its
+cycles. Use `engagement.pulses.results` (threshold and subtraction rules applied) rather than raw
+SQL where you can.
 """
 from __future__ import annotations
 

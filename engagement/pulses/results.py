@@ -1,11 +1,11 @@
 """Pulse results per team and period, with every figure passed through `anonymity` first.
 
-Engagement (INTERFACE.md): the mean of the 1–5 driver answers scaled `(a-1)*25`; eNPS (the NPS
-of the 0–10 item) beside it. A live answer belongs to the period containing its cycle's opening
-date. A team's figure covers its sub-teams. Group size: in a team's own cycles, the largest
-number of respondents of one cycle in the period; a parent adds its teams' groups (each
-person belongs to one team). A cycle answered by fewer people than the threshold adds to no
-figure (it still counts towards the group size, so the page can say why a figure is hidden).
+Engagement (docs/interface.md, "Engagement score"): the mean of the 1–5 driver answers scaled
+`(a-1)*25`; eNPS (the NPS of the 0–10 item) beside it. A live answer belongs to the period
+containing its cycle's opening date. A team's figure covers its sub-teams. Group size: in a team's
+own cycles, the largest number of respondents of one cycle in the period; a parent adds its teams'
+groups (each person belongs to one team). A cycle answered by fewer people than the threshold adds
+to no figure (it still counts towards the group size, so the page can say why a figure is hidden).
 """
 from __future__ import annotations
 
