@@ -96,3 +96,19 @@ def open_pulses_for(user: User, now: datetime) -> list[PulseParticipation]:
         .where(PulseParticipation.user_id == user.id, PulseParticipation.invited_at.is_not(None),
                PulseParticipation.answered.is_(False), PulseCycle.closed_at.is_(None),
                PulseCycle.closes_at > now)).all()
+
+
+def answer_from_form(participation: PulseParticipation, raw: dict[str, str], comment: str | None,
+                     now: datetime) -> dict[int, str]:
+    """Check and store the answers of the link's form: the problems per item ({0: …} for the form as
+    a whole), empty when the answers are stored (the caller commits; LinkUnusable passes through)."""
+    values, errors = parse_answers(participation.cycle, raw)
+    if errors:
+        return errors
+    try:
+        submit_answers(participation, values, comment, now)
+    except LinkUnusable:
+        raise
+    except PulseError as exc:
+        return {0: str(exc)}
+    return {}

@@ -2,11 +2,13 @@
 in their notifications without the author being named."""
 from __future__ import annotations
 
+from engagement.pulses import results
 from engagement.pulses.errors import PulseError
 from engagement.pulses.models import PulseComment, PulseCommentAuthor, PulseCommentReply
 from flashpoint.extensions import db
 from flashpoint.outbox.services import record_notification, varied
 from flashpoint.people.models import User
+from flashpoint.permissions import can
 
 COMMENT_MAX = 2000
 
@@ -56,3 +58,18 @@ def author_reply(comment: PulseComment, user: User, body: str) -> PulseCommentRe
                             extra={"comment_id": comment.id})
     db.session.flush()
     return reply
+
+
+def thread_role(user: User, comment: PulseComment) -> bool | None:
+    """True for the comment's anonymous author, False for a manager (or HR) who may reply, None for
+    anyone else — and for managers when the comment's team is too small to show comments at all."""
+    if is_comment_author(user, comment):
+        return True
+    if can(user, "reply_pulse_comment", comment) and results.comment_visible(comment):
+        return False
+    return None
+
+
+def post_reply(comment: PulseComment, user: User, body: str, *, as_author: bool) -> PulseCommentReply:
+    """The author's answer or a manager's reply, as `thread_role` said this person takes part."""
+    return author_reply(comment, user, body) if as_author else reply_to_comment(comment, user, body)

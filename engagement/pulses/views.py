@@ -2,17 +2,13 @@
 one-time answer link (no login)."""
 from __future__ import annotations
 
-import csv
-import io
-from datetime import date, timedelta
-
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from engagement.pulses import anonymity, answering, cycles, delivery, links, results, rotation
+from engagement.pulses import answering, comments, cycles, delivery, exports, links, pages, results, rotation
 from engagement.pulses import bank as question_bank
 from engagement.pulses.bank import seed_bank
-from engagement.pulses.comments import COMMENT_MAX, author_reply, is_comment_author, reply_to_comment
+from engagement.pulses.comments import COMMENT_MAX
 from engagement.pulses.errors import LinkUnusable, PulseError
 from engagement.pulses.schedules import ScheduleFields, save_schedule, validate_schedule
 from engagement.pulses.forms import ItemEditForm, ItemForm, ReplyForm, ScheduleForm, SendNowForm
@@ -22,7 +18,7 @@ from engagement.pulses.models import (
 from flashpoint.extensions import db
 from flashpoint.people.forms import ConfirmForm
 from flashpoint.people.models import Team
-from flashpoint.permissions import can, permission_required, require
+from flashpoint.permissions import permission_required, require
 from flashpoint.timeutil import utcnow
 
 pulses = Blueprint("pulses", __name__)
@@ -30,67 +26,26 @@ pulses = Blueprint("pulses", __name__)
 
 # --- Results --------------------------------------------------------------------------------
 
-def _teams_in_scope() -> list[tuple[Team, int]]:
-    """Teams the viewer may see, in tree order with their depth."""
-    teams = db.session.scalars(db.select(Team).order_by(Team.name)).all()
-    by_parent: dict = {}
-    for team in teams:
-        by_parent.setdefault(team.parent_id, []).append(team)
-    ordered: list[tuple[Team, int]] = []
-
-    def walk(parent_id, depth):
-        for team in by_parent.get(parent_id, []):
-            if can(current_user, "view_team_pulse", team):
-                ordered.append((team, depth))
-            walk(team.id, depth + 1)
-
-    walk(None, 0)
-    return ordered
-
-
-def _window_start(grain: str, today: date) -> date:
-    """Results cover 12 periods: a year of months or twelve weeks."""
-    if grain == "week":
-        return rotation.week_monday(today) - timedelta(weeks=11)
-    return rotation.add_months(rotation.month_start(today), -11)
-
-
 def _grain() -> str:
     grain = request.args.get("grain", "month")
     return grain if grain in results.GRAINS else "month"
 
 
+def _team_from_args() -> Team | None:
+    """The team named by ?team= (404 when unknown, 403 when not the viewer's to see), or None."""
+    if not request.args.get("team"):
+        return None
+    team = db.session.scalar(db.select(Team).where(Team.slug == request.args["team"])) or abort(404)
+    require("view_team_pulse", team)
+    return team
+
+
 @pulses.route("/pulses")
 @permission_required("view_pulse_results")
 def index():
-    grain = _grain()
-    today = utcnow().date()
-    first = _window_start(grain, today)
-    table = results.compute(grain, first, today)
-    periods = results.periods_between(first, today, grain)
-    scope = _teams_in_scope()
-    show_org = can(current_user, "view_organisation_pulse")
-    data_periods = [p for p in periods if p in table]
-    try:
-        chosen = date.fromisoformat(request.args.get("period", ""))
-        chosen = results.period_start(chosen, grain)
-    except ValueError:
-        # The running period is still filling up: show the last complete one first.
-        complete = [p for p in data_periods if p < results.period_start(today, grain)]
-        chosen = (complete or data_periods or [None])[-1]
-
-    team = None
-    if request.args.get("team"):
-        team = db.session.scalar(db.select(Team).where(Team.slug == request.args["team"])) or abort(404)
-        require("view_team_pulse", team)
-    comments = None
-    if team is not None and chosen is not None:
-        comments = results.comments_for(team.id, chosen, grain)
-    return render_template(
-        "pulses/results.html", grain=grain, periods=periods, data_periods=data_periods, table=table,
-        scope=scope, show_org=show_org, chosen=chosen, team=team, comments=comments,
-        drivers=DRIVERS, labels=DRIVER_LABELS, ROOT=anonymity.ROOT, explain=anonymity.explain,
-        threshold=anonymity.min_group_size())
+    page = pages.results_page(current_user, _grain(), request.args.get("period", ""), _team_from_args(),
+                              utcnow().date())
+    return render_template("pulses/results.html", **page)
 
 
 @pulses.route("/pulses/export.csv")
@@ -98,32 +53,7 @@ def index():
 def export_csv():
     """Every figure the viewer may see, blank where anonymity hides it (with the reason)."""
     grain = _grain()
-    today = utcnow().date()
-    first = _window_start(grain, today)
-    table = results.compute(grain, first, today)
-    scope = _teams_in_scope()
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["team", "period_start", "group_size", "invited", "answered", "response_rate",
-                     "engagement", "enps", *DRIVERS, "hidden"])
-    nodes = [(anonymity.ROOT, "(organisation)")] if can(current_user, "view_organisation_pulse") else []
-    nodes += [(t.id, t.slug) for t, _ in scope]
-    for period in sorted(table):
-        for node, label in nodes:
-            row = table[period].get(node)
-            if row is None or row.answered == 0:
-                continue
-
-            def fmt(figure):
-                return "" if not figure.shown or figure.value is None else f"{figure.value:.1f}"
-
-            hidden = sorted({m for m, f in row.figures.items() if f.hidden in (anonymity.SMALL, anonymity.SUBTRACTION)})
-            rate = row.response_rate
-            writer.writerow([label, period.isoformat(), row.engagement.n, row.invited, row.answered,
-                             "" if rate is None else f"{rate:.0f}", fmt(row.engagement), fmt(row.enps),
-                             *[fmt(row.figures[d]) for d in DRIVERS],
-                             ";".join(f"{m}:{row.figures[m].hidden}" for m in hidden)])
-    return Response(out.getvalue(), mimetype="text/csv",
+    return Response(exports.results_csv(current_user, grain, utcnow().date()), mimetype="text/csv",
                     headers={"Content-Disposition": f"attachment; filename=pulses-{grain}.csv"})
 
 
@@ -133,19 +63,13 @@ def export_csv():
 @login_required
 def comment_thread(comment_id: str):
     comment = db.session.get(PulseComment, comment_id) or abort(404)
-    as_author = is_comment_author(current_user, comment)
-    as_manager = can(current_user, "reply_pulse_comment", comment)
-    if not (as_author or as_manager):
+    as_author = comments.thread_role(current_user, comment)
+    if as_author is None:
         abort(403)
-    if as_manager and not as_author and not results.comment_visible(comment):
-        abort(403)  # a small team's comments are never shown, whoever asks
     form = ReplyForm()
     if form.validate_on_submit():
         try:
-            if as_author:
-                author_reply(comment, current_user, form.body.data)
-            else:
-                reply_to_comment(comment, current_user, form.body.data)
+            comments.post_reply(comment, current_user, form.body.data, as_author=as_author)
             db.session.commit()
             flash("Your reply is posted.", "success")
             return redirect(url_for("pulses.comment_thread", comment_id=comment.id))
@@ -158,7 +82,7 @@ def comment_thread(comment_id: str):
 # --- Schedules --------------------------------------------------------------------------------
 
 def _team_choices():
-    return [(t.id, ("— " * depth) + t.name) for t, depth in _teams_in_scope()]
+    return [(t.id, ("— " * depth) + t.name) for t, depth in pages.teams_in_scope(current_user)]
 
 
 def _fields_from(form: ScheduleForm) -> ScheduleFields:
@@ -340,25 +264,21 @@ def answer(token: str):
         participation = links.participation_for_token(token, now)
     except LinkUnusable as exc:
         return render_template("pulses/link_closed.html", message=str(exc)), 410
-    cycle = participation.cycle
-    errors: dict[int, str] = {}
-    chosen: dict = {}
-    comment = ""
-    if request.method == "POST":
-        chosen = request.form.to_dict()
-        comment = request.form.get("comment", "")
-        values, errors = answering.parse_answers(cycle, chosen)
-        if not errors:
-            try:
-                answering.submit_answers(participation, values, comment, now)
-                db.session.commit()
-            except LinkUnusable as exc:
-                db.session.rollback()
-                return render_template("pulses/link_closed.html", message=str(exc)), 409
-            except PulseError as exc:
-                db.session.rollback()
-                errors = {0: str(exc)}
-            else:
-                return render_template("pulses/thanks.html", team=cycle.team, commented=bool(comment.strip()))
-    return render_template("pulses/answer.html", cycle=cycle, errors=errors, chosen=chosen, comment=comment,
-                           comment_max=COMMENT_MAX), 422 if errors else 200
+    if request.method == "GET":
+        return _answer_form(participation.cycle)
+    chosen, comment = request.form.to_dict(), request.form.get("comment", "")
+    try:
+        errors = answering.answer_from_form(participation, chosen, comment, now)
+    except LinkUnusable as exc:
+        db.session.rollback()
+        return render_template("pulses/link_closed.html", message=str(exc)), 409
+    if errors:
+        db.session.rollback()
+        return _answer_form(participation.cycle, errors, chosen, comment)
+    db.session.commit()
+    return render_template("pulses/thanks.html", team=participation.cycle.team, commented=bool(comment.strip()))
+
+
+def _answer_form(cycle, errors: dict | None = None, chosen: dict | None = None, comment: str = ""):
+    return render_template("pulses/answer.html", cycle=cycle, errors=errors or {}, chosen=chosen or {},
+                           comment=comment, comment_max=COMMENT_MAX), 422 if errors else 200

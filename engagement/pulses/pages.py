@@ -1,0 +1,58 @@
+"""What the pulse results page shows a viewer: the teams in their scope, the twelve periods, the
+period chosen and a team's comments, each figure already through `anonymity`."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from engagement.pulses import anonymity, results, rotation
+from engagement.pulses.models import DRIVER_LABELS, DRIVERS
+from flashpoint.extensions import db
+from flashpoint.people.models import Team, User
+from flashpoint.permissions import can
+
+
+def teams_in_scope(viewer: User) -> list[tuple[Team, int]]:
+    """Teams the viewer may see, in tree order with their depth."""
+    teams = db.session.scalars(db.select(Team).order_by(Team.name)).all()
+    by_parent: dict = {}
+    for team in teams:
+        by_parent.setdefault(team.parent_id, []).append(team)
+    ordered: list[tuple[Team, int]] = []
+
+    def walk(parent_id, depth):
+        for team in by_parent.get(parent_id, []):
+            if can(viewer, "view_team_pulse", team):
+                ordered.append((team, depth))
+            walk(team.id, depth + 1)
+
+    walk(None, 0)
+    return ordered
+
+
+def window_start(grain: str, today: date) -> date:
+    """Results cover 12 periods: a year of months or twelve weeks."""
+    if grain == "week":
+        return rotation.week_monday(today) - timedelta(weeks=11)
+    return rotation.add_months(rotation.month_start(today), -11)
+
+
+def results_page(viewer: User, grain: str, period: str, team: Team | None, today: date) -> dict:
+    """The results page's values for `grain`, the period asked for (ISO date; else the last
+    complete one with data) and the team whose comments are shown (None: no team chosen)."""
+    first = window_start(grain, today)
+    table = results.compute(grain, first, today)
+    periods = results.periods_between(first, today, grain)
+    data_periods = [p for p in periods if p in table]
+    try:
+        chosen = results.period_start(date.fromisoformat(period), grain)
+    except ValueError:
+        # The running period is still filling up: show the last complete one first.
+        complete = [p for p in data_periods if p < results.period_start(today, grain)]
+        chosen = (complete or data_periods or [None])[-1]
+    comments = None
+    if team is not None and chosen is not None:
+        comments = results.comments_for(team.id, chosen, grain)
+    return dict(grain=grain, periods=periods, data_periods=data_periods, table=table,
+                scope=teams_in_scope(viewer), show_org=can(viewer, "view_organisation_pulse"), chosen=chosen,
+                team=team, comments=comments, drivers=DRIVERS, labels=DRIVER_LABELS, ROOT=anonymity.ROOT,
+                explain=anonymity.explain, threshold=anonymity.min_group_size())
