@@ -2,13 +2,10 @@
 did", the similar-ideas lookup and the CSV export."""
 from __future__ import annotations
 
-import csv
-import io
-
 from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from engagement.ideas import comments, followers, owners, submission, votes, workflow
+from engagement.ideas import comments, exports, followers, owners, submission, votes, workflow
 from engagement.ideas.errors import IdeaError
 from engagement.ideas.board import SORTS, BoardFilters, all_tags, board_query, similar_ideas, vote_counts
 from engagement.ideas.forms import ButtonForm, CommentForm, IdeaForm, ReassignForm, StatusForm
@@ -50,47 +47,19 @@ def board():
 @permission_required("export_ideas")
 def export():
     """The board as filtered, as CSV. An anonymous proposer is "anonymous" here as everywhere."""
-    filters = BoardFilters.from_args(request.args, current_user)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["id", "title", "kind", "team", "status", "votes", "proposer", "owner", "tags",
-                     "created_at", "updated_at", "implemented_at", "duplicate_of"])
-    found = db.session.scalars(board_query(filters, current_user)).all()
-    counts = vote_counts(found)
-    for idea in found:
-        votes = counts[idea.id]
-        writer.writerow([
-            idea.id, _csv_safe(idea.title), idea.kind, idea.team.slug, idea.status, votes,
-            "anonymous" if idea.anonymous else _csv_safe(idea.proposer_label()),
-            idea.owner.name if idea.owner else "", ",".join(idea.tag_names),
-            idea.created_at.isoformat(timespec="seconds"), idea.updated_at.isoformat(timespec="seconds"),
-            idea.implemented_at.isoformat(timespec="seconds") if idea.implemented_at else "",
-            idea.duplicate_of_id or "",
-        ])
-    return Response(out.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": "attachment; filename=ideas.csv"})
-
-
-def _csv_safe(text: str) -> str:
-    """Spreadsheets run cells starting with = + - @ as formulas: neutralise them."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    text = exports.board_csv(BoardFilters.from_args(request.args, current_user), current_user)
+    return Response(text, mimetype="text/csv", headers={"Content-Disposition": "attachment; filename=ideas.csv"})
 
 
 @ideas.route("/new", methods=["GET", "POST"])
 @permission_required("submit_idea")
 def new():
-    form = IdeaForm()
-    form.team.choices = [("", "Choose a team…")] + _team_choices()
-    if request.method == "GET":
-        if current_user.team is not None:
-            form.team.data = current_user.team.slug
-        form.title.data = (request.args.get("title") or "")[:150]
+    form = _idea_form()
     if form.validate_on_submit():
-        team = db.session.scalar(db.select(Team).where(Team.slug == form.team.data))
         try:
             idea = submission.submit_idea(current_user, title=form.title.data, description=form.description.data,
-                                        kind=form.kind.data, team=team, tags=form.tags.data,
-                                        anonymous=form.anonymous.data)
+                                          kind=form.kind.data, team=_team_by_slug(form.team.data),
+                                          tags=form.tags.data, anonymous=form.anonymous.data)
         except IdeaError as exc:
             db.session.rollback()
             getattr(form, exc.field or "title").errors.append(str(exc))
@@ -100,6 +69,21 @@ def new():
                   + (" Your name is not shown to anyone." if idea.anonymous else ""), "success")
             return redirect(url_for("ideas.show", idea_id=idea.id))
     return render_template("ideas/new.html", form=form), 200 if request.method == "GET" or not form.errors else 400
+
+
+def _idea_form() -> IdeaForm:
+    """The new-idea form; on GET prefilled with my team and the title typed in /idea or the board."""
+    form = IdeaForm()
+    form.team.choices = [("", "Choose a team…")] + _team_choices()
+    if request.method == "GET":
+        if current_user.team is not None:
+            form.team.data = current_user.team.slug
+        form.title.data = (request.args.get("title") or "")[:150]
+    return form
+
+
+def _team_by_slug(slug: str | None) -> Team | None:
+    return db.session.scalar(db.select(Team).where(Team.slug == slug))
 
 
 @ideas.route("/similar")
@@ -256,23 +240,23 @@ def change_status(idea_id: int):
     require("change_idea_status", idea)
     form = _status_form(idea, formdata=request.form)
     if form.validate_on_submit():
-        duplicate_of = db.session.get(Idea, form.duplicate_of.data) if form.duplicate_of.data else None
-        if form.status.data == "duplicate" and form.duplicate_of.data and duplicate_of is None:
-            form.duplicate_of.errors.append(f"There is no idea #{form.duplicate_of.data}.")
+        try:
+            workflow.change_status_by_ids(idea, current_user, form.status.data, form.message.data,
+                                          duplicate_id=form.duplicate_of.data,
+                                          implementer_ids=form.implementers.data,
+                                          implemented_on=form.implemented_on.data)
+        except IdeaError as exc:
+            db.session.rollback()
+            getattr(form, exc.field or "status").errors.append(str(exc))
         else:
-            implementers = (db.session.scalars(db.select(User).where(User.id.in_(form.implementers.data))).all()
-                            if form.status.data == "implemented" else None)
-            try:
-                workflow.change_status(idea, current_user, form.status.data, form.message.data,
-                                       duplicate_of=duplicate_of if form.status.data == "duplicate" else None,
-                                       implementers=implementers, implemented_on=form.implemented_on.data)
-            except IdeaError as exc:
-                db.session.rollback()
-                getattr(form, exc.field or "status").errors.append(str(exc))
-            else:
-                db.session.commit()
-                flash(f"The idea is now \u201c{idea.status}\u201d; everyone behind it will hear.", "success")
-                return _back(idea)
+            db.session.commit()
+            flash(f"The idea is now \u201c{idea.status}\u201d; everyone behind it will hear.", "success")
+            return _back(idea)
+    return _status_refused(idea_id, form)
+
+
+def _status_refused(idea_id: int, form: StatusForm):
+    """The idea page again, unchanged, with the status form's errors."""
     db.session.rollback()
     idea = db.session.get(Idea, idea_id)
     return _render_idea(idea, status_form=form, code=400,

@@ -118,3 +118,19 @@ def _merge_into(duplicate: Idea, original: Idea, now: datetime) -> None:
         earlier.duplicate_of_id = original.id
     original.updated_at = now
     db.session.flush()
+
+
+def change_status_by_ids(idea: Idea, actor: User, status: str, message: str = "", *,
+                         duplicate_id: int | None = None, implementer_ids: list[int] | None = None,
+                         implemented_on: date | None = None) -> IdeaEvent:
+    """`change_status` from a form's values: the original by its number (only for a duplicate),
+    the implementers by id (only when implemented)."""
+    duplicate_of = None
+    if status == "duplicate" and duplicate_id:
+        duplicate_of = db.session.get(Idea, duplicate_id)
+        if duplicate_of is None:
+            raise IdeaError(f"There is no idea #{duplicate_id}.", "duplicate_of")
+    implementers = (db.session.scalars(db.select(User).where(User.id.in_(implementer_ids or []))).all()
+                    if status == "implemented" else None)
+    return change_status(idea, actor, status, message, duplicate_of=duplicate_of, implementers=implementers,
+                         implemented_on=implemented_on)

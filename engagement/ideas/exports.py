@@ -1,0 +1,34 @@
+"""The ideas CSV export: the board as filtered. An anonymous proposer is "anonymous" here as everywhere."""
+from __future__ import annotations
+
+import csv
+import io
+
+from engagement.ideas.board import BoardFilters, board_query, vote_counts
+from flashpoint.extensions import db
+from flashpoint.people.models import User
+
+
+def board_csv(filters: BoardFilters, viewer: User) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["id", "title", "kind", "team", "status", "votes", "proposer", "owner", "tags",
+                     "created_at", "updated_at", "implemented_at", "duplicate_of"])
+    found = db.session.scalars(board_query(filters, viewer)).all()
+    counts = vote_counts(found)
+    for idea in found:
+        votes = counts[idea.id]
+        writer.writerow([
+            idea.id, _csv_safe(idea.title), idea.kind, idea.team.slug, idea.status, votes,
+            "anonymous" if idea.anonymous else _csv_safe(idea.proposer_label()),
+            idea.owner.name if idea.owner else "", ",".join(idea.tag_names),
+            idea.created_at.isoformat(timespec="seconds"), idea.updated_at.isoformat(timespec="seconds"),
+            idea.implemented_at.isoformat(timespec="seconds") if idea.implemented_at else "",
+            idea.duplicate_of_id or "",
+        ])
+    return out.getvalue()
+
+
+def _csv_safe(text: str) -> str:
+    """Spreadsheets run cells starting with = + - @ as formulas: neutralise them."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
