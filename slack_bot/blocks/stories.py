@@ -1,4 +1,5 @@
-"""Block Kit for hero stories and praise: messages, the nomination and decline modals.
+"""Block Kit for hero stories and praise: messages, the nomination and decline modals, the weekly
+digest and the App Home's story sections.
 
 Pure functions of domain objects (a story, its approver's view of it, a praise item);
 slack_bot.notifications looks the story up from a notification's ids and hands it here.
