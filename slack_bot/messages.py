@@ -1,5 +1,8 @@
-"""Keeping posted messages true: an approval request shows its outcome once a story is decided
-(wherever it was decided), so nobody acts twice on a stale message."""
+"""Keeping posted messages true: approval requests rewritten once decided, and immediate delivery.
+
+An approval request shows its outcome once a story is decided (wherever it was decided), so
+nobody acts twice on a stale message.
+"""
 from __future__ import annotations
 
 import logging

@@ -1,5 +1,6 @@
-"""Reading Slack payloads into plain values: modal state, private metadata, command text, who acted
-and where a click came from. Nothing here looks anything up.
+"""Reading Slack payloads into plain values; nothing here looks anything up.
+
+Modal state, private metadata, command text, who acted and where a click came from.
 """
 from __future__ import annotations
 

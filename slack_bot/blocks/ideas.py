@@ -1,5 +1,6 @@
-"""Block Kit for ideas: the submission modal and its answer, idea notifications (status changes, the
-owner's reminder, the heroes-channel celebration) and the App Home's "My ideas".
+"""Block Kit for ideas: the submission modal, idea notifications and the App Home's "My ideas".
+
+Notifications: status changes, the owner's reminder, the heroes-channel celebration.
 
 An anonymous idea's author is named in no block.
 """

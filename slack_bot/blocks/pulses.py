@@ -1,5 +1,6 @@
-"""Block Kit for pulses: the invitation and reminder with a *Start* button, the modal of the cycle's
-questions, its answers, and the App Home's open pulse. No block ever holds an answer.
+"""Block Kit for pulses: invitation and reminder, the questions modal, the App Home's open pulse.
+
+The invitation and reminder carry a *Start* button opening the modal. No block ever holds an answer.
 """
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""Block Kit for hero stories and praise: messages, the nomination and decline modals, the weekly
-digest and the App Home's story sections.
+"""Block Kit for hero stories and praise: messages, modals, the weekly digest, the Home's sections.
 
 Pure functions of domain objects (a story, its approver's view of it, a praise item);
 slack_bot.notifications looks the story up from a notification's ids and hands it here.

@@ -1,5 +1,7 @@
-"""Slack-specific sequences a listener starts (open a modal with its data, save it, then keep the
-messages and the App Home true), one module per area; the rules stay in the domains' services.
+"""Slack-specific sequences a listener starts, one module per area, and the modal answers they give.
+
+A flow opens a modal with its data, or saves one, then keeps the messages and the App Home true;
+the rules stay in the domains' services.
 
 A modal's outcome is returned as the keywords of Bolt's `ack()`: `errors(...)` or `update(...)`.
 """

@@ -1,5 +1,7 @@
-"""Hero stories and praise in Slack: opening the nomination and decline modals, saving them, deciding
-from a button, claps from reactions, and bringing the messages and the Home up to date afterwards.
+"""Hero stories and praise in Slack: nominating, deciding, praise alerts and claps, then refreshing.
+
+Opening the nomination and decline modals and saving them, deciding from a button, claps from
+reactions, and bringing the messages and the Home up to date afterwards.
 """
 from __future__ import annotations
 

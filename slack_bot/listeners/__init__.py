@@ -1,2 +1,4 @@
-"""Listener modules, one per surface; each exposes `register(bolt_app, flask_app)` and is found
-by `slack_bot.app.discover_listener_modules` (add a file, nothing else to wire)."""
+"""Listener modules, one per Slack surface, each with `register(bolt_app, flask_app)`.
+
+`slack_bot.app.discover_listener_modules` finds them: add a file, nothing else to wire.
+"""

@@ -1,5 +1,8 @@
-"""Buttons: the approver's Approve / Edit / Decline, the praise alert's "Celebrate as hero story" /
-"Not now", a pulse's *Start*, and the link buttons (acknowledged only)."""
+"""Buttons: deciding on a story, answering a praise alert, starting a pulse, opening a link.
+
+The approver's Approve / Edit / Decline, the praise alert's "Celebrate as hero story" / "Not now",
+a pulse's *Start*, and the link buttons (acknowledged only).
+"""
 from slack_bolt import App
 
 from slack_bot.app import in_app_context
