@@ -7,7 +7,6 @@ from flask_login import current_user, login_required
 
 from engagement.pulses import answering, comments, cycles, delivery, exports, links, pages, results, rotation
 from engagement.pulses import bank as question_bank
-from engagement.pulses.bank import seed_bank
 from engagement.pulses.comments import COMMENT_MAX
 from engagement.pulses.errors import LinkUnusable, PulseError
 from engagement.pulses.schedules import ScheduleFields, save_schedule, validate_schedule
@@ -198,8 +197,6 @@ def send_now():
 @permission_required("manage_pulse_items")
 def items():
     form = ItemForm()
-    if request.method == "GET" and seed_bank():
-        db.session.commit()  # the starter questions, so HR edits rather than starts from nothing
     if form.validate_on_submit():
         try:
             question_bank.add_item(form.driver.data, form.text.data)
