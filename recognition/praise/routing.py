@@ -16,8 +16,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from flashpoint.extensions import db
-from flashpoint.outbox.models import Notification
-from flashpoint.outbox.services import record_notification, varied
+from flashpoint.outbox.services import VariedWordings, record_notification
 from flashpoint.people.models import Team, User
 from recognition.feedback.models import Feedback
 from recognition.redaction import fold, redact_contacts
@@ -259,7 +258,7 @@ def route_many(feedbacks, notify: bool | Callable[[Feedback], bool] = True, cach
     in this order: feedback id → its matches (existing ones when already routed).
 
     One query finds the items already routed, matching runs without a flush per item, and the
-    wording counts of the notifications are read once (`_Wordings`). `notify` may be a predicate
+    wording counts of the notifications are read once (the outbox's `VariedWordings`). `notify` may be a predicate
     deciding per item.
     """
     positive = [f for f in feedbacks if f.positive]
@@ -301,15 +300,8 @@ def _notify_all(to_tell: list[tuple[Feedback, MatchResult]]) -> None:
         heroes = [m.user for m in found.confirmed]
         candidates = [m.user for m in found.candidates]
         plans.append((feedback, heroes, _managers_of([*heroes, *candidates]), candidates))
-    if len(plans) == 1:
-        # One item (the form, the API): the outbox's own choice of wording, looked up as it goes.
-        feedback, heroes, managers, candidates = plans[0]
-        for person in heroes:
-            tell_person(feedback, person)
-        _alert(feedback, heroes, candidates, managers)
-        return
-    wordings = _Wordings({(CUSTOMER_SAID, p.id) for _, heroes, _, _ in plans for p in heroes}
-                         | {(MANAGER_ALERT, m.id) for _, _, managers, _ in plans for m in managers.values()})
+    wordings = VariedWordings([CUSTOMER_SAID, MANAGER_ALERT],
+                              [p for _, heroes, managers, _ in plans for p in (*heroes, *managers.values())])
     # The dedupe look-ups of record_notification need not see this batch's own notifications: their
     # keys hold the feedback id, so they cannot repeat within it.
     with db.session.no_autoflush:
@@ -323,47 +315,17 @@ CUSTOMER_SAID = "praise.customer_said"
 MANAGER_ALERT = "praise.manager_alert"
 
 
-class _Wordings:
-    """`outbox.varied` for a batch: each recipient's previous count of a kind is read once (one
-    query for all), then advanced here as notifications are recorded, so the wording chosen is
-    the one routing the items one by one would choose."""
-
-    def __init__(self, pairs: set[tuple[str, int]]) -> None:
-        self.counts: dict[tuple[str, int], int] = {}
-        kinds = {kind for kind, _ in pairs}
-        ids = sorted({user_id for _, user_id in pairs})
-        db.session.flush()  # notifications recorded earlier in this transaction count too
-        for start in range(0, len(ids), _ID_CHUNK):
-            rows = db.session.execute(
-                db.select(Notification.kind, Notification.recipient_id, db.func.count(Notification.id))
-                .where(Notification.kind.in_(kinds), Notification.recipient_id.in_(ids[start:start + _ID_CHUNK]))
-                .group_by(Notification.kind, Notification.recipient_id))
-            for kind, user_id, count in rows:
-                self.counts[(kind, user_id)] = count
-
-    def pick(self, kind: str, recipient: User, wordings: list[str], **values) -> str:
-        return wordings[self.counts.get((kind, recipient.id), 0) % len(wordings)].format(**values)
-
-    def recorded(self, kind: str, recipient: User, note) -> None:
-        if note is not None:  # None: the dedupe key was already there, nothing was added
-            self.counts[(kind, recipient.id)] = self.counts.get((kind, recipient.id), 0) + 1
-
-
-def _varied(wordings_seen: _Wordings | None, kind: str, recipient: User, wordings: list[str], **values) -> str:
-    if wordings_seen is None:
-        return varied(kind, recipient, wordings, **values)
-    return wordings_seen.pick(kind, recipient, wordings, **values)
-
-
 def customer_words(feedback: Feedback) -> str:
     """The words the named person and their manager read: verbatim, contact details redacted."""
     parts = [feedback.comment or ""]
     return redact_contacts("\n".join(p for p in parts if p.strip()))
 
 
-def tell_person(feedback: Feedback, person: User, wordings_seen: _Wordings | None = None) -> None:
+def tell_person(feedback: Feedback, person: User, wordings: VariedWordings | None = None) -> None:
+    """Tell a person a customer named them; `wordings` carries a batch's wording counts."""
+    wordings = wordings or VariedWordings([CUSTOMER_SAID], [person])
     words = customer_words(feedback)
-    text = _varied(wordings_seen, CUSTOMER_SAID, person, [
+    text = wordings.pick(CUSTOMER_SAID, person, [
         "A customer of {team} mentioned you by name. Here is what they said.",
         "Good news: a customer named you in their feedback for {team}.",
         "You made someone's day at {team}: they said so in their feedback.",
@@ -374,8 +336,7 @@ def tell_person(feedback: Feedback, person: User, wordings_seen: _Wordings | Non
         dedupe_key=f"praise.customer_said:{feedback.id}:{person.id}",
         extra={"feedback_id": feedback.id},
     )
-    if wordings_seen is not None:
-        wordings_seen.recorded(CUSTOMER_SAID, person, note)
+    wordings.recorded(CUSTOMER_SAID, person, note)
 
 
 def _managers_of(people: list[User]) -> dict[int, User]:
@@ -386,12 +347,8 @@ def _managers_of(people: list[User]) -> dict[int, User]:
     return managers
 
 
-def alert_managers(feedback: Feedback, heroes: list[User], candidates: list[User]) -> None:
-    _alert(feedback, heroes, candidates, _managers_of([*heroes, *candidates]))
-
-
 def _alert(feedback: Feedback, heroes: list[User], candidates: list[User], managers: dict[int, User],
-           wordings_seen: _Wordings | None = None) -> None:
+           wordings: VariedWordings) -> None:
     if not managers:
         return
     kind = suggested_kind(feedback.comment)
@@ -399,7 +356,7 @@ def _alert(feedback: Feedback, heroes: list[User], candidates: list[User], manag
     names = ", ".join(p.name for p in heroes)
     for manager in managers.values():
         if heroes:
-            text = _varied(wordings_seen, MANAGER_ALERT, manager, [
+            text = wordings.pick(MANAGER_ALERT, manager, [
                 "A customer of {team} praised {names}. Celebrate it as a hero story?",
                 "{names} got a customer's praise at {team}: worth a hero story?",
                 "Customer praise for {names} ({team}). Two clicks turn it into a hero story.",
@@ -414,8 +371,7 @@ def _alert(feedback: Feedback, heroes: list[User], candidates: list[User], manag
             extra={"feedback_id": feedback.id, "hero_ids": [p.id for p in heroes],
                    "candidate_ids": [p.id for p in candidates], "suggested_kind": kind},
         )
-        if wordings_seen is not None:
-            wordings_seen.recorded(MANAGER_ALERT, manager, note)
+        wordings.recorded(MANAGER_ALERT, manager, note)
 
 
 def route_existing(limit: int | None = None, notify_since=None) -> int:
