@@ -83,7 +83,7 @@ def main() -> None:
     from flashpoint.extensions import db
     from flashpoint.outbox.models import Notification
     from flashpoint.people.models import Team, User
-    from recognition.feedback import services
+    from recognition.feedback import imports, intake
     from recognition.feedback.models import Feedback
     from recognition.signals import feedback_received
 
@@ -115,23 +115,23 @@ def main() -> None:
         sample_single = make_csv(args.sample, slugs, 3, "single", names)  # the same rows, other ids
 
         parse, _ = timed(lambda: sum(1 for _ in csv.DictReader(io.StringIO(text))))
-        dry, report = timed(lambda: services.import_feedback(text, dry_run=True))
+        dry, report = timed(lambda: imports.import_feedback(text, dry_run=True))
         assert report.ok and report.added == args.rows, report.errors[:3]
         with feedback_received.muted():
-            real, report = timed(lambda: services.import_feedback(text))
+            real, report = timed(lambda: imports.import_feedback(text))
             db.session.commit()
             assert report.added == args.rows
-            again, report = timed(lambda: services.import_feedback(text))
-            assert report.added == 0 and report.already == args.rows
+            again, report = timed(lambda: imports.import_feedback(text))
+            assert report.added == 0 and report.unchanged == args.rows
 
             def naive():
-                for _line, row in services.read_feedback_rows(sample):
-                    services.receive_feedback(row, "csv")
+                for row in imports.read_feedback_rows(sample):
+                    intake.receive_feedback(row.values, "csv")
             naive_time, _ = timed(naive)
             db.session.commit()
 
         def import_committed(csv_text: str) -> None:
-            report = services.import_feedback(csv_text)
+            report = imports.import_feedback(csv_text)
             assert report.ok and report.added == csv_text.count("\n") - 1, report.errors[:3]
             db.session.commit()
 
@@ -145,7 +145,7 @@ def main() -> None:
             app_object = current_app._get_current_object()
             for item in items:
                 feedback_received.send(app_object, items=[item])
-        with mock.patch.object(services, "_announce", one_by_one):
+        with mock.patch.object(imports, "announce", one_by_one):
             single, _ = timed(lambda: import_committed(sample_single))
         total = db.session.scalar(db.select(db.func.count(Feedback.id)))
 

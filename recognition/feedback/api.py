@@ -6,7 +6,7 @@ from flask import jsonify
 from flashpoint.api import api_bp, api_operation, api_schema, api_scope_required
 from flashpoint.api.errors import ApiValidationError, json_object
 from flashpoint.extensions import db
-from recognition.feedback import services
+from recognition.feedback import intake, validation
 from recognition.feedback.models import COMMENT_MAX
 
 FEEDBACK_IN = api_schema("FeedbackIn", {
@@ -14,7 +14,7 @@ FEEDBACK_IN = api_schema("FeedbackIn", {
     "additionalProperties": False,
     "required": ["external_id", "received_at", "team", "metric", "score"],
     "properties": {
-        "external_id": {"type": "string", "maxLength": services.EXTERNAL_ID_MAX,
+        "external_id": {"type": "string", "maxLength": validation.EXTERNAL_ID_MAX,
                         "description": "Your system's id for the item; sending it again changes nothing."},
         "received_at": {"type": "string", "format": "date-time",
                         "description": "ISO 8601; without an offset it is UTC. At most 5 minutes in the future."},
@@ -24,7 +24,7 @@ FEEDBACK_IN = api_schema("FeedbackIn", {
         "comment": {"type": "string", "maxLength": COMMENT_MAX, "nullable": True},
         "consent": {"type": "boolean", "default": False, "nullable": True,
                     "description": "The customer agrees to be quoted on the wall of thanks."},
-        "helper_name": {"type": "string", "maxLength": services.HELPER_NAME_MAX, "nullable": True,
+        "helper_name": {"type": "string", "maxLength": validation.HELPER_NAME_MAX, "nullable": True,
                         "description": "Who helped the customer, in their words."},
     },
     "example": {"external_id": "zendesk-48213", "received_at": "2026-03-01T14:30:00Z", "team": "store-downtown",
@@ -69,13 +69,13 @@ def post_feedback():
     if type_errors:
         # Name every problem at once: the other fields are checked too, and nothing is stored.
         try:
-            services.validate_feedback({k: v for k, v in data.items() if k not in type_errors})
-        except services.FeedbackInvalid as exc:
+            validation.validate_feedback({k: v for k, v in data.items() if k not in type_errors})
+        except validation.FeedbackInvalid as exc:
             raise ApiValidationError({**exc.errors, **type_errors}) from None
         raise ApiValidationError(type_errors)
     try:
-        received = services.receive_feedback(data, "api")
-    except services.FeedbackInvalid as exc:
+        received = intake.receive_feedback(data, "api")
+    except validation.FeedbackInvalid as exc:
         db.session.rollback()
         raise ApiValidationError(exc.errors) from None
     db.session.commit()

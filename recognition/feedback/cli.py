@@ -9,10 +9,21 @@ from flask import Flask
 from flask.cli import with_appcontext
 
 from flashpoint.extensions import db
-from recognition.feedback import services
+from recognition.feedback import imports
 
 # Below this many lines the import is done before a bar would be worth drawing.
 PROGRESS_FROM_LINES = 2000
+
+
+def _import_with_progress(data: bytes, dry_run: bool) -> imports.FeedbackImportReport:
+    lines = data.count(b"\n")
+    if lines < PROGRESS_FROM_LINES:
+        return imports.import_file(data, dry_run=dry_run)
+    # Each row is counted twice: once checked, once stored and announced to praise and insights.
+    with click.progressbar(length=2 * lines, label="Importing", file=sys.stderr) as bar:
+        report = imports.import_file(data, dry_run=dry_run, progress=bar.update)
+        bar.update(2 * lines)  # dry runs, known rows, quoted line breaks: finish the bar
+    return report
 
 
 @click.command("import-feedback")
@@ -21,20 +32,7 @@ PROGRESS_FROM_LINES = 2000
 @with_appcontext
 def import_feedback_command(path, dry_run):
     """Import feedback: external_id,received_at,team,metric,score,comment[,consent]."""
-    try:
-        text = services.decode_feedback_file(Path(path).read_bytes())
-    except services.FeedbackFileError as exc:
-        click.echo(f"{path}: {exc}", err=True)
-        click.echo("Nothing was imported.", err=True)
-        sys.exit(1)
-    lines = text.count("\n")
-    if lines >= PROGRESS_FROM_LINES:
-        # Each row is counted twice: once checked, once stored and announced to praise and insights.
-        with click.progressbar(length=2 * lines, label="Importing", file=sys.stderr) as bar:
-            report = services.import_feedback(text, dry_run=dry_run, progress=bar.update)
-            bar.update(2 * lines)  # dry runs, known rows, quoted line breaks: finish the bar
-    else:
-        report = services.import_feedback(text, dry_run=dry_run)
+    report = _import_with_progress(Path(path).read_bytes(), dry_run)
     if not report.ok:
         db.session.rollback()
         for line in report.errors:

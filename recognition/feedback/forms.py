@@ -5,7 +5,7 @@ from wtforms import BooleanField, RadioField, StringField, SubmitField, TextArea
 from wtforms.validators import InputRequired, Length, Optional
 
 from recognition.feedback.models import COMMENT_MAX
-from recognition.feedback.services import HELPER_NAME_MAX
+from recognition.feedback.validation import HELPER_NAME_MAX
 from recognition.sentiment import SCORE_RANGES
 
 QUESTIONS = {

@@ -1,8 +1,6 @@
 """Pages: the public form `/f/<slug>`, team pages with the QR poster, HR's feedback list, import and export."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
-
 from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template, request,
                    stream_with_context, url_for)
 from flask_login import current_user
@@ -11,9 +9,10 @@ from flashpoint.extensions import csrf, db, limiter
 from flashpoint.people.models import METRICS, Team
 from flashpoint.permissions import can, is_hr, permission_required, require
 from flashpoint.timeutil import utcnow
-from recognition.feedback import poster, services
+from recognition.feedback import exports, imports, intake, listing, poster
 from recognition.feedback.forms import CSAT_WORDS, ImportFeedbackForm, PublicFeedbackForm
 from recognition.feedback.models import CHANNELS, Feedback
+from recognition.feedback.validation import FeedbackInvalid
 from recognition.sentiment import SCORE_RANGES
 
 public = Blueprint("feedback_public", __name__)
@@ -22,8 +21,6 @@ team_pages = Blueprint("team_pages", __name__, url_prefix="/teams")
 
 FORM_RATE_LIMIT = "10 per minute"
 PER_PAGE = 25
-PERIODS = {"7d": ("Last 7 days", 7), "30d": ("Last 30 days", 30), "90d": ("Last 90 days", 90),
-           "365d": ("Last 12 months", 365)}
 
 
 def _team_or_404(slug: str) -> Team:
@@ -43,24 +40,27 @@ def form(slug: str):
     form = PublicFeedbackForm()
     form.set_metric(team.form_metric)
     if request.method == "POST":
-        if (request.form.get("website") or "").strip():
-            # A bot filled the honeypot: thank it like anyone else and keep nothing.
+        # A bot that filled the honeypot is thanked like anyone else, and nothing is kept.
+        if (request.form.get("website") or "").strip() or (form.validate() and _received(team, form)):
             return redirect(url_for("feedback_public.thanks", slug=team.slug))
-        if form.validate():
-            try:
-                services.receive_form(team, score=form.score.data, comment=form.comment.data or "",
-                                      helper_name=form.helper_name.data or "", consent=form.consent.data)
-            except services.FeedbackInvalid as exc:
-                db.session.rollback()
-                for name, message in exc.errors.items():
-                    getattr(form, name, form.score).errors.append(message)
-            else:
-                db.session.commit()
-                return redirect(url_for("feedback_public.thanks", slug=team.slug))
         if form.csrf_token.errors:
             form.csrf_token.errors = ["This page was open too long. Please check your answers and send again."]
     status = 400 if request.method == "POST" else 200
     return render_template("feedback/form.html", team=team, form=form, csat_words=CSAT_WORDS), status
+
+
+def _received(team: Team, form: PublicFeedbackForm) -> bool:
+    """Store the customer's answer; False (with the problems on the form's fields) when refused."""
+    try:
+        intake.receive_form(team, score=form.score.data, comment=form.comment.data or "",
+                            helper_name=form.helper_name.data or "", consent=form.consent.data)
+    except FeedbackInvalid as exc:
+        db.session.rollback()
+        for name, message in exc.errors.items():
+            getattr(form, name, form.score).errors.append(message)
+        return False
+    db.session.commit()
+    return True
 
 
 @public.errorhandler(429)
@@ -103,7 +103,7 @@ def team(slug: str):
         .order_by(Feedback.received_at.desc()).limit(5)
     ).all()
     return render_template("feedback/team.html", team=team, form_url=_form_url(team),
-                           counts=services.team_counts(team), recent=recent)
+                           counts=listing.team_counts(team), recent=recent)
 
 
 @team_pages.route("/<slug>/poster")
@@ -131,81 +131,28 @@ def _visible_team_ids() -> set[int] | None:
     return None if is_hr(current_user) else current_user.managed_team_ids()
 
 
-def _parse_filters(args) -> tuple[services.FeedbackFilter, dict, list[str]]:
-    """Read the filters from the query string; unusable values are dropped with a note."""
-    notes: list[str] = []
-    values = {key: (args.get(key) or "").strip() for key in
-              ("team", "metric", "min", "max", "period", "from", "to", "positive", "consent", "channel", "q")}
-    f = services.FeedbackFilter(search=values["q"][:200])
-    if values["team"]:
-        team = db.session.scalar(db.select(Team).where(Team.slug == values["team"]))
-        if team is None:
-            notes.append(f"There is no team '{values['team']}'; showing every team.")
-            values["team"] = ""
-        else:
-            f.team_ids = [t.id for t in team.subtree()]
-    if values["metric"] in METRICS:
-        f.metric = values["metric"]
-    else:
-        values["metric"] = ""
-    for key, attr in (("min", "score_min"), ("max", "score_max")):
-        if values[key]:
-            try:
-                setattr(f, attr, int(values[key]))
-            except ValueError:
-                notes.append(f"'{values[key]}' is not a whole number; the score filter was ignored.")
-                values[key] = ""
-    if values["period"] in PERIODS:
-        f.since = utcnow() - timedelta(days=PERIODS[values["period"]][1])
-    else:
-        values["period"] = ""
-    for key, attr, shift in (("from", "since", 0), ("to", "until", 1)):
-        if values[key]:
-            try:
-                day = date.fromisoformat(values[key])
-            except ValueError:
-                notes.append(f"'{values[key]}' is not a date (YYYY-MM-DD); it was ignored.")
-                values[key] = ""
-            else:
-                try:
-                    setattr(f, attr, datetime.combine(day + timedelta(days=shift), datetime.min.time()))
-                except OverflowError:  # "to" the last day there is: no upper bound
-                    pass
-    f.positive_only = values["positive"] == "1"
-    f.consent_only = values["consent"] == "1"
-    if values["channel"] in CHANNELS:
-        f.channel = values["channel"]
-    else:
-        values["channel"] = ""
-    return f, values, notes
-
-
 @feedback.route("")
 @permission_required("view_feedback")
 def index():
-    filters, values, notes = _parse_filters(request.args)
+    filters, values, notes = listing.parse_filters(request.args)
     for note in notes:
         flash(note, "warning")
     visible = _visible_team_ids()
-    page = db.paginate(services.filtered(visible, filters), per_page=PER_PAGE, error_out=False)
-    team_stmt = db.select(Team).order_by(Team.name)
-    if visible is not None:
-        team_stmt = team_stmt.where(Team.id.in_(visible or [-1]))
-    teams = db.session.scalars(team_stmt).all()
-    active = any(v for k, v in values.items())
+    page = db.paginate(listing.filtered(visible, filters), per_page=PER_PAGE, error_out=False)
+    teams = listing.visible_teams(visible)
     return render_template("feedback/index.html", page=page, values=values, teams=teams,
-                           team_names={t.id: t.name for t in teams}, metrics=METRICS, periods=PERIODS,
-                           channels=CHANNELS, ranges=SCORE_RANGES, filtering=active,
+                           team_names={t.id: t.name for t in teams}, metrics=METRICS, periods=listing.PERIODS,
+                           channels=CHANNELS, ranges=SCORE_RANGES, filtering=any(values.values()),
                            export_args={k: v for k, v in request.args.items() if k != "page"})
 
 
 @feedback.route("/export.csv")
 @permission_required("view_feedback")
 def export():
-    filters, _values, _notes = _parse_filters(request.args)
-    stmt = services.filtered(_visible_team_ids(), filters)
+    filters, _values, _notes = listing.parse_filters(request.args)
+    stmt = listing.filtered(_visible_team_ids(), filters)
     name = f"feedback-{utcnow():%Y%m%d-%H%M}.csv"
-    return Response(stream_with_context(services.export_rows(stmt)), mimetype="text/csv",
+    return Response(stream_with_context(exports.export_rows(stmt)), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
@@ -215,12 +162,7 @@ def import_page():
     form = ImportFeedbackForm()
     report = None
     if form.validate_on_submit():
-        try:
-            text = services.decode_feedback_file(form.file.data.read())
-        except services.FeedbackFileError as exc:
-            report = services.ImportReport(errors=[str(exc)], dry_run=form.dry_run.data)
-        else:
-            report = services.import_feedback(text, dry_run=form.dry_run.data)
+        report = imports.import_file(form.file.data.read(), dry_run=form.dry_run.data)
         if report.ok and not report.dry_run:
             db.session.commit()
             flash(report.summary(), "success")

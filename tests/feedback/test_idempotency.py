@@ -81,19 +81,19 @@ def test_a_failing_receiver_undoes_the_item_it_was_told_about(app, client, db_ba
 @pytest.mark.both_databases
 def test_an_import_racing_another_writer_counts_its_rows_as_already_there(app, runner, tmp_path, monkeypatch,
                                                                         db_backend):
-    from recognition.feedback import services
+    from recognition.feedback import imports
     from tests.feedback.factories import csv_text, make_feedback, row
 
     shop = make_team("shop")
     make_feedback(shop, external_id="ext-2", comment="stored by the API meanwhile")
-    real_lookup = services._existing_ids
+    real_lookup = imports._existing_ids
     calls = []
 
     def stale_then_real(ids):
         calls.append(ids)
         return set() if len(calls) == 1 else real_lookup(ids)  # the first look-up ran before the API wrote
 
-    monkeypatch.setattr(services, "_existing_ids", stale_then_real)
+    monkeypatch.setattr(imports, "_existing_ids", stale_then_real)
     path = tmp_path / "race.csv"
     path.write_text(csv_text([row(1, team="shop"), row(2, team="shop"), row(3, team="shop")]))
     result = runner.invoke(args=["import-feedback", str(path)])

@@ -50,7 +50,7 @@ def test_a_missing_column_is_named(runner, tmp_path):
     make_team("shop")
     text = csv_text([row(1)], columns=("external_id", "received_at", "team", "score", "comment"))
     result = runner.invoke(args=["import-feedback", write(tmp_path, text)])
-    assert result.exit_code == 1 and "Missing column: metric" in result.output
+    assert result.exit_code == 1 and "missing column: metric" in result.output
     assert all_feedback() == []
 
 

@@ -9,7 +9,7 @@ from engagement.insights import services
 from engagement.pulses.models import PulseAnswer, PulseCycle, PulseCycleItem, PulseParticipation
 from engagement.pulses import cycles as pulse_cycles
 from flashpoint.extensions import db
-from recognition.feedback.services import receive_feedback
+from recognition.feedback.intake import receive_feedback
 from tests.factories import make_user
 
 _ids = itertools.count(1)
@@ -75,7 +75,7 @@ def closed_cycle(team, opens_on: date, answers: dict[str, list[int]], respondent
 
 def add_feedback_bulk(items) -> None:
     """Many items at once through the intake's CSV import: items are (team slug, metric, score, datetime)."""
-    from recognition.feedback.services import import_feedback
+    from recognition.feedback.imports import import_feedback
 
     lines = ["external_id,received_at,team,metric,score,comment"]
     for slug, metric, score, when in items:

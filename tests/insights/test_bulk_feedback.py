@@ -13,7 +13,8 @@ from engagement.insights import panel
 from engagement.insights.models import TeamPeriod
 from flashpoint.extensions import db
 from recognition.feedback.models import Feedback
-from recognition.feedback.services import import_feedback, receive_feedback
+from recognition.feedback.imports import import_feedback
+from recognition.feedback.intake import receive_feedback
 from recognition.signals import feedback_received
 from tests.factories import make_team
 from tests.insights.test_panel import _row, _snapshot
@@ -55,11 +56,11 @@ def month_counts() -> dict[tuple, tuple[int, int, int]]:
 
 @pytest.mark.both_databases
 def test_a_csv_import_of_several_batches_counts_each_item_once_and_equals_a_rebuild(db_backend, app, monkeypatch):
-    from recognition.feedback import services
+    from recognition.feedback import imports
 
     make_team("alpha"), make_team("beta"), make_team("gamma")
     # 1,234 rows in batches of 500: two full announcement batches and a partial one.
-    monkeypatch.setattr(services, "ANNOUNCE_CHUNK", 500)
+    monkeypatch.setattr(imports, "ANNOUNCE_CHUNK", 500)
     report = import_feedback(feedback_csv("csv", 1234, ["alpha", "beta", "gamma"], seed=1))
     assert report.ok and report.added == 1234, report.errors[:3]
     db.session.commit()

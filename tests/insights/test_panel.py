@@ -145,7 +145,7 @@ def test_approved_hero_stories_count_for_their_heroes_teams_and_match_a_rebuild(
 def test_concurrent_feedback_for_a_new_team_period_is_counted_exactly(db_backend, app):
     import threading
 
-    from recognition.feedback.services import receive_feedback
+    from recognition.feedback.intake import receive_feedback
 
     team = make_team("busy")
     barrier = threading.Barrier(4)

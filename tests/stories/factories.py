@@ -6,7 +6,7 @@ from datetime import datetime
 from flashpoint.extensions import db
 from flashpoint.outbox.models import Notification
 from recognition.feedback.models import Feedback
-from recognition.feedback.services import receive_form
+from recognition.feedback.intake import receive_form
 from recognition.stories.approvals import approve, nominate
 from recognition.stories.values import active_values
 from recognition.stories.models import CompanyValue, HeroStory
