@@ -1,6 +1,6 @@
 """Redacting customers' words: contact details always, customers' own names before quoting publicly.
 
-INTERFACE "Quoting customers": the named employee and their manager read the words with e-mail
+(docs/interface.md, "Quoting customers"): the named employee and their manager read the words with e-mail
 addresses, phone numbers and card-like numbers redacted (`redact_contacts`); the wall and the
 heroes channel quote them only with consent, with customers' names redacted too (`redact_public`).
 """

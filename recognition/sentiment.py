@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-# INTERFACE.md: CSAT 4–5, NPS 9–10, CES 6–7, or a comment with VADER compound >= 0.5.
+# (docs/interface.md, "Positive feedback"): CSAT 4–5, NPS 9–10, CES 6–7, or a comment with VADER compound >= 0.5.
 POSITIVE_FROM = {"csat": 4, "nps": 9, "ces": 6}
 SCORE_RANGES = {"csat": (1, 5), "nps": (0, 10), "ces": (1, 7)}
 PRAISE_COMPOUND = 0.5

@@ -242,7 +242,7 @@ def route_feedback(feedback: Feedback, notify: bool = True, cache: dict | None =
     """Match and route one piece of feedback; idempotent (a second run adds nothing).
 
     Only positive feedback is routed. Notifications carry the customer's words with contact
-    details redacted (INTERFACE "Quoting customers"); they are recorded, not sent. `notify=False`
+    details redacted (docs/interface.md, "Quoting customers"); they are recorded, not sent. `notify=False`
     only records the matches (old feedback loaded in bulk: nobody wants a year of it at once).
     """
     return route_many([feedback], notify=notify, cache=cache, check_existing=check_existing).get(feedback.id, [])

@@ -27,6 +27,11 @@ class StoryForm(FlaskForm):
     feedback_id = HiddenField()
     submit = SubmitField("Nominate")
 
+    def story_fields(self) -> dict:
+        """What the person wrote, as the story services take it."""
+        return {"hero_ids": self.heroes.data, "text": self.text.data, "kind": self.kind.data,
+                "value_ids": self.values.data}
+
 
 class DeclineForm(FlaskForm):
     reason = TextAreaField("Why decline?", description="The nominator reads this.")

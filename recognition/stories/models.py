@@ -70,7 +70,7 @@ class HeroStory(db.Model):
     state: Mapped[str] = mapped_column(String(16), default="pending")
     # The customer feedback this story came from (evidence), if any.
     feedback_id: Mapped[int | None] = mapped_column(ForeignKey("feedback.id", ondelete="SET NULL"), index=True)
-    # Who was asked to decide (INTERFACE "Approvers"), and who did.
+    # Who was asked to decide (docs/interface.md, "Approvers"), and who did.
     approver_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     decided_at: Mapped[datetime | None] = mapped_column(DateTime)

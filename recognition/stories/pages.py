@@ -92,11 +92,13 @@ def prefill_nomination(form, viewer: User, feedback: Feedback | None, kind: str 
         form.kind.data = "proactive"
 
 
-def prefill_edit(form, story: HeroStory) -> None:
+def prefill_edit(form, story: HeroStory):
+    """The edit form filled with the story as it stands."""
     form.heroes.data = [h.id for h in story.heroes]
     form.text.data = story.text
     form.kind.data = story.kind
     form.values.data = [v.id for v in story.values]
+    return form
 
 
 def nominated_message(story: HeroStory) -> str:

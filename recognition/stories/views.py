@@ -65,23 +65,27 @@ def _apply_errors(form: StoryForm, error: StoryError) -> None:
             flash(message, "error")
 
 
+def _blank_nomination(form: StoryForm):
+    """The form as a link asked for it: from a piece of praise (404 unless readable), with some heroes."""
+    feedback = pages.evidence_for(current_user, int_arg("feedback"))
+    if int_arg("feedback") and feedback is None:
+        abort(404)
+    pages.prefill_nomination(form, current_user, feedback, request.args.get("kind"), request.args.getlist("hero"))
+    return _render_form(form, None, feedback)
+
+
 @stories.route("/new", methods=["GET", "POST"])
 @login_required
 def new():
     require("nominate_hero")
     form = StoryForm()
     if request.method == "GET":
-        feedback = pages.evidence_for(current_user, int_arg("feedback"))
-        if int_arg("feedback") and feedback is None:
-            abort(404)
-        pages.prefill_nomination(form, current_user, feedback, request.args.get("kind"), request.args.getlist("hero"))
-        return _render_form(form, None, feedback)
+        return _blank_nomination(form)
     if not form.validate_on_submit():
         flash("The form expired; please try again.", "error")
         return _render_form(form, None, None, 400)
     try:
-        story = approvals.nominate(current_user, form.heroes.data, form.text.data, form.kind.data,
-                                   form.values.data, feedback_id=form.feedback_id.data or None)
+        story = approvals.nominate(current_user, **form.story_fields(), feedback_id=form.feedback_id.data or None)
     except StoryError as exc:
         db.session.rollback()
         _apply_errors(form, exc)
@@ -101,13 +105,11 @@ def edit(story_id: int):
     require("edit_story", story)
     form = StoryForm(obj=None)
     if request.method == "GET":
-        pages.prefill_edit(form, story)
-        return _render_form(form, story, story.feedback)
+        return _render_form(pages.prefill_edit(form, story), story, story.feedback)
     try:
         if not form.validate_on_submit():
             raise StoryError({"story": "The form expired; please try again."})
-        approvals.edit(story, current_user, text=form.text.data, kind=form.kind.data,
-                       value_ids=form.values.data, hero_ids=form.heroes.data)
+        approvals.edit(story, current_user, **form.story_fields())
     except StoryError as exc:
         db.session.rollback()
         _apply_errors(form, exc)
