@@ -20,14 +20,16 @@ def create_app(config: object | None = None) -> Flask:
         instance_path=str(INSTANCE_DIR),
     )
     app.config.from_object(config or Config())
-    if app.config.get("TRUSTED_PROXIES"):
+    if app.config["TRUSTED_PROXIES"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         hops = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
-    from flashpoint import cli, demo, extensions, notifications, views
-    from flashpoint.core import security
+    import engagement
+    import recognition
+    import slack_bot
+    from flashpoint import api, cli, core, demo, extensions, notifications, outbox, people, scheduler
 
     extensions.db.init_app(app)
     extensions.migrate.init_app(app, extensions.db, directory=cli.MIGRATIONS_DIR,
@@ -35,25 +37,20 @@ def create_app(config: object | None = None) -> Flask:
     extensions.login_manager.init_app(app)
     extensions.csrf.init_app(app)
     extensions.limiter.init_app(app)
-    security.init_app(app)
-    views.init_app(app)
+    core.init_app(app)
+    people.init_app(app)
+    outbox.init_app(app)
+    scheduler.init_app(app)
     cli.init_app(app)
     demo.init_app(app)
     notifications.init_app(app)
-
-    import engagement
-    import recognition
-    import slack_bot
-
     recognition.init_app(app)
     engagement.init_app(app)
     slack_bot.init_app(app)
     # Last: the domains have declared their API routes on api_bp, which is registered once.
-    from flashpoint import api
-
     api.init_app(app)
 
-    if app.config.get("FLASHPOINT_SCHEDULER") == "embedded" and not app.testing and _serving():
+    if app.config["FLASHPOINT_SCHEDULER"] == "embedded" and not app.testing and _serving():
         from flashpoint.scheduler import start_embedded
 
         start_embedded(app)

@@ -1,4 +1,6 @@
-"""Configuration read from the environment (and `.env`), with a subclass for tests."""
+"""Configuration read from the environment (and `.env`), with a subclass for tests.
+
+The one place that reads the environment and holds the defaults: code reads `app.config["X"]`."""
 import os
 import secrets
 from pathlib import Path
@@ -30,6 +32,11 @@ def _env_int(name: str, default: int) -> int:
     return int(raw) if raw not in (None, "") else default
 
 
+def _env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    return float(raw) if raw not in (None, "") else default
+
+
 class Config:
     """Production and local settings; every value may come from an environment variable."""
 
@@ -45,16 +52,22 @@ class Config:
         self.SLACK_SIGNING_SECRET = env.get("SLACK_SIGNING_SECRET") or None
         self.SLACK_APP_TOKEN = env.get("SLACK_APP_TOKEN") or None
         self.SLACK_API_URL = env.get("SLACK_API_URL") or None
-        self.SLACK_HEROES_CHANNEL = env.get("SLACK_HEROES_CHANNEL", "#heroes")
+        # Seconds to wait for each Slack Web API call.
+        self.SLACK_API_TIMEOUT = _env_int("SLACK_API_TIMEOUT", 10)
+        self.SLACK_HEROES_CHANNEL = env.get("SLACK_HEROES_CHANNEL") or "#heroes"
         # Anonymity floor: never below 3 whatever the environment says.
         self.PULSE_MIN_GROUP_SIZE = max(3, _env_int("PULSE_MIN_GROUP_SIZE", 5))
-        self.ORG_TIMEZONE = env.get("ORG_TIMEZONE", "UTC")
+        self.ORG_TIMEZONE = env.get("ORG_TIMEZONE") or "UTC"
         self.BASE_URL = env.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
         self.RATELIMIT_STORAGE_URI = env.get("RATELIMIT_STORAGE_URI", "memory://")
         self.RATELIMIT_HEADERS_ENABLED = True
         # Password guessing: sign-in attempts per client address.
         self.LOGIN_RATE_LIMIT = env.get("LOGIN_RATE_LIMIT", "10 per minute")
+        # "Forgot your password?" requests per client address.
+        self.PASSWORD_RESET_RATE_LIMIT = env.get("PASSWORD_RESET_RATE_LIMIT") or "5 per minute"
         self.SMTP_URL = env.get("SMTP_URL") or None
+        # Seconds to wait for the mail server at each step (connect, each reply).
+        self.SMTP_TIMEOUT = _env_float("SMTP_TIMEOUT", 30.0)
         self.MAIL_FROM = env.get("MAIL_FROM", "Flashpoint <flashpoint@localhost>")
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"

@@ -1,33 +1,51 @@
 """Who may do what: the one place that decides, asked by name from views, APIs, Slack and CLI.
 
-Rules are registered by name (`@rule("approve_story")`) in each domain's `permissions.py`,
-and asked with `can(user, "approve_story", story)`. An action nobody registered is refused,
-so a typo fails closed.
+Each area gathers its rules in a `Rules` collection in its `permissions.py`
+(`@rules.rule("approve_story")`), and its `init_app` registers them on the app with
+`register_rules(app, rules)`. `can(user, "approve_story", story)` asks the current app's rules.
+An action nobody registered is refused, so a typo fails closed.
 """
 from __future__ import annotations
 
 from functools import wraps
 from typing import Any, Callable
 
-from flask import abort
+from flask import Flask, abort, current_app
 from flask_login import current_user
 
 RuleFn = Callable[[Any, Any], bool]
-_RULES: dict[str, RuleFn] = {}
+_EXTENSION_KEY = "flashpoint.rules"
 
 
-def rule(action: str) -> Callable[[RuleFn], RuleFn]:
-    def register(fn: RuleFn) -> RuleFn:
-        _RULES[action] = fn
-        return fn
+class Rules:
+    """Permission rules by action name, collected by decorator like a Blueprint's routes."""
 
-    return register
+    def __init__(self) -> None:
+        self.by_action: dict[str, RuleFn] = {}
+
+    def rule(self, action: str) -> Callable[[RuleFn], RuleFn]:
+        def collect(fn: RuleFn) -> RuleFn:
+            if action in self.by_action:
+                raise ValueError(f"permission rule {action!r} is declared twice")
+            self.by_action[action] = fn
+            return fn
+
+        return collect
+
+
+def register_rules(app: Flask, rules: Rules) -> None:
+    """Make a collection's rules answer `can()` in this app; an action has one rule only."""
+    registered = app.extensions.setdefault(_EXTENSION_KEY, {})
+    for action, fn in rules.by_action.items():
+        if registered.get(action, fn) is not fn:
+            raise ValueError(f"permission rule {action!r} is registered by two areas")
+        registered[action] = fn
 
 
 def can(user, action: str, obj: Any = None) -> bool:
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
-    check = _RULES.get(action)
+    check = current_app.extensions.get(_EXTENSION_KEY, {}).get(action)
     if check is None:
         return False
     return bool(check(user, obj))
@@ -78,46 +96,3 @@ def manages_team(user, team_id: int | None) -> bool:
 
 def manages_person(user, person) -> bool:
     return person is not None and person.id != user.id and manages_team(user, person.team_id)
-
-
-# --- Core rules -------------------------------------------------------------------------
-
-@rule("sign_in")
-def _sign_in(user, _obj) -> bool:
-    return True
-
-
-@rule("manage_people")
-def _manage_people(user, _obj) -> bool:
-    return is_admin(user)
-
-
-@rule("view_outbox")
-def _view_outbox(user, _obj) -> bool:
-    return is_admin(user)
-
-
-@rule("view_people_directory")
-def _view_people_directory(user, _obj) -> bool:
-    """Managers and HR see who has signed in; admins manage."""
-    return is_admin(user) or is_hr(user) or is_manager(user)
-
-
-@rule("view_whole_directory")
-def _view_whole_directory(user, _obj) -> bool:
-    """Admins and HR see everyone; a manager sees the people of the teams they manage."""
-    return is_admin(user) or is_hr(user)
-
-
-@rule("manage_teams")
-def _manage_teams(user, _obj) -> bool:
-    """Add teams and change their structure, managers and metrics: admins and HR (the people team)."""
-    return is_admin(user) or is_hr(user)
-
-
-@rule("manage_team")
-def _manage_team(user, team) -> bool:
-    """Edit a team's settings or print its poster: admins, HR, and the team's managers."""
-    if is_admin(user) or is_hr(user):
-        return True
-    return team is not None and manages_team(user, team.id)

@@ -1,4 +1,5 @@
-"""Extension points the domains fill in from their init_app: navigation, home panels, demo steps.
+"""Extension points the domains fill in from their init_app: navigation, home panels, demo steps,
+must-act notification kinds.
 
 The shell stays ignorant of the domains' insides: each domain says here what it adds.
 """
@@ -64,3 +65,12 @@ def add_demo_step(app: Flask, order: int, name: str, load: Callable) -> None:
 
 def demo_steps(app: Flask) -> list[DemoStep]:
     return sorted(_bucket(app, "demo"))
+
+
+def add_must_act(app: Flask, kind: str) -> None:
+    """Declare a notification kind that asks its recipient to act, so preferences cannot mute it."""
+    app.extensions.setdefault("flashpoint.must_act", set()).add(kind)
+
+
+def must_act_kinds(app: Flask) -> frozenset[str]:
+    return frozenset(app.extensions.get("flashpoint.must_act", ()))

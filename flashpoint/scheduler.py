@@ -54,6 +54,10 @@ def register_duty(app: Flask, name: str, every: timedelta, run: Callable[[dateti
     duties[name] = Duty(name, every, run)
 
 
+def init_app(app: Flask) -> None:
+    register_duty(app, "prune_duty_claims", timedelta(days=1), prune_claims)
+
+
 def duties(app: Flask | None = None) -> list[Duty]:
     app = app or current_app
     return list(app.extensions.get("flashpoint.duties", {}).values())

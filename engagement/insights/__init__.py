@@ -3,7 +3,7 @@ from flask import Flask
 
 from engagement.insights import models  # noqa: F401  (tables known to migrations)
 from engagement.insights import panel  # noqa: F401  (signal receivers keep the panel current)
-from engagement.insights import permissions  # noqa: F401  (rules)
+from engagement.insights import permissions
 
 
 def init_app(app: Flask) -> None:
@@ -11,8 +11,10 @@ def init_app(app: Flask) -> None:
     from engagement.insights import api  # noqa: F401  (declares its route on api_bp)
     from engagement.insights import cli, demo
     from engagement.insights.views import insights
+    from flashpoint.permissions import register_rules
     from flashpoint.registry import NavItem, add_demo_step, add_nav_item
 
+    register_rules(app, permissions.rules)
     app.register_blueprint(insights)
     app.cli.add_command(cli.import_pulse_history_command)
     app.cli.add_command(cli.rebuild_insights_command)

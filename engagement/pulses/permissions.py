@@ -1,13 +1,15 @@
 """Who may see pulse results, schedule pulses, edit the question bank and reply to comments."""
-from flashpoint.permissions import is_hr, is_manager, manages_team, rule
+from flashpoint.permissions import Rules, is_hr, is_manager, manages_team
+
+rules = Rules()
 
 
-@rule("view_pulse_results")
+@rules.rule("view_pulse_results")
 def _view_pulse_results(user, _obj) -> bool:
     return is_hr(user) or is_manager(user)
 
 
-@rule("view_team_pulse")
+@rules.rule("view_team_pulse")
 def _view_team_pulse(user, team) -> bool:
     """HR sees every team; a manager sees the teams they manage and their sub-teams."""
     if is_hr(user):
@@ -15,22 +17,22 @@ def _view_team_pulse(user, team) -> bool:
     return team is not None and manages_team(user, team.id)
 
 
-@rule("view_organisation_pulse")
+@rules.rule("view_organisation_pulse")
 def _view_organisation_pulse(user, _obj) -> bool:
     return is_hr(user)
 
 
-@rule("manage_pulse_schedules")
+@rules.rule("manage_pulse_schedules")
 def _manage_pulse_schedules(user, _obj) -> bool:
     return is_hr(user)
 
 
-@rule("manage_pulse_items")
+@rules.rule("manage_pulse_items")
 def _manage_pulse_items(user, _obj) -> bool:
     return is_hr(user)
 
 
-@rule("reply_pulse_comment")
+@rules.rule("reply_pulse_comment")
 def _reply_pulse_comment(user, comment) -> bool:
     if comment is None:
         return False

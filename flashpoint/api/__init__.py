@@ -43,8 +43,10 @@ def init_app(app: Flask) -> None:
     from flashpoint.api import cli, permissions, views  # noqa: F401  (rules and routes)
     from flashpoint.api.errors import ApiValidationError, handle_validation_error
     from flashpoint.extensions import csrf
+    from flashpoint.permissions import register_rules
     from flashpoint.registry import NavItem, add_nav_item
 
+    register_rules(app, permissions.rules)
     csrf.exempt(api_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(views.api_admin)

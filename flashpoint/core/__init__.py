@@ -1,1 +1,21 @@
-"""The shell's own pages: home, health check, error pages and security headers."""
+"""The shell's own pages: home, health check, error pages, security headers and template helpers."""
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Register the home page, the error pages, the headers every response carries and what every
+    template can use."""
+    from werkzeug.exceptions import HTTPException
+
+    from flashpoint.core import security, templating
+    from flashpoint.core.views import core, handle_http_error, handle_unexpected_error
+    from flashpoint.registry import NavItem, add_nav_item
+
+    security.init_app(app)
+    app.register_blueprint(core)
+    app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(Exception, handle_unexpected_error)
+    add_nav_item(app, NavItem(0, "Home", "core.home", active_prefix="core.home"))
+    templating.init_app(app)

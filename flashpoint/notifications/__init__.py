@@ -2,11 +2,9 @@
 notification centre and preferences, and one-time sign-in links (invitations, password resets)."""
 from __future__ import annotations
 
-import os
-
 from flask import Flask
 
-from flashpoint.registry import NavItem, add_home_panel, add_nav_item
+from flashpoint.registry import NavItem, add_home_panel, add_must_act, add_nav_item
 
 
 def init_app(app: Flask) -> None:
@@ -15,25 +13,21 @@ def init_app(app: Flask) -> None:
     from flashpoint.notifications.channels import choose
     from flashpoint.notifications.cli import email_test_command
     from flashpoint.notifications.smtp import parse_smtp_url
-    from flashpoint.notifications.topics import CORE_MUST_ACT
+    from flashpoint.notifications.topics import ACCOUNT_MUST_ACT
     from flashpoint.notifications.transport import EmailTransport
     from flashpoint.notifications.views import home_panel, notifications, unread_badge
     from flashpoint.outbox import delivery
-    from flashpoint.outbox.services import must_act
+    from flashpoint.permissions import register_rules
 
-    # Seconds to wait for the mail server at each step (connect, each reply).
-    app.config.setdefault("SMTP_TIMEOUT", float(os.environ.get("SMTP_TIMEOUT") or 30))
-    # "Forgot your password?" requests per client address.
-    app.config.setdefault("PASSWORD_RESET_RATE_LIMIT",
-                          os.environ.get("PASSWORD_RESET_RATE_LIMIT") or "5 per minute")
-    if app.config.get("SMTP_URL"):
+    if app.config["SMTP_URL"]:
         parse_smtp_url(app.config["SMTP_URL"])  # a mistyped SMTP_URL stops the app at start, loudly
-    for kind in CORE_MUST_ACT:
-        must_act(kind)
+    register_rules(app, permissions.rules)
+    for kind in ACCOUNT_MUST_ACT:
+        add_must_act(app, kind)
     app.register_blueprint(notifications)
     app.register_blueprint(account)
     app.cli.add_command(email_test_command)
-    if app.config.get("SMTP_URL"):
+    if app.config["SMTP_URL"]:
         # Only when configured, so the outbox says honestly that it is a preview otherwise.
         delivery.register_transport(app, EmailTransport(), order=20)
     delivery.set_transport_chooser(app, choose)

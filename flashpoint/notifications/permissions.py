@@ -1,13 +1,15 @@
 """Who may see notifications, sign-in status, and hand out one-time sign-in links."""
-from flashpoint.permissions import is_admin, is_hr, is_manager, manages_person, rule
+from flashpoint.permissions import Rules, is_admin, is_hr, is_manager, manages_person
+
+rules = Rules()
 
 
-@rule("view_notifications")
+@rules.rule("view_notifications")
 def _view_notifications(user, _obj) -> bool:
     return True
 
 
-@rule("view_sign_in_status")
+@rules.rule("view_sign_in_status")
 def _view_sign_in_status(user, person) -> bool:
     """Managers see their own people; HR and admins see everyone."""
     if is_admin(user) or is_hr(user):
@@ -17,16 +19,16 @@ def _view_sign_in_status(user, person) -> bool:
     return manages_person(user, person)
 
 
-@rule("view_all_sign_in_status")
+@rules.rule("view_all_sign_in_status")
 def _view_all_sign_in_status(user, _obj) -> bool:
     return is_admin(user) or is_hr(user)
 
 
-@rule("invite_people")
+@rules.rule("invite_people")
 def _invite_people(user, _obj) -> bool:
     return is_admin(user)
 
 
-@rule("preview_email")
+@rules.rule("preview_email")
 def _preview_email(user, _obj) -> bool:
     return is_admin(user)

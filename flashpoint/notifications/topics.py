@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flashpoint.outbox.services import MUST_ACT_KINDS
+from flask import current_app
+
+from flashpoint.registry import must_act_kinds
 
 MUTE_ALL = "all"
 
@@ -40,14 +42,13 @@ TOPICS: tuple[Topic, ...] = (
 TOPIC_KEYS = {t.key for t in TOPICS}
 TOPIC_BY_KEY = {t.key: t for t in TOPICS}
 
-# Kinds that ask the recipient to act. Their own areas declare them too; declaring them here
-# as well keeps the promise (an approval or an open pulse is never muted) whatever loads first.
-CORE_MUST_ACT = ("account.invitation", "account.password_reset", "story.approval_request",
-                 "story.approval_reminder", "pulse.invitation", "pulse.reminder")
+# One-time sign-in links ask their recipient to act; other areas declare their own kinds
+# (`registry.add_must_act`) from their init_app.
+ACCOUNT_MUST_ACT = ("account.invitation", "account.password_reset")
 
 
 def is_must_act(kind: str) -> bool:
-    return kind in MUST_ACT_KINDS
+    return kind in must_act_kinds(current_app)
 
 
 def topic_for(kind: str, payload: dict | None) -> Topic | None:

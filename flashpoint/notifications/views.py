@@ -17,10 +17,10 @@ from flashpoint.notifications.rendering import ACTION_LABELS, quote_to_show
 from flashpoint.notifications.topics import MUTE_ALL, TOPIC_BY_KEY
 from flashpoint.notifications.unsubscribe import read_token
 from flashpoint.outbox.models import Notification
-from flashpoint.outbox.services import MUST_ACT_KINDS
 from flashpoint.people.forms import ConfirmForm
 from flashpoint.people.models import User
 from flashpoint.permissions import permission_required
+from flashpoint.registry import must_act_kinds
 from flashpoint.timeutil import utcnow
 
 notifications = Blueprint("notifications", __name__)
@@ -108,7 +108,7 @@ def settings():
         db.session.commit()
         flash("Your notification settings are saved.", "success")
         return redirect(url_for("notifications.settings"))
-    must_act = sorted(k for k in MUST_ACT_KINDS)
+    must_act = sorted(must_act_kinds(current_app))
     return render_template("notifications/settings.html", form=form, reach=reach, must_act=must_act,
                            has_slack_id=bool(current_user.slack_user_id))
 

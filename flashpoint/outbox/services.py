@@ -11,15 +11,6 @@ from flashpoint.outbox.models import Notification, State
 from flashpoint.people.models import User
 from flashpoint.timeutil import utcnow
 
-# Kinds a person must act on: they can never be muted (approvals, open pulses, invitations).
-MUST_ACT_KINDS: set[str] = set()
-
-
-def must_act(kind: str) -> None:
-    """Declare a kind that asks its recipient to act, so preferences cannot mute it."""
-    MUST_ACT_KINDS.add(kind)
-
-
 def record_notification(
     kind: str,
     subject: str,

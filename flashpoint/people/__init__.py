@@ -1,1 +1,23 @@
 """People and teams: accounts, roles, sign-in and the admin pages that manage them."""
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Register sign-in, the admin pages for people and teams, their commands, rules and navigation."""
+    from flashpoint.extensions import login_manager
+    from flashpoint.people import cli, models, permissions  # noqa: F401  (models: tables known to migrations)
+    from flashpoint.people.views import admin, auth
+    from flashpoint.permissions import register_rules
+    from flashpoint.registry import NavItem, add_nav_item
+
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please sign in to see that page."
+    login_manager.login_message_category = "info"
+    register_rules(app, permissions.rules)
+    app.register_blueprint(auth)
+    app.register_blueprint(admin)
+    cli.init_app(app)
+    add_nav_item(app, NavItem(900, "People", "admin.people", "view_people_directory", "admin.people"))
+    add_nav_item(app, NavItem(910, "Teams", "admin.teams", "manage_teams", "admin.team"))

@@ -6,9 +6,11 @@ from recognition.feedback import models  # noqa: F401  (tables known to migratio
 
 def init_app(app: Flask) -> None:
     """Register the intake's blueprints, API routes, commands, navigation and demo data."""
+    from flashpoint.permissions import register_rules
     from flashpoint.registry import NavItem, add_demo_step, add_home_panel, add_nav_item
-    from recognition.feedback import api, cli, demo, home, permissions, views  # noqa: F401  (routes, rules)
+    from recognition.feedback import api, cli, demo, home, permissions, views  # noqa: F401  (API routes)
 
+    register_rules(app, permissions.rules)
     app.register_blueprint(views.public)
     app.register_blueprint(views.feedback)
     app.register_blueprint(views.team_pages)

@@ -1,8 +1,10 @@
 """Who may read, import and export customer feedback."""
-from flashpoint.permissions import is_hr, is_manager, manages_team, rule
+from flashpoint.permissions import Rules, is_hr, is_manager, manages_team
+
+rules = Rules()
 
 
-@rule("view_feedback")
+@rules.rule("view_feedback")
 def _view_feedback(user, team) -> bool:
     """HR and admins see all feedback; managers see their own teams' (sub-teams included)."""
     if is_hr(user):
@@ -12,6 +14,6 @@ def _view_feedback(user, team) -> bool:
     return manages_team(user, team.id)
 
 
-@rule("import_feedback")
+@rules.rule("import_feedback")
 def _import_feedback(user, _obj) -> bool:
     return is_hr(user)

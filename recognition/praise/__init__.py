@@ -2,15 +2,17 @@
 from flask import Flask
 
 from recognition import signals
-from recognition.praise import permissions  # noqa: F401  (rules registered)
+from recognition.praise import permissions
 
 
 def init_app(app: Flask) -> None:
     """Route new feedback as it arrives; register the inbox, its panel and `route-praise`."""
+    from flashpoint.permissions import register_rules
     from flashpoint.registry import NavItem, add_home_panel, add_nav_item
     from recognition.praise import cli, home, views
     from recognition.praise.routing import on_feedback_received
 
+    register_rules(app, permissions.rules)
     app.register_blueprint(views.praise)
     app.cli.add_command(cli.route_praise_command)
     # weak=False: stay connected for the app's lifetime whatever holds a reference.

@@ -2,28 +2,30 @@
 from __future__ import annotations
 
 from flashpoint.extensions import db
-from flashpoint.permissions import is_hr, is_manager, manages_team, rule
+from flashpoint.permissions import Rules, is_hr, is_manager, manages_team
 from recognition.stories.models import PraiseMatch
 
+rules = Rules()
 
-@rule("view_praise_about_me")
+
+@rules.rule("view_praise_about_me")
 def _view_praise_about_me(user, _obj) -> bool:
     return True
 
 
-@rule("view_praise_inbox")
+@rules.rule("view_praise_inbox")
 def _view_praise_inbox(user, _obj) -> bool:
     """Managers see praise for their teams; HR for everyone."""
     return is_manager(user) or is_hr(user)
 
 
-@rule("triage_praise")
+@rules.rule("triage_praise")
 def _triage_praise(user, feedback) -> bool:
     """Confirm candidates, dismiss, celebrate: managers of the feedback's team, and HR."""
     return feedback is not None and (is_hr(user) or manages_team(user, feedback.team_id))
 
 
-@rule("view_praise")
+@rules.rule("view_praise")
 def _view_praise(user, feedback) -> bool:
     """Read one piece of praise verbatim (contacts redacted): its team's managers, HR, the people it names."""
     if feedback is None:

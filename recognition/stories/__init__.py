@@ -3,15 +3,20 @@ from datetime import timedelta
 
 from flask import Flask
 
-from recognition.stories import models, permissions  # noqa: F401  (tables and rules registered)
+from recognition.stories import models, permissions  # noqa: F401  (tables known to migrations)
 
 
 def init_app(app: Flask) -> None:
     """Register the hero wall, nominations and their reminders."""
-    from flashpoint.registry import NavItem, add_demo_step, add_home_panel, add_nav_item
+    from flashpoint.permissions import register_rules
+    from flashpoint.registry import NavItem, add_demo_step, add_home_panel, add_must_act, add_nav_item
     from flashpoint.scheduler import register_duty
     from recognition.stories import approvals, demo, home, views
 
+    register_rules(app, permissions.rules)
+    # An approval request or reminder asks its recipient to decide: never muted.
+    add_must_act(app, "story.approval_request")
+    add_must_act(app, "story.approval_reminder")
     app.register_blueprint(views.stories)
     add_nav_item(app, NavItem(100, "Heroes", "stories.wall", "view_heroes", "stories."))
     add_home_panel(app, 10, home.pending_approvals_panel)

@@ -13,7 +13,7 @@ from flask import current_app
 from sqlalchemy import update
 
 from flashpoint.extensions import db
-from flashpoint.outbox.services import must_act, record_notification, varied
+from flashpoint.outbox.services import record_notification, varied
 from flashpoint.people.models import User
 from flashpoint.permissions import can, manages_person
 from flashpoint.timeutil import utcnow
@@ -23,9 +23,6 @@ from recognition.stories.approvers import approver_for, approvers_for_heroes, ma
 from recognition.stories.celebration import celebrate
 from recognition.stories.errors import TAG_RE, StoryError
 from recognition.stories.models import KINDS, REASON_MAX, STORY_MAX, CompanyValue, HeroStory
-
-must_act("story.approval_request")
-must_act("story.approval_reminder")
 
 MAX_HEROES = 20
 REMIND_AFTER_WORKING_DAYS = 3

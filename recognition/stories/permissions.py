@@ -1,27 +1,29 @@
 """Who may see, nominate, decide and clap hero stories, and who keeps the company values."""
 from __future__ import annotations
 
-from flashpoint.permissions import is_hr, is_manager, manages_person, rule
+from flashpoint.permissions import Rules, is_hr, is_manager, manages_person
 from recognition.stories.approvers import approvers_for, may_decide, may_edit
 
+rules = Rules()
 
-@rule("nominate_hero")
+
+@rules.rule("nominate_hero")
 def _nominate(user, _obj) -> bool:
     return True
 
 
-@rule("view_heroes")
+@rules.rule("view_heroes")
 def _view_heroes(user, _obj) -> bool:
     return True
 
 
-@rule("view_story_insights")
+@rules.rule("view_story_insights")
 def _view_story_insights(user, _obj) -> bool:
     """The proactive/recovery balance and unsung heroes."""
     return is_manager(user) or is_hr(user)
 
 
-@rule("manage_values")
+@rules.rule("manage_values")
 def _manage_values(user, _obj) -> bool:
     return is_hr(user)
 
@@ -33,7 +35,7 @@ def _close_to(user, story) -> bool:
     return any(hero.id == user.id or manages_person(user, hero) for hero in story.heroes)
 
 
-@rule("view_story")
+@rules.rule("view_story")
 def _view_story(user, story) -> bool:
     if story is None:
         return False
@@ -45,22 +47,22 @@ def _view_story(user, story) -> bool:
     return is_hr(user) and not story.is_private
 
 
-@rule("approve_story")
+@rules.rule("approve_story")
 def _approve_story(user, story) -> bool:
     return story is not None and may_decide(story, user)
 
 
-@rule("edit_story")
+@rules.rule("edit_story")
 def _edit_story(user, story) -> bool:
     return story is not None and may_edit(story, user)
 
 
-@rule("clap_story")
+@rules.rule("clap_story")
 def _clap_story(user, story) -> bool:
     return story is not None and story.state == "approved" and _view_story(user, story)
 
 
-@rule("read_story_evidence")
+@rules.rule("read_story_evidence")
 def _read_story_evidence(user, story) -> bool:
     """The customer's words verbatim (contacts redacted): heroes, their managers, HR."""
     if story is None or story.feedback is None:

@@ -33,6 +33,7 @@ SCRATCH_APP = textwrap.dedent("""
     from flashpoint import cli, create_app
     from flashpoint.config import TestConfig
     from flashpoint.extensions import db
+    from flashpoint.people import models  # noqa: F401  (defines the teams table changed below)
 
     cli.MIGRATIONS_DIR = {migrations!r}
     sa.Table("scratch_notes", db.metadata,

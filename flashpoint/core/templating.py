@@ -1,21 +1,13 @@
-"""Wires the shell's blueprints, navigation, template helpers and error handlers into the app."""
+"""What every page's template can use: the navigation the viewer may see, `can()`, and filters
+for local times and line breaks."""
 from __future__ import annotations
-
-from datetime import timedelta
 
 from flask import Flask, current_app, request
 from flask_login import current_user
 from markupsafe import Markup
-from werkzeug.exceptions import HTTPException
 
-from flashpoint.core.views import core, handle_http_error, handle_unexpected_error
-from flashpoint.extensions import login_manager
-from flashpoint.outbox.delivery import deliver_due
-from flashpoint.outbox.views import outbox
-from flashpoint.people.views import admin, auth
 from flashpoint.permissions import can
-from flashpoint.registry import NavItem, add_nav_item, nav_items
-from flashpoint.scheduler import prune_claims, register_duty
+from flashpoint.registry import nav_items
 from flashpoint.timeutil import to_local
 
 
@@ -52,21 +44,6 @@ def _nl2br(text: str | None) -> Markup:
 
 
 def init_app(app: Flask) -> None:
-    login_manager.login_view = "auth.login"
-    login_manager.login_message = "Please sign in to see that page."
-    login_manager.login_message_category = "info"
-    app.register_blueprint(core)
-    app.register_blueprint(auth)
-    app.register_blueprint(admin)
-    app.register_blueprint(outbox)
-    app.register_error_handler(HTTPException, handle_http_error)
-    app.register_error_handler(Exception, handle_unexpected_error)
-
-    add_nav_item(app, NavItem(0, "Home", "core.home", active_prefix="core.home"))
-    add_nav_item(app, NavItem(900, "People", "admin.people", "view_people_directory", "admin.people"))
-    add_nav_item(app, NavItem(910, "Teams", "admin.teams", "manage_teams", "admin.team"))
-    add_nav_item(app, NavItem(920, "Outbox", "outbox.index", "view_outbox", "outbox."))
-
     app.jinja_env.filters["local_time"] = _local_time
     app.jinja_env.filters["local_date"] = _local_date
     app.jinja_env.filters["nl2br"] = _nl2br
@@ -74,6 +51,3 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def inject_helpers():
         return {"nav": _visible_nav(), "can": lambda action, obj=None: can(current_user, action, obj)}
-
-    register_duty(app, "outbox_delivery", timedelta(minutes=1), deliver_due)
-    register_duty(app, "prune_duty_claims", timedelta(days=1), prune_claims)
