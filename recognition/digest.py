@@ -78,7 +78,7 @@ def latest_digest_week(now: datetime, tz_name: str) -> DigestWeek:
 
 def run_weekly_digest(now: datetime) -> str | None:
     """The duty: send this week's digest once, when it is due. Idempotent by dedupe keys."""
-    week = latest_digest_week(now, current_app.config.get("ORG_TIMEZONE") or "UTC")
+    week = latest_digest_week(now, current_app.config["ORG_TIMEZONE"])
     if now - week.due_at > CATCH_UP:
         return None
     if not _claim_week(week):

@@ -32,7 +32,6 @@ from flashpoint.extensions import db
 log = logging.getLogger(__name__)
 
 EXTENSION_KEY = "slack_bot"
-DEFAULT_TIMEOUT = 10
 
 
 def slack_configured(config) -> bool:
@@ -51,7 +50,7 @@ def listener_client(config) -> WebClient:
     return WebClient(
         token=config.get("SLACK_BOT_TOKEN"),
         base_url=api_base_url(config),
-        timeout=int(config.get("SLACK_API_TIMEOUT") or DEFAULT_TIMEOUT),
+        timeout=int(config["SLACK_API_TIMEOUT"]),
         # A 429 means Slack did not act on the call, so waiting and trying again is safe.
         retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=1)],
     )
@@ -62,7 +61,7 @@ def delivery_client(config) -> WebClient:
     return WebClient(
         token=config.get("SLACK_BOT_TOKEN"),
         base_url=api_base_url(config),
-        timeout=int(config.get("SLACK_API_TIMEOUT") or DEFAULT_TIMEOUT),
+        timeout=int(config["SLACK_API_TIMEOUT"]),
         retry_handlers=[],
     )
 

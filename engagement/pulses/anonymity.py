@@ -28,7 +28,7 @@ NO_DATA = "none"             # nobody answered
 
 def min_group_size() -> int:
     """The threshold: configured, and never below 3 whatever the configuration says."""
-    return max(3, int(current_app.config.get("PULSE_MIN_GROUP_SIZE", 5)))
+    return max(3, int(current_app.config["PULSE_MIN_GROUP_SIZE"]))
 
 
 def shown(size: int, threshold: int | None = None) -> bool:

@@ -30,6 +30,6 @@ def init_app(app: Flask) -> None:
         if request.endpoint != "static" and "Cache-Control" not in response.headers \
                 and session.get("_user_id"):
             response.headers["Cache-Control"] = "no-store"
-        if app.config.get("SESSION_COOKIE_SECURE"):
+        if app.config["SESSION_COOKIE_SECURE"]:
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         return response

@@ -24,7 +24,7 @@ CHANNEL_NAMES = {"slack": "Slack", "email": "e-mail"}
 
 
 @account.route("/account/forgot", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config.get("PASSWORD_RESET_RATE_LIMIT", "5 per minute"), methods=["POST"])
+@limiter.limit(lambda: current_app.config["PASSWORD_RESET_RATE_LIMIT"], methods=["POST"])
 def forgot():
     form = ForgotPasswordForm()
     if form.validate_on_submit():

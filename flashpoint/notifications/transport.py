@@ -37,10 +37,10 @@ def has_mailbox(email: str | None) -> bool:
 
 
 def settings() -> smtp.SmtpSettings | None:
-    url = current_app.config.get("SMTP_URL")
+    url = current_app.config["SMTP_URL"]
     if not url:
         return None
-    return smtp.parse_smtp_url(url, timeout=float(current_app.config.get("SMTP_TIMEOUT") or smtp.DEFAULT_TIMEOUT))
+    return smtp.parse_smtp_url(url, timeout=float(current_app.config["SMTP_TIMEOUT"]))
 
 
 
@@ -76,7 +76,7 @@ class EmailTransport:
     name = NAME
 
     def reaches(self, notification: Notification) -> bool:
-        if not current_app.config.get("SMTP_URL") or notification.channel is not None:
+        if not current_app.config["SMTP_URL"] or notification.channel is not None:
             return False
         person = notification.recipient
         return person is not None and person.active and has_mailbox(person.email)
@@ -92,7 +92,7 @@ class EmailTransport:
         except Exception as exc:  # nothing went out: a configuration or template problem
             _settle(companions, PermanentDeliveryError(f"the e-mail could not be prepared: {exc}"), now)
             raise PermanentDeliveryError(f"the e-mail could not be prepared: {exc}") from exc
-        host = (current_app.config.get("BASE_URL") or "").split("//")[-1].split("/")[0].split(":")[0]
+        host = current_app.config["BASE_URL"].split("//")[-1].split("/")[0].split(":")[0]
         try:
             address = notification.recipient.email
             reply = smtp.send(config, envelope_sender(), address, message.as_bytes(),

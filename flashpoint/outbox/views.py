@@ -44,8 +44,8 @@ def index():
     kinds = db.session.scalars(db.select(Notification.kind).distinct().order_by(Notification.kind)).all()
     # What is switched on, from the configuration: a registered transport may still be unconfigured.
     config = current_app.config
-    channels = [name for name, on in (("Slack", config.get("SLACK_BOT_TOKEN")),
-                                       ("e-mail", config.get("SMTP_URL"))) if on]
+    channels = [name for name, on in (("Slack", config["SLACK_BOT_TOKEN"]),
+                                       ("e-mail", config["SMTP_URL"])) if on]
     return render_template("admin/outbox.html", page=page, state=state, kind=kind, counts=counts,
                            kinds=kinds, states=[s.value for s in State], channels=channels,
                            recipient_label=recipient_label, confirm=ConfirmForm())
