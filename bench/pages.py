@@ -7,7 +7,8 @@
 The database comes from --database-url, else DATABASE_URL, else a demo organisation built for the
 run in a temporary SQLite file. gunicorn serves it (`-w N`, FLASHPOINT_SCHEDULER=off, a temporary
 instance folder, a fixed SECRET_KEY); the load generator, a pool of C processes, signs in as each
-role through /login and sends each page K times, C requests at a time.
+role through /login (the demo's or bench/org.py's logins, whichever the database holds, unless
+--login says) and sends each page K times, C requests at a time.
 
 Figures printed, each with its ratio to what /healthz does on the same server in the same run:
 - per page and role (manager, HR, staff): p50/p95/p99 latency, requests/s, response size, and the
@@ -15,7 +16,8 @@ Figures printed, each with its ratio to what /healthz does on the same server in
 - the correlation API (weekly, two years) and the feedback intake (`POST /api/v1/feedback`, new
   external ids, comments that sometimes name someone): its rate ÷ the /healthz rate;
 - peak memory (VmHWM) of each gunicorn worker;
-- with --workers-compare 2,4: pages per second of the whole page mix at each worker count, and the ratio.
+- with --workers-compare 2,4: pages per second of the whole page mix at each worker count, and the
+  ratio; both servers run at once and take turns page by page, so drift falls on both alike.
 
 The run writes to the database: an API token named bench-pages-<time> and the feedback items
 it posts (external ids bench-<time>-…). Exit status 1 when a request fails (not 200, or not 201 for
@@ -24,6 +26,7 @@ the intake), the server does not start or dies, or a sign-in fails; targets miss
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import multiprocessing
 import os
@@ -43,9 +46,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _http  # noqa: E402  (the bench folder, for the load generator's processes too)
 from _server import Gunicorn, ServerError, flask_command  # noqa: E402
 
-DEMO_LOGINS = {"manager": "manager@demo.flashpoint.test", "hr": "hr@demo.flashpoint.test",
-               "staff": "staff@demo.flashpoint.test"}
-DEMO_PASSWORD = "flashpoint-demo"
+# The logins of the demo (`flask demo`) and of the generated organisation (bench/org.py): whichever
+# the database holds is used when --login is not given.
+KNOWN_LOGINS = [
+    ({"manager": "manager@org.test", "hr": "hr@org.test", "staff": "staff@org.test"}, "flashpoint-bench"),
+    ({"manager": "manager@demo.flashpoint.test", "hr": "hr@demo.flashpoint.test",
+      "staff": "staff@demo.flashpoint.test"}, "flashpoint-demo"),
+]
 DEEP_PAGE = 500
 BASELINE_MIN = 60  # /healthz answers in milliseconds: a few dozen requests keep its rate from being noise
 # (label, path; {deep} is page 500 or the list's last page when it has fewer)
@@ -82,21 +89,21 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--workers-compare", metavar="A,B",
                    help="pages/s of the page mix at -w A and -w B, and the ratio (instead of the page table)")
     p.add_argument("--login", action="append", default=[], metavar="ROLE=EMAIL",
-                   help="who signs in for a role (default: the demo's manager, hr and staff)")
-    p.add_argument("--password", default=DEMO_PASSWORD, help="the password of those logins")
+                   help="who signs in for a role; repeat (default: the manager, hr and staff of the demo "
+                        "or of bench/org.py, whichever the database holds)")
+    p.add_argument("--password", help="the password of those logins (default: the demo's or bench/org.py's)")
     p.add_argument("--token", help="an API token with insights:read and feedback:write (default: create one)")
     p.add_argument("--timeout", type=float, default=60.0, help="seconds one request may take (and gunicorn's)")
     args = p.parse_args(argv)
     if args.workers < 1 or (args.clients is not None and args.clients < 1):
         p.error("--workers and --clients are at least 1")
     args.requests = args.requests or (12 if args.quick else 100)
-    logins = dict(DEMO_LOGINS)
+    args.logins = {}
     for item in args.login:
         role, _, email = item.partition("=")
         if not email:
             p.error(f"--login takes ROLE=EMAIL, not {item!r}")
-        logins[role.strip()] = email.strip()
-    args.logins = logins
+        args.logins[role.strip()] = email.strip()
     if args.workers_compare:
         try:
             args.compare = [int(w) for w in args.workers_compare.split(",")]
@@ -116,9 +123,10 @@ def sqlalchemy_url(url: str) -> str:
     return url
 
 
-def feedback_teams(url: str) -> list[dict]:
-    """Teams with people (slug, metrics collected, names): what the intake's items are about."""
-    from sqlalchemy import create_engine, text
+def read_database(url: str) -> tuple[list[dict], set[str]]:
+    """Teams with people (slug, metrics collected, names): what the intake's items are about; and which
+    of the known logins exist."""
+    from sqlalchemy import bindparam, create_engine, text
 
     from sqlalchemy.exc import SQLAlchemyError
 
@@ -137,8 +145,11 @@ def feedback_teams(url: str) -> list[dict]:
                                            "people": []})
             if len(team["people"]) < 40:
                 team["people"].append(name)
+        known = [email for logins, _ in KNOWN_LOGINS for email in logins.values()]
+        emails = {row[0] for row in conn.execute(text("SELECT email FROM users WHERE email IN :emails").bindparams(
+            bindparam("emails", expanding=True)), {"emails": known})}
     engine.dispose()
-    return [t for t in teams.values() if t["metrics"]]
+    return [t for t in teams.values() if t["metrics"]], emails
 
 
 # --- Measuring -----------------------------------------------------------------------------------
@@ -163,11 +174,13 @@ class Load:
 
     def measure(self, path: str, requests: int, *, method: str = "GET", cookies=None, headers=None,
                 body: str | None = None, teams=None, expect: int = 200, warmup: int = 1) -> dict:
+        """K requests from C clients at once; `warmup` untimed requests first from as many clients as workers."""
         per_client = [requests // self.clients + (i < requests % self.clients) for i in range(self.clients)]
         stamp = datetime.now(timezone.utc).strftime("%Y%m%d%H%M%S%f")
         specs = [{"host": self.server.host, "port": self.server.port, "timeout": self.timeout, "method": method,
                   "path": path, "cookies": cookies, "headers": headers, "body": body, "teams": teams,
-                  "expect": expect, "warmup": warmup, "n": n, "seed": hash((path, i, stamp)),
+                  "expect": expect, "warmup": warmup if i < self.server.workers else 0, "n": n,
+                  "seed": hash((path, i, stamp)),
                   "id_prefix": f"bench-{stamp}-{i}"} for i, n in enumerate(per_client)]
         results = self.pool.map(_http.run_client, specs, chunksize=1)
         self.server.check_alive()
@@ -318,35 +331,60 @@ def run_pages(args, url: str, teams: list[dict], token: str, report: dict) -> No
 
 
 def run_compare(args, url: str, report: dict) -> None:
+    """The page mix on gunicorn -w A and -w B, both up at once and measured turn about, page by page.
+
+    Measuring one server after the other would compare two moments of a shared machine as much as
+    two worker counts; taking turns (A then B, then B then A) spreads any drift over both.
+    """
     clients = args.clients or 2 * max(args.compare)
     report.update(clients=clients, requests=args.requests)
-    runs = []
-    for workers in args.compare:
-        with Gunicorn(url, workers, args.timeout) as server:
-            load = Load(clients, server, args.timeout)
-            try:
-                sessions = sign_in_all(load, args)
-                plan = plan_pages(load, sessions, report)
-                health = load.measure("/healthz", max(args.requests, BASELINE_MIN))
-                done = seconds = 0.0
-                for label, role, path in plan:
-                    m = load.measure(path, args.requests, cookies=sessions[role])
-                    done, seconds = done + m["n"], seconds + m["seconds"]
-                    if m["errors"]:
-                        report["errors"].append(f"-w {workers} {label} as {role}: {m['errors']} failed {m['statuses']}")
-            finally:
-                load.close()
+    baseline_n = max(args.requests, BASELINE_MIN)
+    with contextlib.ExitStack() as stack:
+        servers, loads = [], []
+        for workers in args.compare:
+            servers.append(stack.enter_context(Gunicorn(url, workers, args.timeout)))
+            loads.append(Load(clients, servers[-1], args.timeout))
+            stack.callback(loads[-1].close)
+        sessions = [sign_in_all(load, args) for load in loads]
+        plan = plan_pages(loads[0], sessions[0], report)
+        done = [0] * len(loads)
+        seconds = [0.0] * len(loads)
+        health: list[list[dict]] = [[] for _ in loads]
+        rows = []
+        for turn, item in enumerate([None, *plan, None]):
+            order = list(range(len(loads)))[::(1 if turn % 2 == 0 else -1)]
+            row = {} if item is None else {"page": item[0], "role": item[1], "path": item[2], "pages_per_s": {}}
+            for i in order:
+                if item is None:  # /healthz at the start and at the end
+                    health[i].append(loads[i].measure("/healthz", baseline_n))
+                    continue
+                m = loads[i].measure(item[2], args.requests, cookies=sessions[i][item[1]])
+                done[i], seconds[i] = done[i] + m["n"], seconds[i] + m["seconds"]
+                row["pages_per_s"][str(args.compare[i])] = m["rps"]
+                if m["errors"]:
+                    report["errors"].append(f"-w {args.compare[i]} {item[0]} as {item[1]}: {m['errors']} of "
+                                            f"{m['n']} failed {m['statuses']} {m['error_samples'][:2]}")
+            if row:
+                row["pages_per_s"] = {str(w): row["pages_per_s"][str(w)] for w in args.compare}
+                rates = list(row["pages_per_s"].values())
+                row["ratio"] = rates[-1] / rates[0] if rates[0] else float("nan")
+                rows.append(row)
+                print(f"  {row['page']:<22} {row['role']:<8} "
+                      + "  ".join(f"-w {w}: {r:6.1f}/s" for w, r in row["pages_per_s"].items())
+                      + f"  ratio {row['ratio']:.2f}", flush=True)
+        runs = []
+        for i, server in enumerate(servers):
             server.sample_memory()
-            run = {"workers": workers, "pages_per_s": done / seconds, "pages": int(done), "seconds": seconds,
-                   "healthz_rps": health["rps"], "memory": memory(server)}
-            print(f"  -w {workers}: {run['pages_per_s']:.1f} pages/s over {run['pages']} requests "
-                  f"(/healthz {run['healthz_rps']:.0f} req/s)", flush=True)
-            runs.append(run)
+            base = merge(health[i])
+            runs.append({"workers": args.compare[i], "pages_per_s": done[i] / seconds[i], "pages": done[i],
+                         "seconds": seconds[i], "healthz_rps": base["rps"], "memory": memory(server)})
+            for run in health[i]:
+                if run["errors"]:
+                    report["errors"].append(f"-w {args.compare[i]} /healthz: {run['errors']} failed {run['statuses']}")
     first, last = runs[0], runs[-1]
     report["compare"] = {
-        "runs": runs, "ratio": last["pages_per_s"] / first["pages_per_s"],
-        "healthz_ratio": last["healthz_rps"] / first["healthz_rps"],
-        "target": f"≥ {SCALE_OUT} on PostgreSQL",
+        "runs": runs, "pages": rows, "ratio": last["pages_per_s"] / first["pages_per_s"],
+        "healthz_ratio": last["healthz_rps"] / first["healthz_rps"], "target": f"≥ {SCALE_OUT} on PostgreSQL",
     }
     report["compare"]["met"] = report["compare"]["ratio"] >= SCALE_OUT
 
@@ -406,11 +444,16 @@ def print_memory(mem: dict, label: str) -> None:
 def print_compare(report: dict) -> None:
     cmp = report["compare"]
     runs = cmp["runs"]
-    print(f"\nPages per second of the whole page mix, {report['clients']} clients:")
+    print(f"\nPages per second of the whole page mix ({len(cmp['pages'])} pages and roles, "
+          f"{report['requests']} requests each, {report['clients']} clients), the servers taking turns:")
     for run in runs:
         print(f"  gunicorn -w {run['workers']}: {run['pages_per_s']:7.1f} pages/s   (/healthz {run['healthz_rps']:.0f} req/s)")
     print(f"Ratio -w {runs[-1]['workers']} ÷ -w {runs[0]['workers']}: {cmp['ratio']:.2f} (target {cmp['target']}): "
           f"{met_word(cmp['met'])}; the same ratio for /healthz: {cmp['healthz_ratio']:.2f}")
+    cores = report["machine"]["cpus"] or 1
+    bound = min(runs[-1]["workers"], cores) / min(runs[0]["workers"], cores)
+    print(f"This machine has {cores} cores, shared with the database and the load generator: work that keeps a "
+          f"worker on the CPU can scale by {bound:.2f} at most here.")
     for run in runs:
         print_memory(run["memory"], f"-w {run['workers']}")
 
@@ -423,6 +466,19 @@ def demo_database(folder: str) -> str:
     flask_command(["init-db"], url, folder)
     flask_command(["demo"], url, folder)
     return url
+
+
+def choose_logins(args, emails: set[str]) -> None:
+    """The roles' logins: those given, else the first known set whose people are all in the database."""
+    if args.logins and args.password:
+        return
+    for logins, password in KNOWN_LOGINS:
+        if set(logins.values()) <= emails:
+            args.logins = args.logins or dict(logins)
+            args.password = args.password or password
+            return
+    raise ServerError("no --login/--password given and the database holds neither the demo's logins nor "
+                      "bench/org.py's")
 
 
 def create_token(url: str) -> str:
@@ -450,11 +506,13 @@ def main(argv=None) -> int:
             url = demo_database(scratch)
         report["database"] = shown_url(url).split(":")[0]
         print(f"Database {shown_url(url)}", flush=True)
+        teams, emails = read_database(url)
+        choose_logins(args, emails)
+        print("Signing in as " + ", ".join(f"{role} {email}" for role, email in args.logins.items()), flush=True)
         if args.workers_compare:
             run_compare(args, url, report)
             print_compare(report)
         else:
-            teams = feedback_teams(url)
             if not teams:
                 raise ServerError("the database has no team with people: nothing to send feedback about")
             token = args.token or create_token(url)
