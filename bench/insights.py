@@ -11,7 +11,7 @@ Figures printed:
 - baseline: the correlation figures (`/api/v1/insights/correlation`, a year, monthly) computed
   from raw rows — every feedback item, history row and pulse answer in range, aggregated per
   team-month, then the same statistics;
-- the same answer read from the panel, and the whole insights page (`analysis.report`: 7 lags ×
+- the same answer read from the panel, and the whole insights page (`page.report`: 7 lags ×
   3 metrics × pooled/within, drivers, heatmap, trends) from the panel;
 - the weekly grain over three years from the panel, against its raw recomputation;
 - upkeep: a full `rebuild()`, and the incremental cost of one feedback item (the receiver).
@@ -205,7 +205,7 @@ def main() -> None:
     from flashpoint.config import TestConfig
     from flashpoint.extensions import db
 
-    from engagement.insights import analysis, panel
+    from engagement.insights import analysis, page, panel
     from engagement.insights.models import DRIVERS, PulseHistory
     from engagement.pulses.models import PulseAnswer, PulseCycle, PulseCycleItem, PulseParticipation
     from flashpoint.people.models import Team, User
@@ -226,7 +226,7 @@ def main() -> None:
         panel_time, fast = timed(lambda: analysis.correlation_payload(year), args.repeat)
         assert fast["n"] == raw["n"] and abs((fast["spearman"]["r"] or 0) - (raw["spearman"]["r"] or 0)) < 1e-9, \
             (fast["n"], raw["n"], fast["spearman"], raw["spearman"])
-        page_time, _ = timed(lambda: analysis.report(year), args.repeat)
+        page_time, _ = timed(lambda: page.report(year), args.repeat)
 
         first = analysis.default_range()[1] - timedelta(days=31 * args.months)
         weeks = analysis.parse_query({"metric": "csat", "grain": "week", "from": first.isoformat()})

@@ -1,12 +1,11 @@
-"""Engagement against customer scores, read from the team-period panel: the points, the figures
-(pooled, within teams, within departments, by lag, by metric, by driver) and what the page charts.
+"""Engagement against customer scores, read from the team-period panel: the query, the points and
+their figures (pooled, within teams, within departments), and the correlation API's answer.
 
 Read-only. Only team-periods whose group meets PULSE_MIN_GROUP_SIZE enter anything here.
 """
 from __future__ import annotations
 
 import json
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -15,7 +14,7 @@ import sqlalchemy as sa
 
 from engagement.insights import stats
 from engagement.pulses import anonymity
-from engagement.insights.models import DRIVER_LABELS, DRIVERS, GRAINS, TeamPeriod
+from engagement.insights.models import GRAINS, TeamPeriod
 from engagement.insights.periods import period_start, shift
 from flashpoint.extensions import db
 from flashpoint.people.models import Team
@@ -252,196 +251,3 @@ def correlation_payload(query: Query) -> dict:
     if query.weighted:
         payload["weight"] = "feedback"
     return payload
-
-
-def _coef_row(label: str, corr: stats.Correlation, method: str, groups_word: str = "teams") -> dict:
-    coef = corr.coefficient(method)
-    return {"label": label, "n": corr.n, "groups": corr.teams, "groups_word": groups_word,
-            "effective_n": corr.effective_n, **coef.as_dict(),
-            "pearson": corr.pearson.as_dict(), "spearman": corr.spearman.as_dict()}
-
-
-def metric_verdict(by_metric: list[dict]) -> str:
-    """Which customer score tracks engagement best, said only as far as the intervals allow.
-
-    Non-overlapping intervals are a conservative test (they imply a difference; overlap does not
-    prove there is none), which suits a sentence that must not claim more than the data support.
-    """
-    computed = [row for row in by_metric if row["pooled"]["r"] is not None]
-    if not computed:
-        return "None of the three scores has enough data for a correlation in this range."
-    best = max(computed, key=lambda row: row["pooled"]["r"])
-    if len(computed) == 1:
-        return f"Only {best['label']} has enough data here; the others cannot be compared yet."
-    others = [row for row in computed if row is not best]
-    if best["pooled"]["ci_low"] > max(row["pooled"]["ci_high"] for row in others):
-        return (f"{best['label']} tracks engagement best here: its interval lies above the others'.")
-    return (f"{best['label']} has the strongest link in these data, but the intervals overlap, so the data "
-            "cannot yet tell the scores apart.")
-
-
-def _drivers(points: list[Point], method: str, weighted: bool) -> dict:
-    """Each driver's link to the customer score (BH-adjusted p) and Shapley shares of R²."""
-    rows = []
-    for key in DRIVERS:
-        with_driver = [p for p in points if key in p.drivers]
-        if not with_driver:
-            continue
-        x = np.array([p.drivers[key] for p in with_driver], float)
-        y = np.array([p.customer for p in with_driver], float)
-        w = np.array([p.items for p in with_driver], float) if weighted else None
-        coef = stats.pooled(x, y, [p.team.id for p in with_driver], w).coefficient(method)
-        rows.append({"driver": key, "label": DRIVER_LABELS[key], "n": len(with_driver), **coef.as_dict()})
-    for row, adjusted in zip(rows, stats.benjamini_hochberg([row["p"] for row in rows])):
-        row["p_adjusted"] = adjusted
-    importance = {"r2": None, "n": 0, "reason": None}
-    # Complete cases on the drivers most points have, so one rarely asked item does not empty the model.
-    common = [row["driver"] for row in rows if row["n"] >= 0.5 * max((r["n"] for r in rows), default=0)]
-    complete = [p for p in points if all(k in p.drivers for k in common)]
-    if len(common) < 1:
-        importance["reason"] = "no driver scores in these team-periods"
-    elif len(complete) < len(common) + 3:
-        importance["reason"] = (f"needs at least {len(common) + 3} team-periods with all {len(common)} drivers; "
-                                f"there are {len(complete)}")
-    else:
-        X = np.array([[p.drivers[k] for k in common] for p in complete], float)
-        y = np.array([p.customer for p in complete], float)
-        if np.ptp(y) == 0 or np.any(np.ptp(X, axis=0) == 0):
-            importance["reason"] = "a driver or the customer score does not vary, so shares are undefined"
-        else:
-            r2, shares = stats.shapley_r2(X, y)
-            importance.update(r2=r2, n=len(complete))
-            for row in rows:
-                if row["driver"] in common:
-                    share = float(shares[common.index(row["driver"])])
-                    row["share"] = share
-                    row["share_pct"] = 100 * share / r2 if r2 > 0 else None
-    rows.sort(key=lambda r: -(r.get("share") if r.get("share") is not None else -1))
-    return {"rows": rows, "importance": importance}
-
-
-def _heatmap(panel: Panel, rows: list[PanelRow]) -> dict:
-    sums: dict[int, dict[str, list[float]]] = defaultdict(lambda: defaultdict(lambda: [0.0, 0]))
-    for row in rows:
-        for key, value in (row.drivers or {}).items():
-            sums[row.team_id][key][0] += value
-            sums[row.team_id][key][1] += 1
-    team_ids = sorted(sums, key=lambda t: panel.teams[t].name)
-    drivers = [k for k in DRIVERS if any(k in sums[t] for t in team_ids)]
-    z = [[(sums[t][k][0] / sums[t][k][1]) if sums[t][k][1] else None for k in drivers] for t in team_ids]
-    return {"teams": [panel.teams[t].name for t in team_ids], "drivers": [DRIVER_LABELS[k] for k in drivers],
-            "z": z}
-
-
-def _trends(panel: Panel, rows: list[PanelRow], metric: str) -> list[dict]:
-    by_team: dict[int, list[PanelRow]] = defaultdict(list)
-    for row in rows:
-        by_team[row.team_id].append(row)
-    trends = []
-    for team_id, team_rows in sorted(by_team.items(), key=lambda kv: panel.teams[kv[0]].name):
-        team_rows.sort(key=lambda r: r.period_start)
-        trends.append({
-            "team": panel.teams[team_id].name, "slug": panel.teams[team_id].slug,
-            "periods": [r.period_start.isoformat() for r in team_rows],
-            "engagement": [r.engagement for r in team_rows],
-            "enps": [r.enps for r in team_rows],
-            "customer": [r.customer_score(metric, MIN_CUSTOMER_ITEMS) for r in team_rows],
-            "proactive": [r.stories_proactive for r in team_rows],
-            "recovery": [r.stories_recovery for r in team_rows],
-        })
-    return trends
-
-
-def _recognition(trends: list[dict]) -> list[dict]:
-    table = []
-    for trend in trends:
-        proactive, recovery = sum(trend["proactive"]), sum(trend["recovery"])
-        scores = [c for c in trend["customer"] if c is not None]
-        enps = [v for v in trend["enps"] if v is not None]
-        table.append({"team": trend["team"], "proactive": proactive, "recovery": recovery,
-                      "engagement_mean": sum(trend["engagement"]) / len(trend["engagement"]),
-                      "enps_mean": sum(enps) / len(enps) if enps else None, "periods": len(trend["periods"]),
-                      "recovery_share": (100.0 * recovery / (proactive + recovery)) if proactive + recovery else None,
-                      "customer_mean": sum(scores) / len(scores) if scores else None,
-                      "customer_first": scores[0] if scores else None, "customer_last": scores[-1] if scores else None})
-    return table
-
-
-def report(query: Query) -> dict:
-    """Everything the insights page shows, charts and tables alike."""
-    panel = Panel(query.grain, query.start, query.end)
-    points = panel.points(query.metric, query.lag, query.start, query.end)
-    figures = correlate(points, query.weighted)
-    method = query.method
-    label = METRIC_LABELS[query.metric]
-    pooled = figures["pooled"]
-
-    lag_profile = []
-    for lag in LAGS:
-        lag_points = points if lag == query.lag else panel.points(query.metric, lag, query.start, query.end)
-        lag_figures = figures if lag == query.lag else correlate(lag_points, query.weighted)
-        lag_profile.append({"lag": lag, "pooled": _coef_row("Across teams", lag_figures["pooled"], method),
-                            "within_team": _coef_row("Within teams", lag_figures["within_team"], method)})
-
-    by_metric = []
-    for metric in METRICS:
-        metric_points = points if metric == query.metric else panel.points(metric, query.lag, query.start, query.end)
-        metric_figures = figures if metric == query.metric else correlate(metric_points, query.weighted)
-        by_metric.append({"metric": metric, "label": METRIC_LABELS[metric],
-                          "pooled": _coef_row("Across teams", metric_figures["pooled"], method),
-                          "within_team": _coef_row("Within teams", metric_figures["within_team"], method)})
-
-    rows = panel.engagement_rows(query.start, query.end)
-    trends = _trends(panel, rows, query.metric)
-    fitted = None
-    if pooled.pearson.computed:
-        slope, intercept = np.polyfit([p.engagement for p in points], [p.customer for p in points], 1,
-                                      w=np.sqrt([p.items for p in points]) if query.weighted else None)
-        xs = [min(p.engagement for p in points), max(p.engagement for p in points)]
-        fitted = {"x": xs, "y": [float(intercept + slope * v) for v in xs]}
-
-    chosen = pooled.coefficient(method)
-    within_chosen = figures["within_team"].coefficient(method)
-    return {
-        "query": query, "label": label, "unit": METRIC_UNITS[query.metric], "threshold": panel.threshold,
-        "points": points,
-        "figures": [
-            _coef_row("Across teams and periods", pooled, method),
-            _coef_row("Within teams", figures["within_team"], method),
-            _coef_row("Within departments", figures["within_department"], method, "departments"),
-        ],
-        "verdict": stats.verdict(chosen, "higher engagement", f"{label}"),
-        "within_verdict": stats.verdict(within_chosen, "a rise in a team's engagement", f"{label} in that team"),
-        "power_warning": stats.power_warning(pooled.teams) if points else None,
-        "teams_needed": stats.teams_needed(),
-        "lag_profile": lag_profile,
-        "by_metric": by_metric,
-        "metric_verdict": metric_verdict(by_metric),
-        "drivers": _drivers(points, method, query.weighted),
-        "heatmap": _heatmap(panel, rows),
-        "trends": trends,
-        "recognition": _recognition(trends),
-        "fitted": fitted,
-        "eligible_team_periods": len(rows),
-        "teams_with_engagement": len({r.team_id for r in rows}),
-    }
-
-
-def chart_data(result: dict) -> dict:
-    """The JSON the page's charts draw from (no names of people; team-periods over the threshold only)."""
-    query = result["query"]
-    return {
-        "metric": result["label"], "unit": result["unit"], "method": query.method, "lag": query.lag,
-        "grain": query.grain,
-        "scatter": [{"team": p.team.name, "period": p.period_start.isoformat(), "engagement": p.engagement,
-                     "customer": p.customer} for p in result["points"]],
-        "fitted": result["fitted"],
-        "trends": result["trends"],
-        "lags": [{"lag": row["lag"], "r": row["pooled"]["r"], "low": row["pooled"]["ci_low"],
-                  "high": row["pooled"]["ci_high"], "within_r": row["within_team"]["r"],
-                  "within_low": row["within_team"]["ci_low"], "within_high": row["within_team"]["ci_high"]}
-                 for row in result["lag_profile"]],
-        "drivers": [{"label": row["label"], "share_pct": row.get("share_pct"), "r": row["r"],
-                     "low": row["ci_low"], "high": row["ci_high"]} for row in result["drivers"]["rows"]],
-        "heatmap": result["heatmap"],
-    }

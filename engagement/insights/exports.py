@@ -4,7 +4,7 @@ from __future__ import annotations
 import csv
 import io
 
-from engagement.insights import analysis
+from engagement.insights import analysis, page
 from engagement.insights.models import DRIVERS
 
 PARTS = ("points", "figures")
@@ -51,7 +51,7 @@ def _point_rows(query: analysis.Query) -> list[list]:
 
 
 def _figure_rows(query: analysis.Query) -> list[list]:
-    result = analysis.report(query)
+    result = page.report(query)
     rows = [["section", "label", "metric", "lag", "method", "n", "groups", "r", "ci_low", "ci_high", "p",
              "p_adjusted", "share_of_r2", "reason"]]
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from flask import Blueprint, Response, abort, render_template, request, send_file
 
-from engagement.insights import analysis, exports
+from engagement.insights import analysis, exports, page
 from engagement.insights.periods import label as period_label
 from flashpoint.permissions import permission_required
 
@@ -26,9 +26,9 @@ def index():
     if errors:
         return render_template("insights/index.html", errors=errors, result=None, args=request.args,
                                metrics=analysis.METRIC_LABELS, lags=analysis.LAGS), 400
-    result = analysis.report(query)
+    result = page.report(query)
     return render_template("insights/index.html", errors={}, result=result, args=query.args(), query=query,
-                           chart=analysis.chart_data(result), metrics=analysis.METRIC_LABELS, lags=analysis.LAGS,
+                           chart=page.chart_data(result), metrics=analysis.METRIC_LABELS, lags=analysis.LAGS,
                            period_label=period_label)
 
 

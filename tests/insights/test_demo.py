@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 
-from engagement.insights import analysis
+from engagement.insights import analysis, page
 from engagement.insights.demo import load_demo
 from engagement.insights.models import PulseHistory
 from flashpoint.extensions import db
@@ -37,7 +37,7 @@ def test_demo_fills_months_without_pulses_with_history_linked_to_csat(app):
     assert len(months) == 6 * 12 - 1
     assert (teams[0].id, date(2025, 12, 1)) not in months  # a month with a live pulse keeps it
     query = analysis.parse_query({"from": "2025-01-01", "to": "2025-12-31"})
-    result = analysis.report(query)
+    result = page.report(query)
     assert result["figures"][0]["n"] == 72
     assert result["figures"][0]["ci_low"] > 0
     top = [row["driver"] for row in result["drivers"]["rows"][:2]]
