@@ -1,6 +1,6 @@
 """The question bank: HR's items (add, reword, retire, restore, the active ones by driver) and the
 starting items written for Flashpoint, three 1–5 agreement items per driver and the eNPS question,
-which only seed an empty bank."""
+which a migration writes into an empty bank (and the first cycle, in a database made otherwise)."""
 from __future__ import annotations
 
 from datetime import datetime

@@ -115,7 +115,9 @@ def test_weighted_pearson_matches_a_direct_computation_and_uses_kish_n():
     assert result.effective_n == pytest.approx(n_eff)
     assert (result.pearson.ci_low, result.pearson.ci_high) == pytest.approx(_fisher(r, n_eff), abs=1e-12)
     ranks = np.cov(sps.rankdata(x), sps.rankdata(y), aweights=w)
-    assert result.spearman.r == pytest.approx(ranks[0, 1] / math.sqrt(ranks[0, 0] * ranks[1, 1]), abs=1e-12)
+    rs = ranks[0, 1] / math.sqrt(ranks[0, 0] * ranks[1, 1])
+    assert result.spearman.r == pytest.approx(rs, abs=1e-12)
+    assert (result.spearman.ci_low, result.spearman.ci_high) == pytest.approx(_fisher(rs, n_eff, spearman=True), abs=1e-12)
     # Equal weights give back the unweighted figures.
     same = stats.pooled(x, y, [i % 5 for i in range(30)], weights=np.full(30, 7.0))
     assert same.pearson.r == pytest.approx(sps.pearsonr(x, y).statistic, abs=1e-12)
