@@ -12,6 +12,7 @@ from flashpoint import csvfiles
 from flashpoint.extensions import db
 from flashpoint.people import services as people
 from flashpoint.people.models import ROLE_VALUES
+from flashpoint.people.teams import create_team
 
 
 @click.command("create-team")
@@ -22,7 +23,7 @@ from flashpoint.people.models import ROLE_VALUES
 def create_team_command(slug, name, parent):
     """Create a team."""
     try:
-        team = people.create_team(slug, name, parent)
+        team = create_team(slug, name, parent)
         db.session.commit()
     except people.PeopleError as exc:
         db.session.rollback()

@@ -1,4 +1,5 @@
-"""Creating and changing people and teams; the CSV import of people. The only code that writes them."""
+"""Creating and changing people, their passwords, and the CSV import of people. With `teams`, the only
+code that writes people and teams."""
 from __future__ import annotations
 
 import re
@@ -13,7 +14,6 @@ from flashpoint.extensions import db
 from flashpoint.people.models import ROLE_VALUES, Team, User
 from flashpoint.timeutil import valid_timezone
 
-SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 SLACK_ID_RE = re.compile(r"^[UW][A-Z0-9]{2,31}$")
 MIN_PASSWORD = 10
 
@@ -49,64 +49,6 @@ def team_by_slug(slug: str) -> Team | None:
 
 def user_by_email(email: str) -> User | None:
     return db.session.scalar(db.select(User).where(User.email == (email or "").strip().lower()))
-
-
-def _check_slug(slug: str) -> str:
-    slug = (slug or "").strip().lower()
-    if not SLUG_RE.match(slug):
-        raise PeopleError(
-            f"'{slug}' is not a valid team slug: use lowercase letters, digits and hyphens.", "slug"
-        )
-    return slug
-
-
-def _check_parent(team: Team | None, parent: Team | None) -> None:
-    node = parent
-    while node is not None:
-        if team is not None and node.id == team.id:
-            raise PeopleError("A team cannot sit under itself or one of its own sub-teams.", "parent")
-        node = node.parent
-
-
-def create_team(slug: str, name: str, parent_slug: str | None = None) -> Team:
-    slug = _check_slug(slug)
-    if team_by_slug(slug):
-        raise PeopleError(f"A team with the slug '{slug}' already exists.", "slug")
-    name = (name or "").strip()
-    if not name:
-        raise PeopleError("A team needs a name.")
-    parent = None
-    if parent_slug:
-        parent = team_by_slug(parent_slug)
-        if parent is None:
-            raise PeopleError(f"There is no team '{parent_slug}' to put this team under.", "parent")
-    team = Team(slug=slug, name=name[:120], parent=parent)
-    db.session.add(team)
-    return team
-
-
-def update_team(team: Team, *, name: str, parent: Team | None, form_metric: str,
-                collected_metrics: list[str]) -> Team:
-    name = (name or "").strip()
-    if not name:
-        raise PeopleError("A team needs a name.")
-    _check_parent(team, parent)
-    if not collected_metrics:
-        raise PeopleError("A team collects at least one customer metric.", "collected_metrics")
-    if form_metric not in collected_metrics:
-        raise PeopleError("The public form must ask a metric the team collects.", "form_metric")
-    team.name = name[:120]
-    team.parent = parent
-    team.collected_metrics = ",".join(m for m in ("csat", "nps", "ces") if m in collected_metrics)
-    team.form_metric = form_metric
-    return team
-
-
-def set_team_managers(team: Team, managers: list[User]) -> None:
-    team.managers = list(managers)
-    for manager in managers:
-        if manager.role == "staff":
-            manager.role = "manager"
 
 
 @dataclass
@@ -218,6 +160,33 @@ def update_user(user: User, fields: PersonFields, *, active: bool | None = None,
     if active is not None:
         user.active = active
     return user
+
+
+def add_person(fields: PersonFields, *, nicknames: str | None, active: bool) -> User:
+    """A person added from the admin page, with the names customers use for them."""
+    user = create_user(fields)
+    user.nicknames = (nicknames or "").strip()
+    user.active = active
+    return user
+
+
+def edit_person(person: User, fields: PersonFields, *, nicknames: str | None, active: bool, by: User) -> User:
+    """Change a person from the admin page. Nobody deactivates themselves or changes their own role:
+    another admin must, so the organisation is never left without one."""
+    if person.id == by.id and not active:
+        raise PeopleError("You cannot deactivate yourself.", "active")
+    if person.id == by.id and fields.role != by.role:
+        raise PeopleError("You cannot change your own role.", "role")
+    update_user(person, fields, active=active)
+    person.nicknames = (nicknames or "").strip()
+    return person
+
+
+def toggle_active(person: User, *, by: User) -> None:
+    """Deactivate someone (they can no longer sign in) or bring them back; never oneself."""
+    if person.id == by.id:
+        raise PeopleError("You cannot deactivate yourself.")
+    person.active = not person.active
 
 
 def change_password(user: User, current: str, new: str) -> None:

@@ -1,24 +1,21 @@
 """Sign-in, sign-out, password change, and the admin pages for people and teams."""
 from __future__ import annotations
 
-import csv
-import io
 from urllib.parse import urlsplit
 
 from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template, request,
                    url_for)
 from flask_login import current_user, login_required, login_user, logout_user
-from sqlalchemy import or_
-from sqlalchemy.orm import selectinload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from flashpoint import csvfiles
 from flashpoint.extensions import db, limiter, login_manager
-from flashpoint.people import services
+from flashpoint.people import exports, pages, services
 from flashpoint.people.forms import (ChangePasswordForm, ConfirmForm, ImportPeopleForm, LoginForm,
                                      PersonForm, TeamForm)
 from flashpoint.people.models import Role, Team, User
-from flashpoint.permissions import can, permission_required
+from flashpoint.people.teams import TeamFields, save_team
+from flashpoint.permissions import permission_required
 from flashpoint.timeutil import utcnow
 
 ROLE_CHOICES = [(role.value, role.label) for role in Role]
@@ -106,49 +103,18 @@ def change_password():
 
 # --- Admin: people ------------------------------------------------------------------------
 
-def _team_choices(include_none: bool = True, only: set[int] | None = None) -> list[tuple[str, str]]:
-    stmt = db.select(Team).order_by(Team.name)
-    if only is not None:
-        stmt = stmt.where(Team.id.in_(only))
-    choices = [("", "— none —")] if include_none else []
-    return choices + [(t.slug, t.name) for t in db.session.scalars(stmt)]
-
-
-def _directory_query():
-    """People the viewer may see, filtered by the query string; also returns the filters."""
-    filters = {key: (request.args.get(key) or "").strip() for key in ("q", "team", "role", "status")}
-    stmt = db.select(User).options(selectinload(User.team)).order_by(User.name, User.id)
-    visible_teams = None
-    if not can(current_user, "view_whole_directory"):
-        visible_teams = current_user.managed_team_ids()
-        stmt = stmt.where(User.team_id.in_(visible_teams))
-    if filters["q"]:
-        escaped = filters["q"].lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        like = f"%{escaped}%"
-        stmt = stmt.where(or_(db.func.lower(User.name).like(like, escape="\\"),
-                              User.email.like(like, escape="\\")))
-    if filters["team"]:
-        team = services.team_by_slug(filters["team"])
-        # A department's filter includes its teams.
-        stmt = stmt.where(User.team_id.in_([t.id for t in team.subtree()] if team else []))
-    if filters["role"]:
-        stmt = stmt.where(User.role == filters["role"])
-    if filters["status"] == "inactive":
-        stmt = stmt.where(User.active.is_(False))
-    elif filters["status"] == "never":
-        stmt = stmt.where(User.last_login_at.is_(None), User.active.is_(True))
-    elif filters["status"] == "active":
-        stmt = stmt.where(User.active.is_(True))
-    return stmt, filters, visible_teams
+def _directory_filters() -> dict[str, str]:
+    return {key: (request.args.get(key) or "").strip() for key in pages.DIRECTORY_FILTERS}
 
 
 @admin.route("/people")
 @permission_required("view_people_directory")
 def people():
-    stmt, filters, visible_teams = _directory_query()
+    filters = _directory_filters()
+    stmt, visible_teams = pages.directory(current_user, filters)
     page = db.paginate(stmt, per_page=25, error_out=False)
     return render_template("admin/people.html", page=page, filters=filters,
-                           teams=_team_choices(only=visible_teams), roles=ROLE_CHOICES,
+                           teams=pages.team_choices(only=visible_teams), roles=ROLE_CHOICES,
                            filtered=any(filters.values()))
 
 
@@ -156,22 +122,9 @@ def people():
 @permission_required("view_people_directory")
 def people_export():
     """The directory as CSV in the import's own columns, so an export can be edited and re-imported."""
-    stmt, _filters, _visible = _directory_query()
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([*services.IMPORT_COLUMNS, "active", "last_sign_in"])
-    for person in db.session.scalars(stmt):
-        writer.writerow([_csv_safe(person.email), _csv_safe(person.name), person.role,
-                         person.team.slug if person.team else "", _csv_safe(person.slack_user_id or ""),
-                         _csv_safe(person.timezone), "true" if person.active else "false",
-                         person.last_login_at.isoformat(timespec="seconds") if person.last_login_at else ""])
-    return Response(out.getvalue(), mimetype="text/csv",
+    stmt, _visible = pages.directory(current_user, _directory_filters())
+    return Response(exports.people_csv(stmt), mimetype="text/csv",
                     headers={"Content-Disposition": "attachment; filename=flashpoint-people.csv"})
-
-
-def _csv_safe(value: str) -> str:
-    """Spreadsheets run cells starting with = + - @ as formulas; a leading quote keeps them text."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
 
 
 def _person_fields(form: PersonForm) -> services.PersonFields:
@@ -193,12 +146,11 @@ def _show_error(form, exc: services.PeopleError) -> None:
 @permission_required("manage_people")
 def person_new():
     form = PersonForm()
-    form.team.choices = _team_choices()
+    form.team.choices = pages.team_choices()
     if form.validate_on_submit():
         try:
-            user = services.create_user(_person_fields(form))
-            user.nicknames = (form.nicknames.data or "").strip()
-            user.active = form.active.data
+            user = services.add_person(_person_fields(form), nicknames=form.nicknames.data,
+                                       active=form.active.data)
             db.session.commit()
         except services.PeopleError as exc:
             db.session.rollback()
@@ -209,33 +161,33 @@ def person_new():
     return render_template("admin/person_form.html", form=form, person=None)
 
 
-@admin.route("/people/<int:user_id>", methods=["GET", "POST"])
-@permission_required("manage_people")
-def person_edit(user_id: int):
-    person = db.session.get(User, user_id) or abort(404)
+def _person_form(person: User) -> PersonForm:
+    """The person form: as posted, or filled with the person's details on a GET."""
     form = PersonForm(obj=None if request.method == "POST" else person)
-    form.team.choices = _team_choices()
+    form.team.choices = pages.team_choices()
     if request.method == "GET":
         form.team.data = person.team.slug if person.team else ""
         form.slack_id.data = person.slack_user_id or ""
         form.active.data = person.active
+    return form
+
+
+@admin.route("/people/<int:user_id>", methods=["GET", "POST"])
+@permission_required("manage_people")
+def person_edit(user_id: int):
+    person = db.session.get(User, user_id) or abort(404)
+    form = _person_form(person)
     if form.validate_on_submit():
-        if person.id == current_user.id and not form.active.data:
-            form.active.errors = [*form.active.errors, "You cannot deactivate yourself."]
-        elif person.id == current_user.id and form.role.data != current_user.role:
-            # Another admin must do it, so the organisation is never left without one.
-            form.role.errors = [*form.role.errors, "You cannot change your own role."]
+        try:
+            services.edit_person(person, _person_fields(form), nicknames=form.nicknames.data,
+                                 active=form.active.data, by=current_user)
+            db.session.commit()
+        except services.PeopleError as exc:
+            db.session.rollback()
+            _show_error(form, exc)
         else:
-            try:
-                services.update_user(person, _person_fields(form), active=form.active.data)
-                person.nicknames = (form.nicknames.data or "").strip()
-                db.session.commit()
-            except services.PeopleError as exc:
-                db.session.rollback()
-                _show_error(form, exc)
-            else:
-                flash(f"{person.name} has been saved.", "success")
-                return redirect(url_for("admin.people"))
+            flash(f"{person.name} has been saved.", "success")
+            return redirect(url_for("admin.people"))
     return render_template("admin/person_form.html", form=form, person=person,
                            toggle=ConfirmForm(), is_self=person.id == current_user.id)
 
@@ -244,13 +196,13 @@ def person_edit(user_id: int):
 @permission_required("manage_people")
 def person_toggle_active(user_id: int):
     person = db.session.get(User, user_id) or abort(404)
-    form = ConfirmForm()
-    if not form.validate_on_submit():
+    if not ConfirmForm().validate_on_submit():
         abort(400)
-    if person.id == current_user.id:
-        flash("You cannot deactivate yourself.", "error")
+    try:
+        services.toggle_active(person, by=current_user)
+    except services.PeopleError as exc:
+        flash(str(exc), "error")
     else:
-        person.active = not person.active
         db.session.commit()
         flash(f"{person.name} is now {'active' if person.active else 'deactivated'}."
               + ("" if person.active else " They can no longer sign in."), "success")
@@ -282,65 +234,41 @@ def people_import():
 @admin.route("/teams")
 @permission_required("manage_teams")
 def teams():
-    all_teams = db.session.scalars(
-        db.select(Team).options(selectinload(Team.children), selectinload(Team.managers)).order_by(Team.name)
-    ).all()
-    roots = [t for t in all_teams if t.parent_id is None]
-    counts = dict(db.session.execute(
-        db.select(User.team_id, db.func.count(User.id)).where(User.active.is_(True)).group_by(User.team_id)
-    ).all())
-    return render_template("admin/teams.html", roots=roots, counts=counts, total=len(all_teams))
+    return render_template("admin/teams.html", **pages.team_tree())
 
 
-def _manager_choices() -> list[tuple[int, str]]:
-    people = db.session.scalars(
-        db.select(User).where(User.active.is_(True), User.role.in_(["manager", "hr", "admin"])).order_by(User.name)
-    ).all()
-    return [(p.id, f"{p.name} ({p.email})") for p in people]
+def _team_form(team: Team | None) -> TeamForm:
+    """The team form: as posted, or filled with the team's settings on a GET."""
+    form = TeamForm(obj=None if request.method == "POST" else team)
+    form.parent.choices = pages.parent_choices(team)
+    form.managers.choices = pages.manager_choices()
+    if request.method == "GET" and team is not None:
+        form.parent.data = team.parent.slug if team.parent else ""
+        form.managers.data = [m.id for m in team.managers]
+        form.collected_metrics.data = team.metrics
+    return form
+
+
+def _team_fields(form: TeamForm) -> TeamFields:
+    return TeamFields(slug=form.slug.data, name=form.name.data, parent_slug=form.parent.data or None,
+                      form_metric=form.form_metric.data, collected_metrics=form.collected_metrics.data or [],
+                      manager_ids=form.managers.data or [])
 
 
 @admin.route("/teams/new", methods=["GET", "POST"])
 @admin.route("/teams/<int:team_id>", methods=["GET", "POST"])
 @permission_required("manage_teams")
 def team_edit(team_id: int | None = None):
-    team = None
-    if team_id is not None:
-        team = db.session.get(Team, team_id) or abort(404)
-    form = TeamForm(obj=None if request.method == "POST" else team)
-    # A team cannot move under itself or its own sub-teams, so those are not offered.
-    below = {t.id for t in team.subtree()} if team is not None else set()
-    form.parent.choices = [("", "— none (a department or a stand-alone team) —")] + [
-        (t.slug, t.name) for t in db.session.scalars(db.select(Team).order_by(Team.name)) if t.id not in below
-    ]
-    form.managers.choices = _manager_choices()
-    if request.method == "GET" and team is not None:
-        form.parent.data = team.parent.slug if team.parent else ""
-        form.managers.data = [m.id for m in team.managers]
-        form.collected_metrics.data = team.metrics
+    team = (db.session.get(Team, team_id) or abort(404)) if team_id is not None else None
+    form = _team_form(team)
     if form.validate_on_submit():
         try:
-            if team is None:
-                team = services.create_team(form.slug.data, form.name.data, form.parent.data or None)
-                db.session.flush()
-            elif form.slug.data.strip().lower() != team.slug:
-                raise services.PeopleError("A team's slug cannot change: printed posters point at it.", "slug")
-            parent = services.team_by_slug(form.parent.data) if form.parent.data else None
-            services.update_team(team, name=form.name.data, parent=parent, form_metric=form.form_metric.data,
-                                 collected_metrics=form.collected_metrics.data or [])
-            managers = [db.session.get(User, i) for i in form.managers.data or []]
-            services.set_team_managers(team, [m for m in managers if m is not None])
+            saved = save_team(team, _team_fields(form))
             db.session.commit()
         except services.PeopleError as exc:
             db.session.rollback()
             _show_error(form, exc)
-            if team_id is None:
-                team = None
         else:
-            flash(f"Team {team.name} has been saved.", "success")
+            flash(f"Team {saved.name} has been saved.", "success")
             return redirect(url_for("admin.teams"))
-    members = []
-    if team is not None and team.id is not None:
-        members = db.session.scalars(
-            db.select(User).where(User.team_id == team.id).order_by(User.active.desc(), User.name)
-        ).all()
-    return render_template("admin/team_form.html", form=form, team=team, members=members)
+    return render_template("admin/team_form.html", form=form, team=team, members=pages.team_members(team))

@@ -84,6 +84,16 @@ def test_admin_cannot_deactivate_or_demote_themself(client, login, post_form):
     assert admin.role == "admin" and admin.active
 
 
+def test_admin_posting_their_own_form_without_active_stays_active(client, login, post_form):
+    admin = make_user("admin", email="root@example.test")
+    login(admin)
+    response = post_form(f"/admin/people/{admin.id}", {
+        "email": "root@example.test", "name": admin.name, "role": "admin", "timezone": "UTC"})
+    assert response.status_code == 200  # the form again, not saved
+    db.session.refresh(admin)
+    assert admin.active
+
+
 def test_deactivate_and_reactivate_from_the_list(client, login, post_form):
     person = make_user("staff", name="Lars Nielsen")
     login(make_user("admin"))
