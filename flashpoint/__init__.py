@@ -29,7 +29,7 @@ def create_app(config: object | None = None) -> Flask:
     import engagement
     import recognition
     import slack_bot
-    from flashpoint import api, cli, core, demo, extensions, notifications, outbox, people, scheduler
+    from flashpoint import api, cli, core, extensions, notifications, outbox, people, scheduler
 
     extensions.db.init_app(app)
     extensions.migrate.init_app(app, extensions.db, directory=cli.MIGRATIONS_DIR,
@@ -42,7 +42,6 @@ def create_app(config: object | None = None) -> Flask:
     outbox.init_app(app)
     scheduler.init_app(app)
     cli.init_app(app)
-    demo.init_app(app)
     notifications.init_app(app)
     recognition.init_app(app)
     engagement.init_app(app)

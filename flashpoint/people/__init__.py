@@ -5,12 +5,13 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Register sign-in, the admin pages for people and teams, their commands, rules and navigation."""
+    """Register sign-in, the admin pages for people and teams, their commands, rules, navigation and
+    the demo's people."""
     from flashpoint.extensions import login_manager
-    from flashpoint.people import cli, models, permissions  # noqa: F401  (models: tables known to migrations)
+    from flashpoint.people import cli, demo, models, permissions  # noqa: F401  (models: tables known to migrations)
     from flashpoint.people.views import admin, auth
     from flashpoint.permissions import register_rules
-    from flashpoint.registry import NavItem, add_nav_item
+    from flashpoint.registry import NavItem, add_demo_step, add_nav_item
 
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please sign in to see that page."
@@ -21,3 +22,4 @@ def init_app(app: Flask) -> None:
     cli.init_app(app)
     add_nav_item(app, NavItem(900, "People", "admin.people", "view_people_directory", "admin.people"))
     add_nav_item(app, NavItem(910, "Teams", "admin.teams", "manage_teams", "admin.team"))
+    add_demo_step(app, 0, "people", demo.load_people)

@@ -3,7 +3,7 @@ import random
 from collections import Counter
 from datetime import timedelta
 
-from flashpoint.demo import load_people
+from flashpoint.people.demo import load_people
 from flashpoint.extensions import db
 from flashpoint.people.models import Team, User
 from flashpoint.timeutil import utcnow

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from engagement.pulses import results
 from engagement.pulses.demo import SMALL_TEAMS, load_pulses
 from engagement.pulses.models import PulseAnswer, PulseCycle
-from flashpoint.demo import load_people
+from flashpoint.people.demo import load_people
 from flashpoint.extensions import db
 from flashpoint.people.models import Team
 

@@ -1,7 +1,7 @@
 """The stories demo step: works without the feedback step, gives the demo manager things to do."""
 import random
 
-from flashpoint.demo import load_people
+from flashpoint.people.demo import load_people
 from flashpoint.extensions import db
 from flashpoint.people.models import User
 from recognition.praise.inbox import praise_for_manager
