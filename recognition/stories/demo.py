@@ -16,7 +16,6 @@ from recognition.feedback.models import Feedback
 from recognition.sentiment import is_positive
 from recognition.praise.routing import route_existing
 from recognition.stories.approvals import nominate
-from recognition.stories.values import ensure_default_values
 from recognition.stories.models import Clap, CompanyValue, HeroStory, PraiseMatch
 
 PROACTIVE = [
@@ -93,7 +92,6 @@ def _story(nominator, heroes, kind, text, values, when, *, state="approved", fee
 
 def load_stories(rng: random.Random) -> None:
     now = utcnow()
-    ensure_default_values()
     values = db.session.scalars(db.select(CompanyValue).order_by(CompanyValue.position)).all()
     teams = [t for t in db.session.scalars(db.select(Team).where(Team.parent_id.is_not(None)).order_by(Team.slug))
              if _people(t)]

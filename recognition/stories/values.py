@@ -7,6 +7,7 @@ from flashpoint.extensions import db
 from recognition.stories.errors import TAG_RE, StoryError
 from recognition.stories.models import CompanyValue
 
+# Written by a migration into an empty list (reading values never writes).
 DEFAULT_VALUES = [
     ("Customer first", "We start from what the customer needs."),
     ("Own it", "We take a problem as ours and see it through."),
@@ -16,22 +17,13 @@ DEFAULT_VALUES = [
 ]
 
 
-def ensure_default_values() -> None:
-    if db.session.scalar(db.select(CompanyValue.id).limit(1)) is None:
-        for position, (name, description) in enumerate(DEFAULT_VALUES):
-            db.session.add(CompanyValue(name=name, description=description, position=position))
-        db.session.flush()
-
-
 def active_values() -> list[CompanyValue]:
-    ensure_default_values()
     return list(db.session.scalars(
         db.select(CompanyValue).where(CompanyValue.active.is_(True))
         .order_by(CompanyValue.position, CompanyValue.name)))
 
 
 def all_values() -> list[CompanyValue]:
-    ensure_default_values()
     return list(db.session.scalars(db.select(CompanyValue).order_by(CompanyValue.position, CompanyValue.name)))
 
 
@@ -57,7 +49,6 @@ def _clean_value_fields(name: str, description: str, existing: CompanyValue | No
 
 
 def add_value(name: str, description: str = "") -> CompanyValue:
-    ensure_default_values()
     name, description = _clean_value_fields(name, description, None)
     position = (db.session.scalar(db.select(func.max(CompanyValue.position))) or 0) + 1
     value = CompanyValue(name=name, description=description, position=position)

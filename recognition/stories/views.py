@@ -194,9 +194,7 @@ def approvals_page():
 def values():
     form = ValueForm()
     if request.method == "GET":
-        items = company_values.all_values()
-        db.session.commit()  # the defaults, when the list was empty
-        return render_template("heroes/values.html", values=items, form=ValueForm(formdata=None))
+        return render_template("heroes/values.html", values=company_values.all_values(), form=ValueForm(formdata=None))
     if not form.validate_on_submit():
         abort(400)
     value_id = request.form.get("value_id", type=int)

@@ -48,8 +48,7 @@ def open_nomination(client, trigger_id: str, person, *, hero_slack_ids=(), other
                             other_heroes=list(other_heroes), text=text, kind=kind, value_ids=list(value_ids),
                             feedback_options=[] if editing else _feedback_options(person, feedback_id),
                             feedback_id=feedback_id, evidence=evidence, metadata=metadata, editing=editing)
-    # active_values() seeds the default values on first use: keep them (the modal offers their
-    # ids), and release the connection before the network call.
+    # Release the connection before the network call.
     db.session.commit()
     client.views_open(trigger_id=trigger_id, view=view)
 

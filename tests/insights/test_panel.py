@@ -121,13 +121,12 @@ def test_incremental_panel_equals_a_full_rebuild(db_backend, app):
 def test_approved_hero_stories_count_for_their_heroes_teams_and_match_a_rebuild(app, runner):
     from flashpoint.timeutil import utcnow
     from recognition.stories.approvals import nominate
-    from recognition.stories.values import active_values, ensure_default_values
+    from recognition.stories.values import active_values
     from tests.factories import make_manager, make_user
 
     shop, depot = make_team("shop"), make_team("depot")
     boss = make_manager(shop)
     a, b = make_user("staff", shop), make_user("staff", shop)
-    ensure_default_values()
     value = [active_values()[0].id]
     nominate(boss, [a.id], "Stayed late to fix a customer's order before the wedding.", "recovery", value)
     nominate(boss, [a.id, b.id], "Noticed a regular's birthday and sang.", "proactive", value)

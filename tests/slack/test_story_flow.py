@@ -187,7 +187,7 @@ def test_a_hero_without_an_account_is_named_as_a_modal_error(app, slack, fake_sl
 
 
 def test_the_values_offered_on_first_use_can_be_submitted(app, slack, fake_slack):
-    make_slack_team()  # no values exist yet: the modal's first opening seeds the defaults
+    make_slack_team()  # the default values, as a new install has them
     slack.command("/hero", "<@UHERO>", user_id="UCOLL")
     view = fake_slack.calls_to("views.open")[0].params["view"]
     offered = next(b for b in view["blocks"] if b.get("block_id") == "values")["element"]["options"]

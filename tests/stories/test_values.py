@@ -1,4 +1,4 @@
-"""HR's list of company values: defaults when empty, add, rename, retire; others may not."""
+"""HR's list of company values: the defaults a new install has, add, rename, retire; others may not."""
 from flashpoint.extensions import db
 from recognition.stories.models import CompanyValue
 from tests.factories import make_manager, make_team, make_user
