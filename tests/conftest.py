@@ -99,6 +99,7 @@ def postgres_url():
         pytest.fail(f"PostgreSQL at {PG_URL} is unreachable: {exc}")
     url = sa.engine.make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
     _migrate(url)
+    _SEEDS[url] = _seeded_rows(url)
     yield url
     with admin_engine.connect() as conn:
         conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
@@ -122,11 +123,32 @@ def database_url(request, db_backend, tmp_path):
     return f"sqlite:///{path}"
 
 
+# Rows the migrations write (starter questions, default values), per PostgreSQL test database.
+_SEEDS: dict[str, dict[str, list[dict]]] = {}
+
+
+def _seeded_rows(url: str) -> dict[str, list[dict]]:
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        rows = {t.name: [dict(r._mapping) for r in conn.execute(t.select())] for t in db.metadata.sorted_tables}
+    engine.dispose()
+    return {name: found for name, found in rows.items() if found}
+
+
 def _truncate_all(url: str) -> None:
+    """Empty every table, then put back what the migrations wrote: each test starts from a freshly
+    migrated database, as it does on SQLite (a copy of the migrated template)."""
     engine = sa.create_engine(url)
     with engine.begin() as conn:
         tables = [t.name for t in db.metadata.sorted_tables]
         conn.execute(sa.text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+        for table in db.metadata.sorted_tables:
+            rows = _SEEDS.get(url, {}).get(table.name)
+            if rows:
+                conn.execute(table.insert(), rows)
+                if "id" in table.c:
+                    conn.execute(sa.text(f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', 'id'), "
+                                         f"(SELECT max(id) FROM \"{table.name}\"))"))
     engine.dispose()
 
 
