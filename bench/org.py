@@ -479,8 +479,10 @@ class Generator:
         depts = []
         for i in range(n_dept):
             function, unit, metric_sets = data.FUNCTIONS[i % len(data.FUNCTIONS)]
-            region, tz, cities = data.REGIONS[(i // len(data.FUNCTIONS) + i) % len(data.REGIONS)]
-            depts.append((f"{function} {region}", function, unit, metric_sets, tz, cities))
+            # Every (function, region) pair once for the first 40 departments, regions varied early.
+            region, tz, cities = data.REGIONS[(i + i // 20) % len(data.REGIONS)]
+            name = f"{function} {region}" + (f" {i // 40 + 1}" if i >= 40 else "")
+            depts.append((name, function, unit, metric_sets, tz, cities))
         names_seen: Counter = Counter()
         team_id = 0
         for name, function, unit, metric_sets, tz, cities in depts:
@@ -557,10 +559,10 @@ class Generator:
             team.managers.append(manager.id)
         # The rest in teams of uneven sizes (a few small ones, whose pulse figures stay hidden).
         staff = n_people - len(org.people)
-        sizes = [max(3, rng.lognormvariate(0, 0.45)) for _ in leaves]
-        if len(leaves) < 20:
-            sizes = [max(s_, 1.0) for s_ in sizes]
+        sizes = [rng.lognormvariate(0, 0.45) for _ in leaves]
         total = sum(sizes)
+        # A small organisation keeps every team above the pulse threshold; a large one has a few
+        # teams of three or four whose pulse figures stay hidden, as real ones do.
         counts = [max(7 if len(leaves) < 20 else 2, int(staff * w / total)) for w in sizes]
         while sum(counts) < staff:
             counts[rng.randrange(len(counts))] += 1
@@ -705,6 +707,10 @@ class Generator:
                 if not confirmed and not candidates:
                     continue
                 age = self.now - received
+                # One match per person: someone who is a candidate under two shared names ("Alex" and
+                # "Alexander") is stored once, under the first.
+                once: set[int] = set()
+                candidates = [(p, k) for p, k in candidates if not (p in once or once.add(p))]
                 # Older ambiguous praise was settled by the manager: the person meant is confirmed.
                 if candidates and age > timedelta(days=30) and rng.random() < 0.6:
                     meant_key = candidates[0][1]
