@@ -435,6 +435,10 @@ class Generator:
 
     # --- checks --------------------------------------------------------------------------
 
+    def _existing_ids(self, table: str, flag: str) -> list[int]:
+        return [row[0] for row in self.conn.exec_driver_sql(
+            f'SELECT id FROM "{table}" WHERE {flag} ORDER BY id')]
+
     def _check_words(self) -> None:
         """The word lists keep matching honest: names are no ordinary words, first names and
         nicknames fold to one plain token each, surnames share no token with them."""
@@ -599,8 +603,12 @@ class Generator:
             if rng.random() < 0.04:
                 L.add("notification_preferences", (p.id, rng.choice(["email", "slack", "auto"]),
                                                    rng.sample(topics, rng.randint(0, 2)), created))
-        for position, (name, description) in enumerate(data.COMPANY_VALUES):
-            L.add("company_values", (position + 1, name, description, True, position, created))
+        # The company's values: those the migrations wrote, else a list of our own.
+        self.value_ids = self._existing_ids("company_values", "active")
+        if not self.value_ids:
+            for position, (name, description) in enumerate(data.COMPANY_VALUES):
+                L.add("company_values", (position + 1, name, description, True, position, created))
+            self.value_ids = list(range(1, len(data.COMPANY_VALUES) + 1))
 
         self.leaves = leaves
         self.head_office = head_office
@@ -757,7 +765,6 @@ class Generator:
         counts_rng = np.random.default_rng(self.seed + 1)
         org, L = self.org, self.loader
         total = scaled("stories", self.scale)
-        n_values = len(data.COMPANY_VALUES)
         story_id = clap_id = 0
         pool: deque = deque()
         recent_from = self.now - RECENT
@@ -838,7 +845,8 @@ class Generator:
                                        decided_at, reason, reminded, created, approved_at, None))
                 for h in heroes:
                     L.add("story_heroes", (story_id, h))
-                for v in rng.sample(range(1, n_values + 1), 1 if rng.random() < 0.6 else rng.choice((2, 2, 3))):
+                for v in rng.sample(self.value_ids, min(len(self.value_ids),
+                                                        1 if rng.random() < 0.6 else rng.choice((2, 2, 3)))):
                     L.add("story_values", (story_id, v))
                 private = any(org.people[h].private for h in heroes)
                 if state == "approved" and not private:
@@ -976,16 +984,21 @@ class Generator:
         rng = self.rng("pulses")
         org, L = self.org, self.loader
         created = datetime.combine(self.start_day - timedelta(days=10), dtime(9, 0))
+        # The question bank: the one the migrations wrote, else a bank of our own.
         bank: dict[str, list[tuple[int, str, str]]] = {}
-        item_id = 0
-        for driver in DRIVERS:
-            for text in data.PULSE_ITEMS[driver]:
-                item_id += 1
-                bank.setdefault(driver, []).append((item_id, "agree5", text))
-                L.add("pulse_items", (item_id, driver, "agree5", text, 1, None, created))
-        item_id += 1
-        bank["enps"] = [(item_id, "nps11", data.ENPS_ITEM)]
-        L.add("pulse_items", (item_id, "enps", "nps11", data.ENPS_ITEM, 1, None, created))
+        for item_id, driver, scale, text in self.conn.exec_driver_sql(
+                "SELECT id, driver, scale, text FROM pulse_items WHERE retired_at IS NULL ORDER BY id"):
+            bank.setdefault(driver, []).append((item_id, scale, text))
+        if not all(bank.get(d) for d in (*DRIVERS, "enps")):
+            bank, item_id = {}, self.conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM pulse_items").scalar()
+            for driver in DRIVERS:
+                for text in data.PULSE_ITEMS[driver]:
+                    item_id += 1
+                    bank.setdefault(driver, []).append((item_id, "agree5", text))
+                    L.add("pulse_items", (item_id, driver, "agree5", text, 1, None, created))
+            item_id += 1
+            bank["enps"] = [(item_id, "nps11", data.ENPS_ITEM)]
+            L.add("pulse_items", (item_id, "enps", "nps11", data.ENPS_ITEM, 1, None, created))
         starts_on = self.start_day - timedelta(days=self.start_day.weekday())
         hr = org.by_role("hr", set())
         L.add("pulse_schedules", (1, "Weekly pulse", "weekly", 1, "10:00", 5, ITEMS_PER_CYCLE, starts_on, True,
