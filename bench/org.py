@@ -367,8 +367,8 @@ class Generator:
         from flashpoint.outbox.models import Notification
         from flashpoint.people.models import Team, User, team_managers
         from recognition.feedback.models import Feedback
-        from recognition.stories.models import (Clap, CompanyValue, HeroStory, PraiseDismissal, PraiseMatch,
-                                                story_heroes, story_values)
+        from recognition.praise.models import PraiseDismissal, PraiseMatch
+        from recognition.stories.models import Clap, CompanyValue, HeroStory, story_heroes, story_values
 
         d = self.loader.declare
         d(Team.__table__, "id slug name parent_id collected_metrics form_metric created_at")
@@ -759,7 +759,7 @@ class Generator:
         import sqlalchemy as sa
 
         from recognition.feedback.models import Feedback
-        from recognition.stories.models import PraiseMatch
+        from recognition.praise.models import PraiseMatch
 
         rng = self.rng("stories")
         counts_rng = np.random.default_rng(self.seed + 1)

@@ -47,7 +47,7 @@ def main() -> None:
     from flashpoint.timeutil import utcnow
     from recognition.feedback.models import Feedback
     from recognition.praise import routing as praise
-    from recognition.stories.models import PraiseMatch
+    from recognition.praise.models import PraiseMatch
     from flashpoint.outbox.models import Notification
 
     workdir = Path(tempfile.mkdtemp(prefix="fp-bench-stories-db-"))

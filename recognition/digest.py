@@ -16,11 +16,13 @@ from flask import Flask, current_app
 from flashpoint.extensions import db
 from flashpoint.outbox.services import record_notification, varied
 from flashpoint.people.models import User, team_managers
+from flashpoint.scheduler import DutyClaim, register_duty
 from flashpoint.timeutil import valid_timezone
 from recognition.channels import heroes_channel
 from recognition.feedback.models import Feedback
 from recognition.praise.inbox import praise_items
-from recognition.stories.models import HeroStory, PraiseDismissal
+from recognition.praise.models import PraiseDismissal
+from recognition.stories.models import HeroStory
 from recognition.stories.wall import balance
 
 DIGEST_WEEKDAY = 4          # Friday
@@ -91,8 +93,6 @@ def run_weekly_digest(now: datetime) -> str | None:
 
 def _claim_week(week: DigestWeek) -> bool:
     """The week's digest is composed once: a unique (duty, slot) row committed with its notes."""
-    from flashpoint.scheduler import DutyClaim
-
     name = "weekly_digest.week"
     if db.session.scalar(db.select(DutyClaim.id).where(DutyClaim.duty == name,
                                                        DutyClaim.slot == week.due_at)) is not None:
@@ -210,7 +210,5 @@ def _first_line(text: str, limit: int = 120) -> str:
 
 
 def init_app(app: Flask) -> None:
-    from flashpoint.scheduler import register_duty
-
     # Quarter-hour slots, so zones with half-hour offsets are not an hour late.
     register_duty(app, "weekly_digest", timedelta(minutes=15), run_weekly_digest)

@@ -2,7 +2,7 @@
 from flask import Flask
 
 from recognition import signals
-from recognition.praise import permissions
+from recognition.praise import models, permissions  # noqa: F401  (models: tables known to migrations)
 
 
 def init_app(app: Flask) -> None:

@@ -11,7 +11,8 @@ from recognition.feedback.models import Feedback
 from recognition.praise.routing import suggested_kind, tell_person
 from recognition.redaction import redact_contacts
 from recognition.stories.errors import StoryError
-from recognition.stories.models import HeroStory, PraiseDismissal, PraiseMatch
+from recognition.praise.models import PraiseDismissal, PraiseMatch
+from recognition.stories.models import HeroStory
 
 
 @dataclass

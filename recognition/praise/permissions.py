@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flashpoint.extensions import db
 from flashpoint.permissions import Rules, is_hr, is_manager, manages_team
-from recognition.stories.models import PraiseMatch
+from recognition.praise.models import PraiseMatch
 
 rules = Rules()
 

@@ -20,7 +20,7 @@ from flashpoint.outbox.services import VariedWordings, record_notification
 from flashpoint.people.models import Team, User
 from recognition.feedback.models import Feedback
 from recognition.redaction import fold, redact_contacts
-from recognition.stories.models import PraiseMatch
+from recognition.praise.models import PraiseMatch
 
 TOKEN_RE = re.compile(r"[a-z0-9]+")
 # Words that say a problem was put right: the story is then suggested as a recovery.

@@ -16,7 +16,8 @@ from recognition.feedback.models import Feedback
 from recognition.sentiment import is_positive
 from recognition.praise.routing import route_existing
 from recognition.stories.approvals import nominate
-from recognition.stories.models import Clap, CompanyValue, HeroStory, PraiseMatch
+from recognition.praise.models import PraiseMatch
+from recognition.stories.models import Clap, CompanyValue, HeroStory
 
 PROACTIVE = [
     "{first} noticed a customer struggling with three bags and a toddler, carried everything to the car and came back with a sticker for the little one.",

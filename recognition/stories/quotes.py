@@ -5,7 +5,8 @@ from __future__ import annotations
 from flashpoint.extensions import db
 from recognition.feedback.models import Feedback
 from recognition.redaction import redact_contacts, redact_public, tokens_of_names
-from recognition.stories.models import HeroStory, PraiseMatch
+from recognition.praise.models import PraiseMatch
+from recognition.stories.models import HeroStory
 
 
 def hero_quote(story: HeroStory) -> str | None:

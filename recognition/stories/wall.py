@@ -14,8 +14,8 @@ from flashpoint.permissions import can, is_hr
 from flashpoint.timeutil import utcnow
 from recognition.feedback.models import Feedback
 from recognition.stories.errors import StoryError
-from recognition.stories.models import (CLAP_SOURCES, KINDS, Clap, HeroStory, PraiseMatch, story_heroes,
-                                        story_values)
+from recognition.praise.models import PraiseMatch
+from recognition.stories.models import CLAP_SOURCES, KINDS, Clap, HeroStory, story_heroes, story_values
 
 
 def _private_story_ids():

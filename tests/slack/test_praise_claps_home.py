@@ -9,7 +9,8 @@ from flashpoint.outbox.delivery import deliver_due
 from flashpoint.timeutil import utcnow
 from recognition import signals
 from recognition.feedback.models import Feedback
-from recognition.stories.models import Clap, HeroStory, PraiseDismissal
+from recognition.praise.models import PraiseDismissal
+from recognition.stories.models import Clap, HeroStory
 from tests.slack.factories import make_slack_team, nomination_values, values_ids
 
 

@@ -10,7 +10,7 @@ from flashpoint.extensions import db
 from flashpoint.outbox.models import Notification
 from flashpoint.timeutil import utcnow
 from recognition.feedback.models import Feedback
-from recognition.stories.models import PraiseMatch
+from recognition.praise.models import PraiseMatch
 from recognition.praise.routing import route_feedback
 from tests.factories import make_manager, make_team, make_user
 from tests.stories.factories import customer_says, notes

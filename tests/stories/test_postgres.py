@@ -6,7 +6,8 @@ from sqlalchemy.exc import IntegrityError
 from flashpoint.extensions import db
 from recognition.stories.approvals import approve
 from recognition.stories.errors import StoryError
-from recognition.stories.models import Clap, HeroStory, PraiseMatch
+from recognition.praise.models import PraiseMatch
+from recognition.stories.models import Clap, HeroStory
 from recognition.stories.wall import clap
 from tests.factories import make_manager, make_team, make_user
 from tests.stories.factories import customer_says, make_story, notes

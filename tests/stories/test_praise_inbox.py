@@ -2,7 +2,7 @@
 from urllib.parse import parse_qs, urlparse
 
 from flashpoint.extensions import db
-from recognition.stories.models import PraiseDismissal, PraiseMatch
+from recognition.praise.models import PraiseDismissal, PraiseMatch
 from tests.factories import make_manager, make_team, make_user
 from tests.stories.factories import customer_says, notes
 

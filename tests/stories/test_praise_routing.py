@@ -1,6 +1,6 @@
 """Praise routing: who a customer's words name, what they and their managers are told, redacted."""
 from flashpoint.extensions import db
-from recognition.stories.models import PraiseMatch
+from recognition.praise.models import PraiseMatch
 from recognition.praise.routing import route_existing
 from tests.factories import make_manager, make_team, make_user
 from tests.stories.factories import customer_says, notes
