@@ -170,13 +170,15 @@ def run_client(spec: dict) -> dict:
     return {"start": start, "end": end, "samples": samples, "errors": errors}
 
 
-def probe(host: str, port: int, path: str, cookies: dict[str, str], timeout: float) -> tuple[int, str]:
-    """One GET, to learn whether a role may see a page and how many pages a list has."""
+def probe(host: str, port: int, path: str, cookies: dict[str, str], timeout: float,
+          headers: dict[str, str] | None = None) -> tuple[int, str, float]:
+    """One GET, to learn whether a role may see a page, how many pages a list has, and how long it takes."""
     client = Client(host, port, timeout, cookies)
+    started = time.perf_counter()
     try:
-        status, _, data = client.request("GET", path)
+        status, _, data = client.request("GET", path, headers=headers)
     except (OSError, http.client.HTTPException) as exc:
-        return 0, f"{type(exc).__name__}: {exc}"
+        return 0, f"{type(exc).__name__}: {exc}", time.perf_counter() - started
     finally:
         client.close()
-    return status, data.decode("utf-8", "replace")
+    return status, data.decode("utf-8", "replace"), time.perf_counter() - started

@@ -94,10 +94,13 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--password", help="the password of those logins (default: the demo's or bench/org.py's)")
     p.add_argument("--token", help="an API token with insights:read and feedback:write (default: create one)")
     p.add_argument("--timeout", type=float, default=60.0, help="seconds one request may take (and gunicorn's)")
+    p.add_argument("--row-budget", type=float, help="seconds a row may take: a slower page gets fewer requests "
+                                                    "(default 60; --quick: 15)")
     args = p.parse_args(argv)
     if args.workers < 1 or (args.clients is not None and args.clients < 1):
         p.error("--workers and --clients are at least 1")
     args.requests = args.requests or (12 if args.quick else 100)
+    args.row_budget = args.row_budget or (15.0 if args.quick else 60.0)
     args.logins = {}
     for item in args.login:
         role, _, email = item.partition("=")
@@ -169,8 +172,9 @@ class Load:
     def sign_in(self, email: str, password: str) -> dict[str, str]:
         return self.pool.apply(_http.sign_in, (self.server.host, self.server.port, email, password, self.timeout))
 
-    def probe(self, path: str, cookies: dict[str, str]) -> tuple[int, str]:
-        return self.pool.apply(_http.probe, (self.server.host, self.server.port, path, cookies, self.timeout))
+    def probe(self, path: str, cookies=None, headers=None) -> tuple[int, str, float]:
+        return self.pool.apply(_http.probe, (self.server.host, self.server.port, path, cookies, self.timeout,
+                                             headers))
 
     def measure(self, path: str, requests: int, *, method: str = "GET", cookies=None, headers=None,
                 body: str | None = None, teams=None, expect: int = 200, warmup: int = 1) -> dict:
@@ -256,8 +260,8 @@ def sign_in_all(load: Load, args) -> dict[str, dict[str, str]]:
     return sessions
 
 
-def plan_pages(load: Load, sessions: dict, report: dict) -> list[tuple[str, str, str]]:
-    """(label, role, path) of every page each role may open; deep pages resolved per role."""
+def plan_pages(load: Load, sessions: dict, report: dict) -> list[tuple[str, str, str, float]]:
+    """(label, role, path, seconds of a first GET) of every page each role may open; deep pages per role."""
     plan = []
     for role, cookies in sessions.items():
         last_pages: dict[str, int] = {}
@@ -265,17 +269,24 @@ def plan_pages(load: Load, sessions: dict, report: dict) -> list[tuple[str, str,
             if "{deep}" in path:
                 base = path.split("?")[0]
                 path = path.format(deep=min(DEEP_PAGE, last_pages.get(base, 1)))
-            status, body = load.probe(path, cookies)
+            status, body, seconds = load.probe(path, cookies)
             if status == 403:
                 report["not_allowed"].append({"page": label, "role": role})
                 continue
             if status != 200:
-                report["errors"].append(f"{label} as {role}: the first GET {path} answered {status}")
+                report["errors"].append(f"{label} as {role}: the first GET {path} answered {status} "
+                                        f"after {seconds:.1f} s {body[:200]!r}")
                 continue
             match = LAST_PAGE.search(body)
             last_pages[path.split("?")[0]] = int(match.group(1)) if match else 1
-            plan.append((label, role, path))
+            plan.append((label, role, path, seconds))
     return plan
+
+
+def requests_for(args, clients: int, probe_seconds: float) -> int:
+    """K, or fewer for a page so slow that K requests would take more than --row-budget (at least 2 per client)."""
+    affordable = int(args.row_budget * clients / max(probe_seconds, 1e-3))
+    return min(args.requests, max(2 * clients, affordable))
 
 
 def run_pages(args, url: str, teams: list[dict], token: str, report: dict) -> None:
@@ -294,16 +305,21 @@ def run_pages(args, url: str, teams: list[dict], token: str, report: dict) -> No
             plan = plan_pages(load, sessions, report)
             bearer = {"Authorization": f"Bearer {token}"}
             since = (date.today() - timedelta(days=730)).isoformat()
-            jobs = [({"page": label, "role": role, "path": path}, {"cookies": sessions[role]})
-                    for label, role, path in plan]
-            jobs.append(({"page": "correlation API", "role": "token",
-                          "path": f"/api/v1/insights/correlation?grain=week&from={since}"}, {"headers": bearer}))
-            jobs.append(({"page": "POST /api/v1/feedback", "role": "token", "path": "/api/v1/feedback"},
+            jobs = [({"page": label, "role": role, "path": path}, requests_for(args, clients, seconds),
+                     {"cookies": sessions[role]}) for label, role, path, seconds in plan]
+            api = f"/api/v1/insights/correlation?grain=week&from={since}"
+            status, body, seconds = load.probe(api, headers=bearer)
+            if status == 200:
+                jobs.append(({"page": "correlation API", "role": "token", "path": api},
+                             requests_for(args, clients, seconds), {"headers": bearer}))
+            else:
+                report["errors"].append(f"GET {api} answered {status}: {body[:200]!r}")
+            jobs.append(({"page": "POST /api/v1/feedback", "role": "token", "path": "/api/v1/feedback"}, args.requests,
                          {"method": "POST", "headers": bearer, "body": "feedback", "teams": teams, "expect": 201}))
             health = [load.measure("/healthz", baseline_n)]
             rows = []
-            for row, options in jobs:
-                row.update(load.measure(row["path"], args.requests, **options))
+            for row, requests, options in jobs:
+                row.update(load.measure(row["path"], requests, **options))
                 health.append(load.measure("/healthz", baseline_n))
                 local = merge(health[-2:])
                 row.update(healthz_p95_ms=local["p95_ms"], healthz_rps=local["rps"],
@@ -358,7 +374,7 @@ def run_compare(args, url: str, report: dict) -> None:
                 if item is None:  # /healthz at the start and at the end
                     health[i].append(loads[i].measure("/healthz", baseline_n))
                     continue
-                m = loads[i].measure(item[2], args.requests, cookies=sessions[i][item[1]])
+                m = loads[i].measure(item[2], requests_for(args, clients, item[3]), cookies=sessions[i][item[1]])
                 done[i], seconds[i] = done[i] + m["n"], seconds[i] + m["seconds"]
                 row["pages_per_s"][str(args.compare[i])] = m["rps"]
                 if m["errors"]:
@@ -413,12 +429,12 @@ def print_pages(report: dict) -> None:
     print(f"\nBaseline GET /healthz, before and after each row ({len(rates)} runs): p50 {base['p50_ms']:.1f} ms, "
           f"p95 {base['p95_ms']:.1f} ms, p99 {base['p99_ms']:.1f} ms, {base['rps']:.0f} req/s "
           f"(from {min(rates):.0f} to {max(rates):.0f} req/s: each row is compared with the runs beside it)\n")
-    head = f"{'page':<22} {'role':<8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'req/s':>7} {'KB':>7} " \
+    head = f"{'page':<22} {'role':<8} {'n':>4} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'req/s':>7} {'KB':>7} " \
            f"{'p95 ÷ healthz':>13} {'req/s ÷ healthz':>15}  {'target':<26} met"
     print(head)
     print("-" * len(head))
     for row in report["pages"]:
-        print(f"{row['page']:<22} {row['role']:<8} {row['p50_ms']:8.1f} {row['p95_ms']:8.1f} {row['p99_ms']:8.1f} "
+        print(f"{row['page']:<22} {row['role']:<8} {row['n']:4d} {row['p50_ms']:8.1f} {row['p95_ms']:8.1f} {row['p99_ms']:8.1f} "
               f"{row['rps']:7.1f} {row['kb']:7.1f} {row['x_healthz_p95']:12.1f}× {row['x_healthz_rps']:15.3f}  {row['target']:<26} "
               f"{met_word(row['met'])}" + (f"  ({row['errors']} failed)" if row["errors"] else ""))
     if report["not_allowed"]:
