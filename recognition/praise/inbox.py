@@ -8,7 +8,8 @@ from flashpoint.extensions import db
 from flashpoint.people.models import User
 from flashpoint.permissions import can, is_hr
 from recognition.feedback.models import Feedback
-from recognition.praise.routing import suggested_kind, tell_person
+from recognition.praise.matching import suggested_kind
+from recognition.praise.routing import tell_person
 from recognition.redaction import redact_contacts
 from recognition.stories.errors import StoryError
 from recognition.praise.models import PraiseDismissal, PraiseMatch

@@ -5,7 +5,7 @@ from flashpoint.extensions import db
 from flashpoint.people.models import Team, User
 from flashpoint.permissions import can
 from recognition.feedback.models import Feedback
-from recognition.praise.routing import suggested_kind
+from recognition.praise.matching import suggested_kind
 from recognition.redaction import redact_contacts
 from recognition.stories import wall as stories_wall
 from recognition.stories.approvers import approver_for, pending_for

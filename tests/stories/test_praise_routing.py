@@ -178,7 +178,7 @@ def test_route_praise_command_routes_old_feedback_once_and_notifies_only_recent(
 
 
 def test_staying_late_is_proactive_but_a_late_delivery_put_right_is_a_recovery():
-    from recognition.praise.routing import suggested_kind
+    from recognition.praise.matching import suggested_kind
 
     assert suggested_kind("Special mention for Mariam who stayed late to finish the job properly.") == "proactive"
     assert suggested_kind("My parcel arrived late but Kenji made it right.") == "recovery"

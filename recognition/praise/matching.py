@@ -1,0 +1,228 @@
+"""Matching names in customers' words to employees, and telling a recovery from proactive delight.
+
+Matching folds case, accents and possessives ("José's" → jose). People of the feedback's own team
+are looked at first, then the rest of its department (first names, full names, nicknames); the
+rest of the organisation only on full names. A first name or nickname shared by several people at
+the same level gives candidates for a manager to confirm, never a guess.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from flashpoint.extensions import db
+from flashpoint.people.models import Team, User
+from recognition.redaction import fold, redact_contacts
+
+TOKEN_RE = re.compile(r"[a-z0-9]+")
+# Words that say a problem was put right: the story is then suggested as a recovery.
+RECOVERY_RE = re.compile(
+    r"\b(despite|fixed|fixing|sorted (?:it |everything |things )?out|sorted it|mix-? ?ups?|mistakes?|"
+    r"resolved|put (?:it |things )?right|made it right|went wrong|broken|broke|"
+    r"complaints?|refund(?:ed)?|replaced|(?:was|were|arrived|came|running|ran|delivered|turned up) late|"
+    r"delay(?:ed|s)?|lost|wrong|errors?|apologi[sz]ed|"
+    r"rescued|saved the day|recover(?:ed|y)?|damaged|missing|even though|turned (?:it|things) around)\b"
+)
+
+
+def tokens(text: str | None) -> list[str]:
+    """Folded word tokens with possessives dropped: "José's" → ["jose"]."""
+    return list(_tokens(text or ""))
+
+
+@lru_cache(maxsize=8192)
+def _tokens(text: str) -> tuple[str, ...]:
+    folded = re.sub(r"'s\b", "", fold(text))
+    return tuple(TOKEN_RE.findall(folded))
+
+
+def _contains(haystack: list[list[str]], needle: list[str], present: set[str] | None = None) -> bool:
+    if not needle or (present is not None and needle[0] not in present):
+        return False
+    n = len(needle)
+    return any(part[i:i + n] == needle for part in haystack for i in range(len(part) - n + 1))
+
+
+def suggested_kind(text: str | None) -> str:
+    """"recovery" when the words read as a problem put right, else "proactive"."""
+    return "recovery" if RECOVERY_RE.search(fold(text)) else "proactive"
+
+
+# "my husband Tom", "our son Luca": the customer's own people, never an employee to credit.
+RELATIONS = frozenset("""
+husband wife partner son daughter mum mom mother father dad friend boyfriend girlfriend brother sister
+grandson granddaughter grandma grandmother grandpa grandfather kid kids child baby boss neighbour neighbor
+fiance fiancee aunt uncle nephew niece cousin dog cat
+""".split())
+
+
+def _mask_relatives(words: list[str]) -> list[str]:
+    masked = list(words)
+    for i in range(len(words) - 2):
+        if words[i] in ("my", "our") and words[i + 1] in RELATIONS:
+            masked[i + 2] = "\x00"  # never matches a name
+    return masked
+
+
+@dataclass
+class NameMatch:
+    user: User
+    confirmed: bool
+    matched_on: str
+
+
+@dataclass
+class MatchResult:
+    confirmed: list[NameMatch] = field(default_factory=list)
+    candidates: list[NameMatch] = field(default_factory=list)
+
+
+
+def _short_keys_of(name: str, nicknames: str | None) -> list[list[str]]:
+    """A person's first name and nicknames, folded."""
+    keys = []
+    first = tokens(name)[:1]
+    if first:
+        keys.append(first)
+    for nick in (nicknames or "").split(","):
+        nick_tokens = tokens(nick)
+        if nick_tokens:
+            keys.append(nick_tokens)
+    return keys
+
+
+@dataclass
+class _Named:
+    """One person as matching sees them: their full name and their short names, folded."""
+    position: int
+    user_id: int
+    full: tuple[str, ...]
+    short: list[tuple[str, ...]]
+
+
+@dataclass
+class _TierIndex:
+    """People of a tier indexed by the first word of each of their names, for quick look-up."""
+    by_full: dict[str, list[_Named]] = field(default_factory=dict)
+    by_short: dict[str, list[_Named]] = field(default_factory=dict)
+
+    def full_candidates(self, present: set[str]) -> list[_Named]:
+        found = {id(n): n for token in present for n in self.by_full.get(token, ())}
+        return sorted(found.values(), key=lambda n: n.position)
+
+    def short_candidates(self, present: set[str]) -> list[_Named]:
+        found = {id(n): n for token in present for n in self.by_short.get(token, ())}
+        return sorted(found.values(), key=lambda n: n.position)
+
+
+def _tier_index(team_ids: set[int] | None, cache: dict | None = None) -> _TierIndex:
+    """Active people of these teams (None: everyone), memoised in `cache` for bulk routing.
+
+    Only ids and names are read: the people matched are loaded afterwards, one by one.
+    """
+    key = frozenset(team_ids) if team_ids is not None else None
+    if cache is not None and key in cache:
+        return cache[key]
+    index = _TierIndex()
+    if team_ids is None or team_ids:
+        stmt = (db.select(User.id, User.name, User.nicknames).where(User.active.is_(True))
+                .order_by(User.name, User.id))
+        if team_ids is not None:
+            stmt = stmt.where(User.team_id.in_(team_ids))
+        for position, (user_id, name, nicknames) in enumerate(db.session.execute(stmt)):
+            full = tuple(tokens(name))
+            short = [tuple(k) for k in _short_keys_of(name, nicknames)]
+            named = _Named(position, user_id, full, short)
+            if len(full) >= 2:
+                index.by_full.setdefault(full[0], []).append(named)
+            for k in short:
+                index.by_short.setdefault(k[0], []).append(named)
+    if cache is not None:
+        cache[key] = index
+    return index
+
+
+def find_named_people(team: Team | None, *texts: str | None, cache: dict | None = None) -> MatchResult:
+    """Who these words name, looking at the team, then its department, then everyone by full name."""
+    # Contact details first: "tom.customer@example.com" names nobody.
+    haystack = [_mask_relatives(tokens(redact_contacts(t))) for t in texts if t]
+    present = {token for part in haystack for token in part}
+    result = MatchResult()
+    if not any(haystack):
+        return result
+    seen: set[int] = set()
+    resolved_keys: set[tuple[str, ...]] = set()
+    team_ids = {team.id} if team is not None else set()
+    department = team.parent if team is not None and team.parent is not None else None
+    dept_ids = {t.id for t in department.subtree()} - team_ids if department is not None else set()
+    # (team ids, whether first names and nicknames count); None = the whole organisation.
+    tiers: list[tuple[set[int] | None, bool]] = [(team_ids, True), (dept_ids, True), (None, False)]
+
+    def user(named: _Named) -> User:
+        if cache is None:
+            return db.session.get(User, named.user_id)
+        # Held in the cache so the session's (weak) identity map does not drop and reload them.
+        people = cache.setdefault("people", {})
+        if named.user_id not in people:
+            people[named.user_id] = db.session.get(User, named.user_id)
+        return people[named.user_id]
+
+    for tier_ids, short_names_allowed in tiers:
+        index = _tier_index(tier_ids, cache)
+        # Full names first: they explain a first name that also appears.
+        for named in index.full_candidates(present):
+            if named.user_id in seen or named.full in resolved_keys:
+                continue
+            if _contains(haystack, list(named.full), present):
+                result.confirmed.append(NameMatch(user(named), True, " ".join(named.full)))
+                seen.add(named.user_id)
+                resolved_keys.add(named.full)
+                resolved_keys.update(named.short)
+        if not short_names_allowed:
+            continue
+        by_key: dict[tuple[str, ...], list[User]] = {}
+        for named in index.short_candidates(present):
+            if named.user_id in seen:
+                continue
+            for key in named.short:
+                if key not in resolved_keys and _contains(haystack, list(key), present):
+                    by_key.setdefault(key, []).append(user(named))
+        for key, found in by_key.items():
+            resolved_keys.add(key)
+            unique = [p for p in dict.fromkeys(found) if p.id not in seen]
+            if len(unique) == 1:
+                result.confirmed.append(NameMatch(unique[0], True, " ".join(key)))
+                seen.add(unique[0].id)
+        for key, found in by_key.items():
+            unique = [p for p in dict.fromkeys(found) if p.id not in seen]
+            if len(unique) > 1:
+                for person in unique:
+                    result.candidates.append(NameMatch(person, False, " ".join(key)))
+    # A person confirmed by one word and a candidate by another is simply confirmed.
+    confirmed_ids = {m.user.id for m in result.confirmed}
+    result.candidates = [m for m in result.candidates if m.user.id not in confirmed_ids]
+    return result
+
+
+CACHE_KEY = "flashpoint.praise_people"
+
+
+def transaction_cache() -> dict:
+    """People looked up for matching, kept for the current transaction only.
+
+    A CSV import announces thousands of items in one transaction: each would otherwise load the
+    team, the department and the whole organisation again. Cleared on commit and rollback, so a
+    change to people is seen by the next transaction.
+    """
+    return db.session.info.setdefault(CACHE_KEY, {})
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_people(session, *_args) -> None:
+    session.info.pop(CACHE_KEY, None)
