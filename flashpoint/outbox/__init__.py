@@ -10,7 +10,7 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """Register the admin's outbox page, its rule and navigation, and the delivery duty."""
     from flashpoint.outbox import models, permissions  # noqa: F401  (models: tables known to migrations)
-    from flashpoint.outbox.delivery import deliver_due
+    from flashpoint.outbox.delivery import delivery_duty
     from flashpoint.outbox.views import outbox
     from flashpoint.permissions import register_rules
     from flashpoint.registry import NavItem, add_nav_item
@@ -19,4 +19,4 @@ def init_app(app: Flask) -> None:
     register_rules(app, permissions.rules)
     app.register_blueprint(outbox)
     add_nav_item(app, NavItem(920, "Outbox", "outbox.index", "view_outbox", "outbox."))
-    register_duty(app, "outbox_delivery", timedelta(minutes=1), deliver_due)
+    register_duty(app, "outbox_delivery", timedelta(minutes=1), delivery_duty)
