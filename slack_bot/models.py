@@ -1,4 +1,4 @@
-"""What the Slack bot remembers: events already handled, and where its messages landed."""
+"""What the Slack bot remembers: events already handled, where its messages landed, DM channels."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -44,3 +44,18 @@ class SlackMessageRef(db.Model):
     # Set once the message shows its final state (an approval request after the decision).
     settled_at: Mapped[datetime | None] = mapped_column(DateTime)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class SlackDirectChannel(db.Model):
+    """The bot's DM channel with a Slack user, as `conversations.open` answered it once.
+
+    The channel of a 1:1 DM never changes, and `conversations.open` is rate limited far below
+    `chat.postMessage` (Slack's tier 3, about 50 a minute): kept here, a weekly fan-out to the
+    whole organisation opens each DM only the first time, in any process.
+    """
+
+    __tablename__ = "slack_direct_channels"
+
+    slack_user_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(32))
+    opened_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

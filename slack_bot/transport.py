@@ -10,18 +10,19 @@ from __future__ import annotations
 import http.client
 import logging
 import socket
-import time
 from urllib.error import URLError
 
 from flask import current_app
 from slack_sdk.errors import SlackApiError
 
 from flashpoint.extensions import db
-from flashpoint.outbox.delivery import (PermanentDeliveryError, TransientDeliveryError,
+from flashpoint.outbox.delivery import (DeferredDelivery, PermanentDeliveryError, TransientDeliveryError,
                                         UnclearDeliveryError)
+from flashpoint.timeutil import utcnow
 from slack_bot.app import delivery_client
+from slack_bot.models import SlackDirectChannel, SlackMessageRef
 from slack_bot.notifications import render
-from slack_bot.models import SlackMessageRef
+from slack_bot.pacing import Pacer
 
 log = logging.getLogger(__name__)
 
@@ -38,18 +39,19 @@ SUBJECT_KEYS = ("story_id", "idea_id", "cycle_id", "feedback_id")
 
 
 DM_CACHE_SIZE = 10_000
+# A channel whose next slot is further than this puts its message back (other recipients carry
+# on); a nearer one is waited for.
+MAX_CHANNEL_WAIT = 0.25
 
 
 class SlackTransport:
     name = "slack"
 
     def __init__(self):
-        # A person's DM channel with the bot never changes: remembering it saves one Web API call
-        # (and one rate-limit token) per message in a fan-out. Per process, bounded.
+        # A person's DM channel with the bot never changes: kept in slack_direct_channels (any
+        # process) and remembered here, it saves one conversations.open per message in a fan-out.
         self._dm_channels: dict[str, str] = {}
-        # After a 429, Slack said when to come back: calls of that kind (a method, or posts to one
-        # channel) wait here instead of spending the rest of a fan-out on more 429s.
-        self._paused_until: dict[str, float] = {}
+        self._pacer: Pacer | None = None
 
     def reaches(self, notification) -> bool:
         if notification.channel:
@@ -57,41 +59,72 @@ class SlackTransport:
         recipient = notification.recipient
         return bool(recipient is not None and recipient.slack_user_id and recipient.active)
 
+    def pacer(self, config) -> Pacer:
+        if self._pacer is None:
+            self._pacer = Pacer(config)
+        return self._pacer
+
     def send(self, notification) -> dict:
         config = current_app.config
         client = delivery_client(config)
+        pacer = self.pacer(config)
         text, blocks = render(notification, config["BASE_URL"])
         if notification.channel:
             channel = notification.channel
         else:
-            channel = self._dm_channel(client, notification.recipient.slack_user_id)
-        posted = self._call(f"chat.postMessage:{channel}", client.chat_postMessage, channel=channel,
+            channel = self._dm_channel(client, pacer, notification.recipient.slack_user_id)
+        wait = pacer.channel_wait(channel)
+        if wait > MAX_CHANNEL_WAIT:
+            raise DeferredDelivery(f"Slack's pace for {channel}: next message in {wait:.1f} s", retry_after=wait)
+        posted = self._call(pacer, "chat.postMessage", channel, client.chat_postMessage, channel=channel,
                             text=text, blocks=blocks, unfurl_links=False, unfurl_media=False)
         ref = {"channel": posted.get("channel") or channel, "ts": posted["ts"]}
         remember_message(notification, ref["channel"], ref["ts"])
         return ref
 
-    def _dm_channel(self, client, slack_user_id: str) -> str:
+    def _dm_channel(self, client, pacer: Pacer, slack_user_id: str) -> str:
         channel = self._dm_channels.get(slack_user_id)
         if channel is None:
-            opened = self._call("conversations.open", client.conversations_open, users=slack_user_id)
-            channel = opened["channel"]["id"]
+            kept = db.session.get(SlackDirectChannel, slack_user_id)
+            if kept is not None:
+                channel = kept.channel
+            else:
+                wait = pacer.method_wait("conversations.open")
+                if wait > MAX_CHANNEL_WAIT:  # Slack's tier 3: people whose DM is known carry on
+                    raise DeferredDelivery(f"Slack's pace for conversations.open: next in {wait:.1f} s",
+                                           retry_after=wait)
+                opened = self._call(pacer, "conversations.open", None, client.conversations_open, users=slack_user_id)
+                channel = opened["channel"]["id"]
+                keep_direct_channel(slack_user_id, channel)
             if len(self._dm_channels) >= DM_CACHE_SIZE:
                 self._dm_channels.pop(next(iter(self._dm_channels)))
             self._dm_channels[slack_user_id] = channel
         return channel
 
-    def _call(self, key: str, method, **kwargs):
-        wait = self._paused_until.get(key, 0.0) - time.monotonic()
-        if wait > 0:
-            raise TransientDeliveryError(f"Slack asked to wait before {key.split(':')[0]}",
-                                         retry_after=max(1.0, wait))
+    def _call(self, pacer: Pacer, method_name: str, paced_channel: str | None, method, **kwargs):
+        # Wait for Slack's pace here rather than collect 429s: nothing else of this kind could go
+        # out meanwhile anyway.
+        pacer.acquire(method_name, paced_channel)
         try:
             return call(method, **kwargs)
         except TransientDeliveryError as exc:
             if exc.retry_after:
-                self._paused_until[key] = time.monotonic() + exc.retry_after
+                pacer.pause(method_name, paced_channel, exc.retry_after)
+            elif isinstance(exc.__cause__, URLError):
+                pacer.refund(method_name, paced_channel)  # it never reached Slack
             raise
+
+
+def keep_direct_channel(slack_user_id: str, channel: str) -> None:
+    """Store a DM channel once; another process storing the same one first is fine."""
+    table = SlackDirectChannel.__table__
+    values = {"slack_user_id": slack_user_id, "channel": channel, "opened_at": utcnow()}
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    db.session.execute(insert(table).values(**values).on_conflict_do_nothing())
 
 
 def remember_message(notification, channel: str, ts: str) -> SlackMessageRef:
@@ -145,7 +178,7 @@ def _retry_after(headers) -> float:
         if key.lower() == "retry-after":
             value = value[0] if isinstance(value, list) else value
             try:
-                return max(1.0, float(value))
+                return max(0.01, float(value))
             except (TypeError, ValueError):
                 break
     return DEFAULT_RETRY_AFTER
