@@ -22,7 +22,8 @@ Then in a test:
 
 `FakeSlack` (fixture `fake_slack`) records every Web API call (`calls`, `calls_to(method)`) with
 its parsed params (JSON strings such as `blocks` and `view` decoded) and answers like Slack.
-Script one-shot answers per method: `fake_slack.script("chat.postMessage", status=429,
+`FakeSlack(limits=RateLimits(...))` enforces Slack's rate limits (429 with `Retry-After`;
+off by default). Script one-shot answers per method: `fake_slack.script("chat.postMessage", status=429,
 headers={"Retry-After": "1"})`, `status=500`, `body={"ok": False, "error": "channel_not_found"}`
 or `hang=2.0` (the call is received, then answered after the client's timeout: "sent, unclear").
 `sent_messages()` lists chat.postMessage calls that Slack accepted (answered ok, hung ones too:
@@ -44,6 +45,7 @@ import hashlib
 import hmac
 import itertools
 import json
+import math
 import threading
 import time
 import uuid
@@ -76,6 +78,7 @@ class Call:
     headers: dict
     status: int = 200
     answer: dict | None = None
+    at: float = field(default_factory=time.monotonic)
 
     @property
     def ok(self) -> bool:
@@ -90,11 +93,64 @@ class _Script:
     hang: float = 0.0
 
 
-class FakeSlack:
-    """A small threaded HTTP server on 127.0.0.1 that speaks enough of the Web API."""
+@dataclass
+class RateLimits:
+    """Slack's limits as the fake enforces them (429 with Retry-After past them); `speed` scales
+    every rate (20 = twenty times faster than Slack, for runs of seconds)."""
+    posts_per_minute: float = 600       # chat.postMessage, workspace-wide (Slack: "several hundred")
+    post_burst: int = 20
+    channel_posts_per_second: float = 1.0  # chat.postMessage in one channel, "short bursts allowed"
+    channel_burst: int = 3
+    opens_per_minute: float = 50        # conversations.open, tier 3
+    open_burst: int = 5
+    speed: float = 1.0
 
-    def __init__(self, port: int = 0):
+    def buckets(self) -> dict[str, tuple[float, float]]:
+        """Per key kind: (tokens a second, burst)."""
+        return {"chat.postMessage": (self.posts_per_minute / 60 * self.speed, self.post_burst),
+                "channel": (self.channel_posts_per_second * self.speed, self.channel_burst),
+                "conversations.open": (self.opens_per_minute / 60 * self.speed, self.open_burst)}
+
+
+class _Limiter:
+    """Token buckets per method and per channel; `check` spends a token or says how long to wait."""
+
+    def __init__(self, limits: RateLimits):
+        self.limits = limits
+        self.rates = limits.buckets()
+        self.state: dict[str, tuple[float, float]] = {}  # key → (tokens, stamp)
+
+    def _wait(self, key: str, kind: str, now: float) -> float:
+        rate, burst = self.rates[kind]
+        tokens, stamp = self.state.get(key, (burst, now))
+        tokens = min(burst, tokens + (now - stamp) * rate)
+        self.state[key] = (tokens, now)
+        return 0.0 if tokens >= 1 else (1 - tokens) / rate
+
+    def check(self, method: str, params: dict) -> float:
+        if method not in ("chat.postMessage", "conversations.open"):
+            return 0.0
+        now = time.monotonic()
+        keys = [(method, method)]
+        if method == "chat.postMessage":
+            keys.append((f"channel:{params.get('channel', '')}", "channel"))
+        wait = max(self._wait(key, kind, now) for key, kind in keys)
+        if wait > 0:
+            return wait
+        for key, _kind in keys:
+            tokens, stamp = self.state[key]
+            self.state[key] = (tokens - 1, stamp)
+        return 0.0
+
+
+class FakeSlack:
+    """A small threaded HTTP server on 127.0.0.1 that speaks enough of the Web API.
+
+    `FakeSlack(limits=RateLimits(speed=20))` enforces Slack's rate limits (off by default)."""
+
+    def __init__(self, port: int = 0, limits: RateLimits | None = None):
         self.port = port
+        self.limiter = _Limiter(limits) if limits else None
         self.calls: list[Call] = []
         self.users: dict[str, dict] = {}
         self.channels: dict[str, str] = {"#heroes": HEROES_CHANNEL_ID, "heroes": HEROES_CHANNEL_ID}
@@ -195,6 +251,13 @@ class FakeSlack:
             self.calls.append(call)
             queue = self._scripts.get(method) or []
             script = queue.pop(0) if queue else None
+            wait = self.limiter.check(method, params) if self.limiter and script is None else 0.0
+        if wait > 0:
+            # Slack sends whole seconds; a fake running faster than Slack sends its own scale.
+            retry_after = str(math.ceil(wait)) if self.limiter.limits.speed == 1 else f"{wait:.3f}"
+            call.status, call.answer = 429, {"ok": False, "error": "ratelimited"}
+            self._reply(handler, 429, call.answer, {"Retry-After": retry_after})
+            return
         if script and script.hang:
             # Slack acts on the call, but the answer comes too late for the client.
             answer = self._answer(method, params)
