@@ -85,7 +85,8 @@ class SlackTransport:
     def _dm_channel(self, client, pacer: Pacer, slack_user_id: str) -> str:
         channel = self._dm_channels.get(slack_user_id)
         if channel is None:
-            kept = db.session.get(SlackDirectChannel, slack_user_id)
+            with db.session.no_autoflush:  # the outcome is written once, after the call
+                kept = db.session.get(SlackDirectChannel, slack_user_id)
             if kept is not None:
                 channel = kept.channel
             else:

@@ -166,8 +166,9 @@ def deliver_one(notification: Notification, now: datetime) -> str:
             notification.sent_at = now
             notification.external_ref = ref
             notification.last_error = None
+    state = notification.state  # read before the commit expires the row (no reload)
     db.session.commit()
-    return notification.state
+    return state
 
 
 def _retry_or_fail(notification: Notification, now: datetime, retry_after: float | None) -> None:
