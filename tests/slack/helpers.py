@@ -148,8 +148,9 @@ class FakeSlack:
 
     `FakeSlack(limits=RateLimits(speed=20))` enforces Slack's rate limits (off by default)."""
 
-    def __init__(self, port: int = 0, limits: RateLimits | None = None):
+    def __init__(self, port: int = 0, limits: RateLimits | None = None, ts_start: int = 1700000000):
         self.port = port
+        self.ts_start = ts_start  # message ts are unique per channel: give a later start to reuse a database
         self.limiter = _Limiter(limits) if limits else None
         self.calls: list[Call] = []
         self.users: dict[str, dict] = {}
@@ -293,7 +294,7 @@ class FakeSlack:
             pass  # the client gave up waiting (a scripted hang)
 
     def _next_ts(self) -> str:
-        return f"{1700000000 + next(self._ts)}.000100"
+        return f"{self.ts_start + next(self._ts)}.000100"
 
     def _answer(self, method: str, params: dict) -> dict:
         if method == "auth.test":
