@@ -1,8 +1,8 @@
 """Regression guard: the SQL statements of Slack delivery and of `/hero` do not grow with the organisation.
 
 Delivering N notifications costs at most PER_MESSAGE statements each (and a few per run); a `/hero`
-command (acknowledged, then the modal opened) costs the same whether the organisation has a handful
-of people or many. Counted with a `before_cursor_execute` listener on the engine, on both databases.
+command (acknowledged, then the modal opened with the manager's recent praise) costs the same
+whether the organisation has a handful of people and praise items or many. Counted with a `before_cursor_execute` listener on the engine, on both databases.
 """
 from contextlib import contextmanager
 
@@ -13,8 +13,10 @@ from flashpoint.extensions import db
 from flashpoint.outbox.delivery import deliver_due
 from flashpoint.outbox.services import record_notification
 from flashpoint.timeutil import utcnow
+from recognition.praise.routing import route_feedback
 from slack_bot.models import SlackDirectChannel
 from tests.factories import make_team, make_user
+from tests.feedback.factories import make_feedback
 from tests.slack.factories import make_slack_team
 
 # The claim (an UPDATE), the row, its recipient, their preferences (the transport choice), the
@@ -70,23 +72,34 @@ def test_delivering_n_messages_costs_a_constant_number_of_statements_each(app, f
     assert not fake_slack.calls_to("conversations.open")  # the kept channels are used
 
 
-def _hero_statements(slack, fake_slack, user_id: str) -> int:
+def _hero_statements(slack, fake_slack, user_id: str, praise: int = 0) -> int:
     with counting() as statements:
         response = slack.command("/hero", "<@UHERO> stayed late", user_id=user_id)
     assert response.status_code == 200
-    assert fake_slack.calls_to("views.open")
+    blocks = fake_slack.calls_to("views.open")[0].params["view"]["blocks"]
+    offered = [b for b in blocks if b.get("block_id") == "feedback"]
+    assert len(offered[0]["element"]["options"] if offered else []) == praise
     fake_slack.reset()
     return len(statements)
+
+
+def _praise(team, count: int) -> None:
+    """Customer praise naming the team's hero: the manager's modal offers it as evidence."""
+    for _ in range(count):
+        route_feedback(make_feedback(team, comment="Hana Hero was wonderful with my order"), notify=False)
+    db.session.commit()
 
 
 @pytest.mark.both_databases
 def test_hero_command_costs_the_same_whatever_the_number_of_people(app, slack, fake_slack, db_backend):
     people = make_slack_team()
-    _hero_statements(slack, fake_slack, "UMGR")  # warm: the first request of an app builds its caches
-    small = [_hero_statements(slack, fake_slack, "UMGR"), _hero_statements(slack, fake_slack, "UCOLL")]
+    _praise(people.team, 2)
+    _hero_statements(slack, fake_slack, "UMGR", praise=2)  # warm: the first request of an app builds its caches
+    small = [_hero_statements(slack, fake_slack, "UMGR", praise=2), _hero_statements(slack, fake_slack, "UCOLL")]
     for n in range(40):
         team = make_team() if n % 8 == 0 else team
         make_user(team=team, slack_user_id=f"UMORE{n:03d}", password=None)
         make_user(team=people.team, slack_user_id=f"UTEAM{n:03d}", password=None)
-    large = [_hero_statements(slack, fake_slack, "UMGR"), _hero_statements(slack, fake_slack, "UCOLL")]
+    _praise(people.team, 10)
+    large = [_hero_statements(slack, fake_slack, "UMGR", praise=12), _hero_statements(slack, fake_slack, "UCOLL")]
     assert large == small
