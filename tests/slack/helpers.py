@@ -207,6 +207,11 @@ class FakeSlack:
                 self._scripts.setdefault(method, []).append(
                     _Script(status=status, body=body, headers=headers or {}, hang=hang))
 
+    def enforce(self, limits: RateLimits | None) -> None:
+        """From now on, answer 429 past these limits (None: never)."""
+        with self._lock:
+            self.limiter = _Limiter(limits) if limits else None
+
     def add_user(self, user_id: str, *, email: str | None = None, name: str = "Someone") -> None:
         self.users[user_id] = {"id": user_id, "name": name, "real_name": name,
                                "profile": {"email": email, "real_name": name}}
