@@ -891,7 +891,8 @@ class Generator:
         rng = self.rng("ideas")
         org, L = self.org, self.loader
         total = scaled("ideas", self.scale)
-        vote_mean = FULL["votes"] / FULL["ideas"]
+        # Votes per idea: a long tail; the factor makes up for the draws capped at the pool size.
+        vote_mean = 1.1 * FULL["votes"] / FULL["ideas"]
         ids = Counter()
         recent_by_dept: dict[int, deque] = {}
         recent_from = self.now - RECENT
