@@ -68,6 +68,38 @@ def engagement_figures(team_id: int, start: date, end: date):
     return EngagementFigures("live", int(group), engagement, drivers, enps_value)
 
 
+def closed_cells(*where) -> dict[tuple[int, str, date], tuple]:
+    """(team, grain, period start) → (pulse results cell, group size, closed cycles) of every closed
+    cycle matching `where` (conditions on PulseCycle): three aggregate statements in all.
+
+    The cell is what /pulses sums for a team's own cycles (small cycles count towards the group size
+    only); the group size the largest number of people who answered one of the cycles.
+    """
+    from engagement.pulses.results import Cell, add_cycle, cycle_totals
+
+    threshold = anonymity.min_group_size()
+    found: dict[tuple[int, str, date], list] = {}
+    for cycle in cycle_totals(PulseCycle.closed_at.is_not(None), *where).values():
+        for grain in GRAINS:
+            entry = found.setdefault((cycle.team_id, grain, period_start(cycle.opens_on, grain)), [Cell(), 0, 0])
+            add_cycle(entry[0], cycle, threshold)
+            entry[1] = max(entry[1], cycle.respondents)
+            entry[2] += 1
+    return {key: tuple(entry) for key, entry in found.items()}
+
+
+def figures_from_cell(cell, group: int):
+    """The panel's engagement figures from a team-period's closed cycles (None when nobody answered):
+    the same sums as `engagement_figures`, read from the cycles' totals."""
+    from engagement.insights.panel import EngagementFigures
+    from engagement.pulses.models import DRIVERS
+
+    if not group:
+        return None
+    drivers = {key: cell.value(key) for key in DRIVERS if cell.counts.get(key)}
+    return EngagementFigures("live", int(group), cell.value("engagement"), drivers, cell.value(ENPS))
+
+
 def team_periods_with_answers(team_ids=None) -> set[tuple[int, str, date]]:
     """(team, grain, period start) of every closed cycle (of those teams, when given)."""
     keys = set()

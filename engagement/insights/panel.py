@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from engagement.insights import live
 from engagement.insights.models import GRAINS, PulseHistory, TeamPeriod
 from engagement.insights.periods import period_end, starts_for
+from engagement.pulses.models import PulseCycle
 from engagement.pulses.signals import cycle_closed
 from flashpoint.extensions import db
 from flashpoint.timeutil import utcnow
@@ -187,6 +188,16 @@ def _engagement_values(figures: EngagementFigures | None) -> dict:
                 enps=figures.enps if figures else None)
 
 
+def _pulse_values(closed, history_rows) -> dict:
+    """A team-period's engagement columns and kept pulse sums from its closed cycles' (cell, group
+    size, cycles) and its imported history rows."""
+    cell, group, cycles = closed if closed is not None else (None, 0, 0)
+    live_figures = live.figures_from_cell(cell, group) if closed is not None else None
+    values = _engagement_values(_choose(live_figures, history_figures(history_rows)))
+    values.update(pulse_cycles=cycles, pulse_cell=cell.as_dict() if cell is not None else None)
+    return values
+
+
 def refresh_team_periods(keys) -> None:
     """Recompute the engagement of the given (team_id, grain, period_start) rows, in a few queries."""
     keys = set(keys)
@@ -200,7 +211,8 @@ def refresh_team_periods(keys) -> None:
             PulseHistory.team_id.in_(team_ids), PulseHistory.period_start >= first, PulseHistory.period_start < last)):
         for grain, start in starts_for(row.period_start).items():
             history[(row.team_id, grain, start)].append(row)
-    live_keys = live.team_periods_with_answers(team_ids)
+    closed = live.closed_cells(PulseCycle.team_id.in_(sorted(team_ids)), PulseCycle.opens_on >= first,
+                               PulseCycle.opens_on < last)
     for team_id, grain, start in keys:
         _ensure_row(team_id, grain, start)
     existing = {
@@ -210,10 +222,8 @@ def refresh_team_periods(keys) -> None:
     }
     now = utcnow()
     for key in keys:
-        team_id, grain, start = key
-        live_figures = live.engagement_figures(team_id, start, period_end(start, grain)) if key in live_keys else None
         row = existing[key]
-        for name, value in _engagement_values(_choose(live_figures, history_figures(history.get(key, [])))).items():
+        for name, value in _pulse_values(closed.get(key), history.get(key, [])).items():
             setattr(row, name, value)
         row.updated_at = now
     db.session.flush()
@@ -229,55 +239,97 @@ def refresh_engagement(team_id: int, day: date) -> None:
 def rebuild() -> int:
     """Recompute the whole panel from raw feedback, live pulses and history. Returns rows written.
 
-    The caller commits. Used by the demo, `rebuild-insights`, and tests comparing it to the
-    incremental path.
+    Aggregates in the database (one GROUP BY pass over feedback, one over pulse answers and one
+    over participations), streaming the grouped rows: memory follows the panel's size, not the
+    number of feedback items or answers. The caller commits. Used by the demo, `rebuild-insights`,
+    and tests comparing it to the incremental path.
     """
-    counts: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    result = db.session.execute(sa.select(Feedback.team_id, Feedback.metric, Feedback.score, Feedback.received_at))
-    for team_id, metric, score, received_at in result:
-        increments = customer_increments(metric, score)
-        for grain, start in starts_for(received_at).items():
-            bucket = counts[(team_id, grain, start)]
-            for name, amount in increments.items():
-                bucket[name] += amount
-
+    counts = _feedback_counts()
     history: dict[tuple, list] = defaultdict(list)
     for row in db.session.scalars(sa.select(PulseHistory)):
         for grain, start in starts_for(row.period_start).items():
             history[(row.team_id, grain, start)].append(row)
-    live_keys = live.team_periods_with_answers()
+    closed = live.closed_cells()
     stories = _story_counts()
 
     db.session.execute(sa.delete(TeamPeriod).execution_options(synchronize_session=False))
-    keys = set(counts) | set(history) | set(live_keys) | set(stories)
+    keys = sorted(set(counts) | set(history) | set(closed) | set(stories))
     now = utcnow()
     rows = []
-    for key in sorted(keys):
+    for key in keys:
         team_id, grain, start = key
         values = dict(team_id=team_id, grain=grain, period_start=start, updated_at=now,
-                      csat_n=0, csat_good=0, nps_n=0, nps_promoters=0, nps_detractors=0, ces_n=0, ces_sum=0,
-                      stories_proactive=0, stories_recovery=0)
+                      **{name: 0 for name in COUNTERS})
         values.update(counts.get(key, {}))
         values.update(stories.get(key, {}))
-        live_figures = live.engagement_figures(team_id, start, period_end(start, grain)) if key in live_keys else None
-        values.update(_engagement_values(_choose(live_figures, history_figures(history.get(key, [])))))
+        values.update(_pulse_values(closed.get(key), history.get(key, [])))
         rows.append(values)
+        if len(rows) >= 2000:
+            db.session.execute(sa.insert(TeamPeriod), rows)
+            rows = []
     if rows:
         db.session.execute(sa.insert(TeamPeriod), rows)
     db.session.expire_all()  # panel objects loaded before the rebuild are stale now
-    return len(rows)
+    return len(keys)
+
+
+def _period_columns(column):
+    """SQL expressions for the start of the week (Monday) and of the month of a timestamp column."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return (sa.cast(sa.func.date_trunc("week", column), sa.Date),
+                sa.cast(sa.func.date_trunc("month", column), sa.Date))
+    # SQLite: 'weekday 0' moves to the next Sunday (or stays on one), six days back is its Monday.
+    return sa.func.date(column, "weekday 0", "-6 days"), sa.func.date(column, "start of month")
+
+
+def _as_date(value) -> date:
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _feedback_counts() -> dict[tuple, dict[str, int]]:
+    """Customer counts per (team, grain, period start), in one GROUP BY over the feedback: grouped by
+    week and month together (a week across two months is two groups), then added up per grain."""
+    week, month = _period_columns(Feedback.received_at)
+    score = Feedback.score
+    result = db.session.execute(
+        sa.select(Feedback.team_id, week, month, Feedback.metric, sa.func.count(), sa.func.sum(score),
+                  sa.func.sum(sa.case((score >= 4, 1), else_=0)), sa.func.sum(sa.case((score >= 9, 1), else_=0)),
+                  sa.func.sum(sa.case((score <= 6, 1), else_=0)))
+        .group_by(Feedback.team_id, week, month, Feedback.metric)
+        .execution_options(yield_per=5000))
+    counts: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for team_id, week_start, month_start, metric, n, total, good, promoters, detractors in result:
+        if metric == "csat":
+            amounts = {"csat_n": n, "csat_good": good}
+        elif metric == "nps":
+            amounts = {"nps_n": n, "nps_promoters": promoters, "nps_detractors": detractors}
+        elif metric == "ces":
+            amounts = {"ces_n": n, "ces_sum": total}
+        else:
+            amounts = {}
+        for key in ((team_id, "week", _as_date(week_start)), (team_id, "month", _as_date(month_start))):
+            bucket = counts[key]
+            for name, amount in amounts.items():
+                bucket[name] += int(amount or 0)
+    return counts
 
 
 def _story_counts() -> dict[tuple, dict[str, int]]:
-    from recognition.stories.models import HeroStory
+    """Approved stories per (hero's team, grain, period of approval), a story counting once per team."""
+    from recognition.stories.models import HeroStory, story_heroes
+    from flashpoint.people.models import User
 
     counts: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    stories = db.session.scalars(sa.select(HeroStory).where(HeroStory.state == "approved")).all()
-    for story in stories:
-        column = "stories_proactive" if story.kind == "proactive" else "stories_recovery"
-        for team_id in story_teams(story):
-            for grain, start in starts_for(story.approved_at or story.created_at).items():
-                counts[(team_id, grain, start)][column] += 1
+    result = db.session.execute(
+        sa.select(HeroStory.id, User.team_id, HeroStory.kind, HeroStory.approved_at, HeroStory.created_at).distinct()
+        .join(story_heroes, story_heroes.c.story_id == HeroStory.id)
+        .join(User, User.id == story_heroes.c.user_id)
+        .where(HeroStory.state == "approved", User.team_id.is_not(None))
+        .execution_options(yield_per=5000))
+    for _, team_id, kind, approved_at, created_at in result:
+        column = "stories_proactive" if kind == "proactive" else "stories_recovery"
+        for grain, start in starts_for(approved_at or created_at).items():
+            counts[(team_id, grain, start)][column] += 1
     return counts
 
 

@@ -40,9 +40,15 @@ def results_page(viewer: User, grain: str, period: str, team: Team | None, today
     """The results page's values for `grain`, the period asked for (ISO date; else the last
     complete one with data) and the team whose comments are shown (None: no team chosen)."""
     first = window_start(grain, today)
-    table = results.compute(grain, first, today)
+    scope = teams_in_scope(viewer)
+    show_org = can(viewer, "view_organisation_pulse")
+    # Sum only the viewer's teams (whole subtrees, so their figures are the same as in the whole
+    # tree); the organisation's row needs every team.
+    table = results.compute(grain, first, today, teams=None if show_org else {t.id for t, _ in scope})
     periods = results.periods_between(first, today, grain)
-    data_periods = [p for p in periods if p in table]
+    # Periods in which any team had a pulse, as when the whole organisation is summed.
+    with_cycles = table.keys() if show_org else results.periods_with_cycles(grain, first, today)
+    data_periods = [p for p in periods if p in with_cycles]
     try:
         chosen = results.period_start(date.fromisoformat(period), grain)
     except ValueError:
@@ -53,6 +59,6 @@ def results_page(viewer: User, grain: str, period: str, team: Team | None, today
     if team is not None and chosen is not None:
         comments = results.comments_for(team.id, chosen, grain)
     return dict(grain=grain, periods=periods, data_periods=data_periods, table=table,
-                scope=teams_in_scope(viewer), show_org=can(viewer, "view_organisation_pulse"), chosen=chosen,
+                scope=scope, show_org=show_org, chosen=chosen,
                 team=team, comments=comments, drivers=DRIVERS, labels=DRIVER_LABELS, ROOT=anonymity.ROOT,
                 explain=anonymity.explain, threshold=anonymity.min_group_size())
