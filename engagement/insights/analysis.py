@@ -128,16 +128,23 @@ class TeamInfo:
     department: str
 
 
-@dataclass
 class Point:
     """One team-period t: its engagement and the customer score of t + lag."""
 
-    team: TeamInfo
-    period_start: date
-    engagement: float
-    customer: float
-    items: int  # feedback items behind `customer` (the weight when weighting)
-    drivers: dict = field(default_factory=dict)
+    __slots__ = ("team", "period_start", "engagement", "customer", "items", "_row")
+
+    def __init__(self, team: TeamInfo, period_start: date, engagement: float, customer: float, items: int,
+                 row=None) -> None:
+        self.team, self.period_start, self.engagement, self.customer, self.items = (
+            team, period_start, engagement, customer, items)
+        self._row = row  # its panel row, or a {driver: score} dict
+
+    @property
+    def drivers(self) -> dict:
+        # The driver scores are decoded only when asked for (most points never are).
+        if self._row is None:
+            return {}
+        return self._row if isinstance(self._row, dict) else (self._row.drivers or {})
 
 
 class PanelRow:
@@ -192,25 +199,46 @@ class Panel:
                 if parent_ids else {}
             for t in teams:
                 self.teams[t.id] = TeamInfo(t.id, t.slug, t.name, t.parent_id or t.id, parents.get(t.parent_id, t.name))
+        self._eligible: dict = {}
+        self._scores: dict = {}
 
     def eligible(self, row: PanelRow) -> bool:
         """Engagement is shown only where the group meets the anonymity threshold."""
         return row.engagement is not None and row.group_size >= self.threshold
 
     def engagement_rows(self, start: date, end: date) -> list[PanelRow]:
-        return sorted((row for (team_id, ps), row in self.rows.items()
-                       if start <= ps <= end and self.eligible(row)),
-                      key=lambda r: (self.teams[r.team_id].name, r.period_start))
+        key = (start, end)
+        if key not in self._eligible:
+            self._eligible[key] = sorted((row for (team_id, ps), row in self.rows.items()
+                                          if start <= ps <= end and self.eligible(row)),
+                                         key=lambda r: (self.teams[r.team_id].name, r.period_start))
+        return list(self._eligible[key])
+
+    def customer_scores(self, metric: str) -> dict[tuple[int, date], tuple[float, int]]:
+        """(team, period start) → (score, items) of every row whose score rests on enough items,
+        worked out once per metric however many lags ask."""
+        if metric not in self._scores:
+            scores = {}
+            for key, row in self.rows.items():
+                score = row.customer_score(metric, MIN_CUSTOMER_ITEMS)
+                if score is not None:
+                    scores[key] = (score, row.customer_count(metric))
+            self._scores[metric] = scores
+        return self._scores[metric]
 
     def points(self, metric: str, lag: int, start: date, end: date) -> list[Point]:
+        scores = self.customer_scores(metric)
+        shifted: dict[date, date] = {}
         points = []
         for row in self.engagement_rows(start, end):
-            target = self.rows.get((row.team_id, shift(row.period_start, self.grain, lag)))
-            customer = target.customer_score(metric, MIN_CUSTOMER_ITEMS) if target is not None else None
-            if customer is None:
+            target_start = shifted.get(row.period_start)
+            if target_start is None:
+                target_start = shifted[row.period_start] = shift(row.period_start, self.grain, lag)
+            found = scores.get((row.team_id, target_start))
+            if found is None:
                 continue
-            points.append(Point(self.teams[row.team_id], row.period_start, float(row.engagement), customer,
-                                target.customer_count(metric), dict(row.drivers or {})))
+            points.append(Point(self.teams[row.team_id], row.period_start, float(row.engagement), found[0],
+                                found[1], row))
         return points
 
 

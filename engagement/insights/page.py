@@ -189,14 +189,22 @@ def report(query: Query) -> dict:
     }
 
 
+def _scatter(points) -> dict:
+    """The scatter's points as columns (team names once, then an index per point): a year of weeks
+    is thousands of points."""
+    names: dict[str, int] = {}
+    team = [names.setdefault(p.team.name, len(names)) for p in points]
+    return {"teams": list(names), "team": team, "period": [p.period_start.isoformat() for p in points],
+            "engagement": [p.engagement for p in points], "customer": [p.customer for p in points]}
+
+
 def chart_data(result: dict) -> dict:
     """The JSON the page's charts draw from (no names of people; team-periods over the threshold only)."""
     query = result["query"]
     return {
         "metric": result["label"], "unit": result["unit"], "method": query.method, "lag": query.lag,
         "grain": query.grain,
-        "scatter": [{"team": p.team.name, "period": p.period_start.isoformat(), "engagement": p.engagement,
-                     "customer": p.customer} for p in result["points"]],
+        "scatter": _scatter(result["points"]),
         "fitted": result["fitted"],
         "trends": result["trends"],
         "lags": [{"lag": row["lag"], "r": row["pooled"]["r"], "low": row["pooled"]["ci_low"],

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, render_template, request, send_file
+from flask import Blueprint, Response, abort, jsonify, render_template, request, send_file
 
 from engagement.insights import analysis, exports, page
 from engagement.insights.periods import label as period_label
@@ -28,8 +28,17 @@ def index():
                                metrics=analysis.METRIC_LABELS, lags=analysis.LAGS), 400
     result = page.report(query)
     return render_template("insights/index.html", errors={}, result=result, args=query.args(), query=query,
-                           chart=page.chart_data(result), metrics=analysis.METRIC_LABELS, lags=analysis.LAGS,
-                           period_label=period_label)
+                           metrics=analysis.METRIC_LABELS, lags=analysis.LAGS, period_label=period_label)
+
+
+@insights.route("/data.json")
+@permission_required("view_insights")
+def chart_data():
+    """What the page's charts draw, fetched by its script: the page itself carries no points."""
+    query, errors = _query_or_errors()
+    if errors:
+        return jsonify(errors=errors), 400
+    return jsonify(page.chart_data(page.report(query)))
 
 
 @insights.route("/export.csv")

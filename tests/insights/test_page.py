@@ -60,12 +60,16 @@ def test_the_page_shows_figures_verdicts_and_chart_data_without_inline_script(ap
     assert "Within teams" in html and "Within departments" in html and "Which customer score?" in html
     assert "Benjamini" in html and "Shapley" in html
     assert "Tiny Kiosk" not in html  # below the threshold: in no table, chart or list
-    block = re.search(r'<script type="application/json" id="insights-data">(.*?)</script>', html, re.S)
-    data = json.loads(block.group(1))
-    assert len(data["scatter"]) == 24 and {p["team"] for p in data["scatter"]} == {f"Shop {t}" for t in range(4)}
+    assert '"scatter"' not in html  # the points come from the chart data endpoint, not inline
+    url = re.search(r'id="insights-data" data-url="([^"]+)"', html).group(1).replace("&amp;", "&")
+    data = client.get(url).get_json()
+    scatter = data["scatter"]
+    assert len(scatter["team"]) == 24 and set(scatter["teams"]) == {f"Shop {t}" for t in range(4)}
+    assert len(scatter["period"]) == len(scatter["engagement"]) == len(scatter["customer"]) == 24
     assert "Tiny Kiosk" not in data["heatmap"]["teams"] and len(data["lags"]) == 7
+    assert client.get("/insights/data.json?metric=nope").status_code == 400
     for script in re.findall(r"<script([^>]*)>(.*?)</script>", html, re.S):
-        assert 'type="application/json"' in script[0] or (script[1].strip() == "" and "src=" in script[0])
+        assert script[1].strip() == "" and "src=" in script[0]
     assert "onclick" not in html
     assert "script-src 'self'" in response.headers["Content-Security-Policy"]
 
