@@ -14,7 +14,7 @@ from flashpoint.notifications.forms import ForgotPasswordForm, GiveLinkForm, Set
 from flashpoint.notifications.rendering import absolute
 from flashpoint.people.forms import ConfirmForm
 from flashpoint.people.models import User
-from flashpoint.people.services import PeopleError, user_by_email
+from flashpoint.people.services import PeopleError, record_sign_in, user_by_email
 from flashpoint.permissions import can, permission_required
 from flashpoint.timeutil import utcnow
 
@@ -55,7 +55,7 @@ def _set_password(token: str, purpose: str):
         else:
             if current_user.is_authenticated:
                 logout_user()
-            user.last_login_at = now
+            record_sign_in(user, now)
             db.session.commit()
             login_user(user)
             flash("Your password is set. Welcome to Flashpoint!" if purpose == "invitation"

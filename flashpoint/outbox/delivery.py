@@ -257,3 +257,9 @@ def resend(notification: Notification) -> None:
     notification.next_attempt_at = utcnow()
     notification.attempts = 0
     notification.last_error = None
+
+
+def set_aside(notification: Notification) -> None:
+    """An admin has checked a failed or unclear notification (it did arrive, or no longer matters):
+    it stays in the person's notifications and is never sent."""
+    notification.state = State.IN_APP.value

@@ -76,7 +76,7 @@ def dismiss(notification_id: int):
     if note.state not in (State.FAILED.value, State.UNCLEAR.value):
         flash("Only failed or unclear notifications can be set aside.", "error")
     else:
-        note.state = State.IN_APP.value
+        delivery.set_aside(note)
         db.session.commit()
         flash("Set aside: it stays in the person's notifications and will not be sent.", "success")
     return redirect(url_for("outbox.index", state=request.args.get("state", "")))

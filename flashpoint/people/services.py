@@ -5,9 +5,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from datetime import datetime
+
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from flashpoint import csvfiles
 from flashpoint.extensions import db
@@ -49,6 +52,37 @@ def team_by_slug(slug: str) -> Team | None:
 
 def user_by_email(email: str) -> User | None:
     return db.session.scalar(db.select(User).where(User.email == (email or "").strip().lower()))
+
+
+class SignInRefused(PeopleError):
+    """The e-mail and password do not let this person in; the message says why in plain words."""
+
+
+# Checked against when nobody has the e-mail, so an unknown address costs the same hashing as a
+# wrong password and the time taken does not tell who has an account.
+_NOBODYS_HASH = generate_password_hash("no account has this password")
+
+
+def sign_in(email: str, password: str, now: datetime) -> User:
+    """The person these credentials belong to, with the sign-in recorded (the caller commits).
+
+    One message for an unknown e-mail and a wrong password: the answer does not reveal who has an
+    account.
+    """
+    user = user_by_email(email)
+    if user is None:
+        check_password_hash(_NOBODYS_HASH, password)
+    if user is None or not user.check_password(password):
+        raise SignInRefused("That e-mail and password do not match an account.")
+    if not user.active:
+        raise SignInRefused("This account has been deactivated. Ask an administrator if that is a mistake.")
+    record_sign_in(user, now)
+    return user
+
+
+def record_sign_in(user: User, now: datetime) -> None:
+    """Remember when the person last signed in (the not-signed-in list reads it)."""
+    user.last_login_at = now
 
 
 @dataclass

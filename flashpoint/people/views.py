@@ -6,7 +6,6 @@ from urllib.parse import urlsplit
 from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template, request,
                    url_for)
 from flask_login import current_user, login_required, login_user, logout_user
-from werkzeug.security import check_password_hash, generate_password_hash
 
 from flashpoint import csvfiles
 from flashpoint.extensions import db, limiter, login_manager
@@ -45,10 +44,6 @@ def _safe_next(target: str | None) -> str:
     return url_for("core.home")
 
 
-# Checked when the e-mail is unknown, so both failures take as long as each other.
-_DUMMY_HASH = generate_password_hash("no account has this password")
-
-
 def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
@@ -60,18 +55,13 @@ def login():
         return redirect(_safe_next(request.args.get("next")))
     form = LoginForm()
     if form.validate_on_submit():
-        user = services.user_by_email(form.email.data)
-        # One message for unknown e-mail and wrong password: do not reveal who has an account.
-        if user is None:
-            check_password_hash(_DUMMY_HASH, form.password.data)
-        if user is None or not user.check_password(form.password.data):
-            flash("That e-mail and password do not match an account.", "error")
-        elif not user.active:
-            flash("This account has been deactivated. Ask an administrator if that is a mistake.", "error")
+        try:
+            user = services.sign_in(form.email.data, form.password.data, utcnow())
+        except services.SignInRefused as exc:
+            flash(str(exc), "error")
         else:
-            login_user(user, remember=form.remember.data)
-            user.last_login_at = utcnow()
             db.session.commit()
+            login_user(user, remember=form.remember.data)
             return redirect(_safe_next(request.args.get("next")))
     return render_template("people/login.html", form=form)
 

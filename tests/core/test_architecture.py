@@ -86,6 +86,45 @@ def outside_references() -> list[str]:
     return hits
 
 
+# Dependencies point one way: slack_bot -> engagement -> recognition -> flashpoint. Only the shell's
+# create_app (flashpoint/__init__.py) names the areas, to call their init_app.
+MAY_NOT_IMPORT = {
+    "flashpoint": ("recognition", "engagement", "slack_bot"),
+    "recognition": ("engagement", "slack_bot"),
+    "engagement": ("slack_bot",),
+}
+SLACK_LIBRARIES = ("slack_sdk", "slack_bolt")
+
+
+def _imported_modules(tree: ast.AST) -> set[str]:
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+    return names
+
+
+def imports_against_the_flow() -> list[str]:
+    """Imports that point the wrong way between areas, or Slack libraries outside slack_bot."""
+    wrong = []
+    for path in _sources():
+        relative = path.relative_to(ROOT)
+        area = relative.parts[0]
+        if relative.as_posix() == "flashpoint/__init__.py":
+            continue
+        forbidden = MAY_NOT_IMPORT.get(area, ()) + (SLACK_LIBRARIES if area != "slack_bot" else ())
+        for name in _imported_modules(ast.parse(path.read_text(encoding="utf-8"))):
+            if name.split(".")[0] in forbidden:
+                wrong.append(f"{relative} imports {name}")
+    return sorted(wrong)
+
+
+def test_dependencies_point_one_way():
+    assert imports_against_the_flow() == []
+
+
 def test_views_and_listeners_stay_thin():
     assert long_edges() == []
 
@@ -113,6 +152,9 @@ if __name__ == "__main__":
         print(f"== {title}: {len(rows)}")
         for name, size in rows:
             print(f"{size:5d}  {name}")
+    wrong = imports_against_the_flow()
+    print(f"== imports against the flow of dependencies: {len(wrong)}")
+    print("\n".join(wrong))
     refs = outside_references()
     print(f"== references to documents outside the repository: {len(refs)}")
     print("\n".join(refs))
