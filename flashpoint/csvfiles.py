@@ -1,4 +1,4 @@
-"""Reading uploaded CSV files the one way every import does: decoding, the header, `line N`, the report.
+"""CSV files the one way: reading uploads (decoding, the header, `line N`, the report), writing safe cells.
 
 An import reads its file in three steps, each shared here so every import refuses the same
 files with the same words:
@@ -22,18 +22,24 @@ files with the same words:
 - `ImportReport`: rows read, `added`/`updated`/`unchanged` counts and `line N` errors; `ok`
   when there are none, `discard()` for all-or-nothing imports that keep nothing after an error.
   Subclass it for an import's own fields and `summary()`.
+
+Every export writes its cells through `safe_cell(value)`: spreadsheet programs run a cell that
+starts with = + - @ (or a tab or carriage return, which some strip before looking) as a formula,
+so such text gets a leading `'` and opens as text. Numbers (int, float, Decimal) are written as
+they are, so a negative figure stays a number; None is an empty cell.
 """
 from __future__ import annotations
 
 import csv
 import io
 from dataclasses import dataclass, field
-from typing import Iterable, NamedTuple
+from typing import Any, Iterable, NamedTuple
 
 SAVE_AS = "Save it as 'CSV UTF-8' and try again."
 # UTF-16 without a byte-order mark is told apart by its NUL bytes: a header in ASCII letters has
 # one in every other byte, and no UTF-8 text file has them there.
 _SNIFF_BYTES = 64
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class CsvFileError(ValueError):
@@ -57,6 +63,15 @@ def _looks_utf16(data: bytes) -> bool:
         return False
     even, odd = sample[0::2], sample[1::2]
     return even.count(0) * 2 >= len(even) or odd.count(0) * 2 >= len(odd)
+
+
+def safe_cell(value: Any) -> Any:
+    """`value` for a CSV cell: text a spreadsheet would run as a formula gets a leading quote."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 class Row(NamedTuple):

@@ -5,6 +5,7 @@ import csv
 import io
 
 from engagement.ideas.board import BoardFilters, board_query, vote_counts
+from flashpoint.csvfiles import safe_cell
 from flashpoint.extensions import db
 from flashpoint.people.models import User
 
@@ -19,16 +20,11 @@ def board_csv(filters: BoardFilters, viewer: User) -> str:
     for idea in found:
         votes = counts[idea.id]
         writer.writerow([
-            idea.id, _csv_safe(idea.title), idea.kind, idea.team.slug, idea.status, votes,
-            "anonymous" if idea.anonymous else _csv_safe(idea.proposer_label()),
-            idea.owner.name if idea.owner else "", ",".join(idea.tag_names),
+            idea.id, safe_cell(idea.title), idea.kind, idea.team.slug, idea.status, votes,
+            "anonymous" if idea.anonymous else safe_cell(idea.proposer_label()),
+            safe_cell(idea.owner.name) if idea.owner else "", ",".join(idea.tag_names),
             idea.created_at.isoformat(timespec="seconds"), idea.updated_at.isoformat(timespec="seconds"),
             idea.implemented_at.isoformat(timespec="seconds") if idea.implemented_at else "",
             idea.duplicate_of_id or "",
         ])
     return out.getvalue()
-
-
-def _csv_safe(text: str) -> str:
-    """Spreadsheets run cells starting with = + - @ as formulas: neutralise them."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text

@@ -6,6 +6,7 @@ import io
 
 from engagement.insights import analysis, page
 from engagement.insights.models import DRIVERS
+from flashpoint.csvfiles import safe_cell
 
 PARTS = ("points", "figures")
 
@@ -14,18 +15,11 @@ class UnknownPart(ValueError):
     """An export part other than "points" or "figures"."""
 
 
-def _cell(value):
-    """Numbers as they are; text that a spreadsheet would run as a formula is quoted."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return "" if value is None else value
-
-
 def _csv_text(rows: list[list]) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     for row in rows:
-        writer.writerow([_cell(v) for v in row])
+        writer.writerow([safe_cell(v) for v in row])
     return out.getvalue()
 
 

@@ -4,13 +4,9 @@ from __future__ import annotations
 import csv
 import io
 
+from flashpoint.csvfiles import safe_cell
 from flashpoint.extensions import db
 from flashpoint.people.services import IMPORT_COLUMNS
-
-
-def _csv_safe(value: str) -> str:
-    """Spreadsheets run cells starting with = + - @ as formulas; a leading quote keeps them text."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
 
 
 def people_csv(stmt) -> str:
@@ -19,8 +15,8 @@ def people_csv(stmt) -> str:
     writer = csv.writer(out)
     writer.writerow([*IMPORT_COLUMNS, "active", "last_sign_in"])
     for person in db.session.scalars(stmt):
-        writer.writerow([_csv_safe(person.email), _csv_safe(person.name), person.role,
-                         person.team.slug if person.team else "", _csv_safe(person.slack_user_id or ""),
-                         _csv_safe(person.timezone), "true" if person.active else "false",
+        writer.writerow([safe_cell(person.email), safe_cell(person.name), person.role,
+                         person.team.slug if person.team else "", safe_cell(person.slack_user_id),
+                         safe_cell(person.timezone), "true" if person.active else "false",
                          person.last_login_at.isoformat(timespec="seconds") if person.last_login_at else ""])
     return out.getvalue()

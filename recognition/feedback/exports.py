@@ -3,22 +3,15 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Any, Iterable
+from typing import Iterable
 
+from flashpoint.csvfiles import safe_cell
 from flashpoint.extensions import db
 from flashpoint.people.models import Team
 from recognition.feedback.validation import as_text
 
 EXPORT_COLUMNS = ("external_id", "received_at", "team", "metric", "score", "comment", "consent",
                   "helper_name", "channel", "positive")
-
-
-def _cell(value: Any) -> str:
-    """Spreadsheets run cells starting with = + - @ (or tab/CR) as formulas: defuse them."""
-    text = as_text(value)
-    if text and text[0] in "=+-@\t\r":
-        return "'" + text
-    return text
 
 
 def export_rows(stmt) -> Iterable[str]:
@@ -36,9 +29,9 @@ def export_rows(stmt) -> Iterable[str]:
     yield "\ufeff" + flush()  # a BOM so spreadsheet programs read the file as UTF-8
     teams = {t.id: t.slug for t in db.session.scalars(db.select(Team))}
     for item in db.session.scalars(stmt.execution_options(yield_per=1000)):
-        writer.writerow([_cell(item.external_id), item.received_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
-                         teams.get(item.team_id, ""), item.metric, item.score, _cell(item.comment),
-                         "true" if item.consent else "false", _cell(item.helper_name), item.channel,
+        writer.writerow([safe_cell(as_text(item.external_id)), item.received_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                         teams.get(item.team_id, ""), item.metric, item.score, safe_cell(as_text(item.comment)),
+                         "true" if item.consent else "false", safe_cell(as_text(item.helper_name)), item.channel,
                          "true" if item.positive else "false"])
         if buffer.tell() > 64_000:
             yield flush()

@@ -1,4 +1,9 @@
-"""The one CSV reading every import shares: the encodings refused, the header, `line N`, the report."""
+"""The one CSV reading every import shares (the encodings refused, the header, `line N`, the report)
+and the one formula guard every export writes its cells through."""
+import csv
+import io
+from decimal import Decimal
+
 import pytest
 
 from flashpoint import csvfiles
@@ -84,3 +89,26 @@ def test_a_file_the_report_cannot_read_is_its_one_error():
     assert report.read("name\nA\n", ("email",)) == []
     assert report.errors == ["line 1: missing column: email (the header must name email)."]
     assert csvfiles.SAVE_AS.endswith("try again.")
+
+
+@pytest.mark.parametrize("text", ["=1+2", "+1", "-1+2", "@SUM(A1)", "\t=1", "\r=1",
+                                  '=HYPERLINK("http://evil.example","click")', "-5 stars"])
+def test_text_a_spreadsheet_would_run_as_a_formula_gets_a_leading_quote(text):
+    assert csvfiles.safe_cell(text) == "'" + text
+
+
+@pytest.mark.parametrize("text", ["Amara", "a=b", "", " =1", "'=1", "5 stars"])
+def test_other_text_is_written_as_it_is(text):
+    assert csvfiles.safe_cell(text) == text
+
+
+@pytest.mark.parametrize("number", [3, -3, 0.5, -0.42, Decimal("-1.5")])
+def test_numbers_stay_numbers_even_when_negative(number):
+    assert csvfiles.safe_cell(number) is number
+    out = io.StringIO()
+    csv.writer(out).writerow([csvfiles.safe_cell(number)])
+    assert out.getvalue() == f"{number}\r\n"
+
+
+def test_none_is_an_empty_cell():
+    assert csvfiles.safe_cell(None) == ""
