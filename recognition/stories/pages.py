@@ -8,6 +8,7 @@ from recognition.feedback.models import Feedback
 from recognition.praise.matching import suggested_kind
 from recognition.redaction import redact_contacts
 from recognition.stories import wall as stories_wall
+from recognition.stories.approvals import decision_words
 from recognition.stories.approvers import approver_for, pending_for
 from recognition.stories.models import KIND_LABELS, HeroStory
 from recognition.stories.quotes import hero_quote, public_quote
@@ -48,7 +49,17 @@ def story_page(viewer: User, story: HeroStory) -> dict:
         else:
             evidence = {"words": public_quote(story), "verbatim": False}
     return dict(story=story, evidence=evidence, claps=stories_wall.clap_count(story),
-                clapped=bool(stories_wall.clapped_by(viewer, [story.id])), approver=approver_for(story))
+                clapped=bool(stories_wall.clapped_by(viewer, [story.id])), approver=approver_for(story),
+                decision=_decision(story))
+
+
+def _decision(story: HeroStory) -> dict | None:
+    """A decided story's outcome in the words refusals and Slack use, split so the page can set the
+    outcome in bold: {"outcome": "Declined", "by": "by Ana"}. Plain text: the template escapes it."""
+    if story.is_pending:
+        return None
+    outcome, _, by = decision_words(story).partition(" ")
+    return {"outcome": outcome.capitalize(), "by": by}
 
 
 def evidence_for(viewer: User, feedback_id) -> Feedback | None:

@@ -1,7 +1,10 @@
 """Nominating heroes on the web: the rules, who approves, the decisions and who hears about them."""
+import re
+
 import pytest
 
 from flashpoint.extensions import db
+from recognition.stories.approvals import decision_words, decline
 from recognition.stories.models import HeroStory
 from tests.factories import make_manager, make_team, make_user
 from tests.stories.factories import make_story, notes, value_ids
@@ -232,6 +235,22 @@ def test_decline_needs_a_reason_and_tells_the_nominator(shop, client, login, pos
     html = sam.get(page).get_data(as_text=True)
     assert "Declined" in html and "Tell me about a customer moment." in html
     assert sam.get("/heroes").get_data(as_text=True).count(f'id="story-{story.id}"') == 0
+
+
+def test_the_story_page_words_the_decision_as_refusals_do_with_names_escaped(signed_in):
+    team = make_team("shop", "The Shop")
+    manager = make_manager(team, name="Maya <i>Lindqvist</i>")
+    sam = make_user(team=team, name="Sam Okafor")
+    approved = make_story(sam, [make_user(team=team, name="Priya Sharma")], approve_by=manager)
+    declined = make_story(sam, [make_user(team=team, name="Ola Berg")])
+    decline(declined, manager, "Tell me about a customer moment.")
+    db.session.commit()
+    escaped = "Maya &lt;i&gt;Lindqvist&lt;/i&gt;"
+    assert decision_words(declined) == "declined by Maya <i>Lindqvist</i>"
+    page = signed_in(sam).get(f"/heroes/{declined.id}").get_data(as_text=True)
+    assert f"<strong>Declined</strong> by {escaped} on " in page and "<i>Lindqvist" not in page
+    page = signed_in(sam).get(f"/heroes/{approved.id}").get_data(as_text=True)
+    assert re.search(rf"· approved [^<]+ by {re.escape(escaped)}</span>", page) and "<i>Lindqvist" not in page
 
 
 def test_the_approver_edits_before_approving(shop, client, login, post_form):
