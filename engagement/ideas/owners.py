@@ -11,26 +11,17 @@ from flashpoint.outbox.services import record_notification, varied
 from flashpoint.people.models import Team, User
 from flashpoint.permissions import can
 from flashpoint.timeutil import utcnow
+from recognition.stories.approvers import approvers_for_teams
 
 REMINDER_AFTER = timedelta(days=14)
 
 
 def default_owner(team: Team, submitter: User | None = None) -> User | None:
-    """A manager of the team who is not the submitter, else of the nearest parent team, else HR
-    (docs/interface.md, "Approvers": chosen like story approvers, so nobody is the only judge of their own idea)."""
-    current, seen = team, set()
-    while current is not None and current.id not in seen:
-        seen.add(current.id)
-        managers = [m for m in current.managers if m.active and (submitter is None or m.id != submitter.id)]
-        if managers:
-            return managers[0]
-        current = current.parent
-    others = User.id != submitter.id if submitter is not None else True
-    return db.session.scalar(
-        db.select(User).where(User.active.is_(True), User.role == "hr", others).order_by(User.name, User.id).limit(1)
-    ) or db.session.scalar(
-        db.select(User).where(User.active.is_(True), User.role == "admin", others).order_by(User.name, User.id).limit(1)
-    )
+    """A manager of the team who is not the submitter, else of the nearest parent team, else HR: the
+    person who would approve a story about the team's people (docs/interface.md, "Approvers"), so
+    nobody is the only judge of their own idea."""
+    owners = approvers_for_teams([team], {submitter.id} if submitter is not None else set())
+    return owners[0] if owners else None
 
 
 def tell_owner(idea: Idea, owner: User, *, new: bool) -> None:

@@ -1,9 +1,11 @@
-"""Who may decide on a hero story (docs/interface.md, "Approvers"): the one rule the services and
-the permission rules both read."""
+"""Who may decide on a hero story (docs/interface.md, "Approvers"): the one rule the services, the
+permission rules and ideas' default owners all read."""
 from __future__ import annotations
 
+from typing import Iterable
+
 from flashpoint.extensions import db
-from flashpoint.people.models import User
+from flashpoint.people.models import Team, User
 from recognition.stories.models import HeroStory
 
 
@@ -16,18 +18,17 @@ def _unique(items):
     return out
 
 
-def approvers_for_heroes(heroes: list[User], nominator: User | None) -> list[User]:
-    """A manager of a hero's team who is not a hero, else a manager of the parent team, else HR.
-
-    The nominator never decides their own nomination: they are passed over like a hero.
-    """
-    excluded = {h.id for h in heroes} | ({nominator.id} if nominator is not None else set())
-    level = _unique(h.team for h in heroes)
+def approvers_for_teams(teams: Iterable[Team | None], excluded: set[int]) -> list[User]:
+    """Active managers of `teams` not in `excluded` (user ids), else of their parent teams, level by
+    level, else HR, else admins; sorted by name, so the first is the one asked."""
+    level, seen = _unique(teams), set()
     while level:
+        seen.update(team.id for team in level)
         found = [m for team in level for m in team.managers if m.active and m.id not in excluded]
         if found:
             return sorted(_unique(found), key=lambda u: (u.name, u.id))
-        level = _unique(team.parent for team in level)
+        # A parent already climbed through (a loop in the tree) is not climbed again.
+        level = [team for team in _unique(team.parent for team in level) if team.id not in seen]
     for role in ("hr", "admin"):
         people = db.session.scalars(db.select(User).where(
             User.role == role, User.active.is_(True)).order_by(User.name, User.id)).all()
@@ -35,6 +36,15 @@ def approvers_for_heroes(heroes: list[User], nominator: User | None) -> list[Use
         if people:
             return people
     return []
+
+
+def approvers_for_heroes(heroes: list[User], nominator: User | None) -> list[User]:
+    """A manager of a hero's team who is not a hero, else a manager of the parent team, else HR.
+
+    The nominator never decides their own nomination: they are passed over like a hero.
+    """
+    excluded = {h.id for h in heroes} | ({nominator.id} if nominator is not None else set())
+    return approvers_for_teams((h.team for h in heroes), excluded)
 
 
 def approvers_for(story: HeroStory) -> list[User]:
