@@ -132,8 +132,31 @@ def record_feedback_batch(items) -> None:
 
 @feedback_received.connect
 def _on_feedback_received(_sender, items, **_extra) -> None:
-    # Runs inside the intake's transaction: the counts commit (or roll back) with the items themselves.
-    record_feedback_batch(items)
+    """The items' counts summed per team-period, then one upsert statement for the whole
+    announcement: rows missing are created, rows there are incremented in the database
+    (`INSERT … ON CONFLICT DO UPDATE SET n = n + excluded.n`, atomic on SQLite and PostgreSQL, so
+    concurrent writers stay exact; keys in sorted order so they lock rows in the same order).
+
+    Runs inside the intake's transaction: the counts commit (or roll back) with the items themselves.
+    """
+    totals: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for item in items:
+        increments = customer_increments(item.metric, item.score)
+        for grain, start in (starts_for(item.received_at).items() if increments else ()):
+            bucket = totals[(item.team_id, grain, start)]
+            for name, amount in increments.items():
+                bucket[name] += amount
+    if not totals:
+        return
+    now = utcnow()
+    upsert = _insert_ignoring_duplicates()
+    upsert = upsert.on_conflict_do_update(
+        index_elements=["team_id", "grain", "period_start"],
+        set_={**{name: _table.c[name] + upsert.excluded[name] for name in COUNTERS}, "updated_at": now})
+    db.session.execute(upsert, [
+        dict(team_id=team_id, grain=grain, period_start=start, drivers={}, updated_at=now, group_size=0,
+             **{name: totals[(team_id, grain, start)].get(name, 0) for name in COUNTERS})
+        for team_id, grain, start in sorted(totals)])
 
 
 def story_teams(story) -> set[int]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from sqlalchemy import func
+from sqlalchemy import func, insert
 
 from flashpoint.extensions import db
 from flashpoint.outbox.models import Notification, State
@@ -33,12 +33,21 @@ def record_notification(
     """
     if (recipient is None) == (channel is None):
         raise ValueError("a notification goes to exactly one recipient or one channel")
-    if dedupe_key is not None:
-        exists = db.session.scalar(
-            db.select(Notification.id).where(Notification.dedupe_key == dedupe_key)
-        )
-        if exists is not None:
-            return None
+    if dedupe_key is not None and dedupe_key in existing_dedupe_keys([dedupe_key]):
+        return None
+    note = Notification(recipient=recipient, **_values(
+        kind, subject, text, recipient=recipient, channel=channel, link=link, quote=quote, secret_url=secret_url,
+        anonymous_recipient=anonymous_recipient, dedupe_key=dedupe_key, extra=extra))
+    db.session.add(note)
+    return note
+
+
+def _values(kind: str, subject: str, text: str, *, recipient: User | None, channel: str | None,
+            link: str | None, quote: str | None, secret_url: str | None, anonymous_recipient: bool,
+            dedupe_key: str | None, extra: dict | None) -> dict:
+    """A notification's column values (recipient_id aside)."""
+    if (recipient is None) == (channel is None):
+        raise ValueError("a notification goes to exactly one recipient or one channel")
     # Extra keys never override the message itself or where its one-time link lives.
     payload = dict(extra or {})
     payload["text"] = text
@@ -47,19 +56,67 @@ def record_notification(
             payload[key] = value
         else:
             payload.pop(key, None)
-    note = Notification(
-        kind=kind,
-        subject=subject[:200],
-        recipient=recipient,
-        channel=channel,
-        anonymous_recipient=anonymous_recipient,
-        payload=payload,
-        dedupe_key=dedupe_key,
-        state=State.PENDING.value,
-        next_attempt_at=utcnow(),
-    )
-    db.session.add(note)
-    return note
+    return {"kind": kind, "subject": subject[:200], "channel": channel, "anonymous_recipient": anonymous_recipient,
+            "payload": payload, "dedupe_key": dedupe_key, "state": State.PENDING.value, "next_attempt_at": utcnow()}
+
+
+# Dedupe keys per look-up (SQLite caps the bound parameters of one statement).
+_KEY_CHUNK = 500
+
+
+def existing_dedupe_keys(keys: Iterable[str]) -> set[str]:
+    """Which of these dedupe keys are already recorded (notifications added earlier in this
+    transaction included: the session flushes them before it asks), one query per 500 keys."""
+    keys = sorted(set(keys))
+    found: set[str] = set()
+    for start in range(0, len(keys), _KEY_CHUNK):
+        found.update(db.session.scalars(
+            db.select(Notification.dedupe_key).where(Notification.dedupe_key.in_(keys[start:start + _KEY_CHUNK]))))
+    return found
+
+
+class NotificationBatch:
+    """`record_notification` for many notifications at once: every dedupe key the batch may record
+    is looked up in one query, each `record` decides from that set exactly as recording them one
+    by one would (a key recorded in the batch counts as recorded), and `flush()` inserts them all
+    in one statement. The caller flushes before it commits.
+
+        batch = NotificationBatch(f"idea.status_changed:{idea.id}:{p.id}" for p in people)
+        for person in people:
+            batch.record("idea.status_changed", ..., recipient=person,
+                         dedupe_key=f"idea.status_changed:{idea.id}:{person.id}")
+        batch.flush()
+    """
+
+    def __init__(self, dedupe_keys: Iterable[str]) -> None:
+        self.keys = set(dedupe_keys)
+        self.known = existing_dedupe_keys(self.keys)
+        self.rows: list[dict] = []
+
+    def record(self, kind: str, subject: str, text: str, *, recipient: User | None = None,
+               channel: str | None = None, link: str | None = None, quote: str | None = None,
+               secret_url: str | None = None, anonymous_recipient: bool = False, dedupe_key: str | None = None,
+               extra: dict | None = None) -> dict | None:
+        """As `record_notification` (a dedupe key must be one given to the batch); the row's values,
+        inserted by `flush()`, or None when its dedupe key was already recorded."""
+        if dedupe_key is not None:
+            if dedupe_key not in self.keys:
+                raise ValueError(f"dedupe key {dedupe_key!r} was not looked up with the batch")
+            if dedupe_key in self.known:
+                return None
+            self.known.add(dedupe_key)
+        row = _values(kind, subject, text, recipient=recipient, channel=channel, link=link, quote=quote,
+                      secret_url=secret_url, anonymous_recipient=anonymous_recipient, dedupe_key=dedupe_key,
+                      extra=extra)
+        row["recipient_id"] = recipient.id if recipient is not None else None
+        self.rows.append(row)
+        return row
+
+    def flush(self) -> None:
+        """Insert what was recorded (one executemany), in the order recorded."""
+        if self.rows:
+            db.session.execute(insert(Notification), self.rows)
+            self.rows = []
 
 
 # Recipients' counts are read in chunks: SQLite caps the bound parameters of one statement.
@@ -105,7 +162,7 @@ class VariedWordings:
         count = 0 if recipient is None else self.counts.get((kind, recipient.id), 0)
         return wordings[count % len(wordings)].format(**values)
 
-    def recorded(self, kind: str, recipient: User | None, note: Notification | None) -> None:
+    def recorded(self, kind: str, recipient: User | None, note: Notification | dict | None) -> None:
         """Count a notification just recorded (None: its dedupe key was there, nothing was added)."""
         if note is not None and recipient is not None:
             self.counts[(kind, recipient.id)] = self.counts.get((kind, recipient.id), 0) + 1

@@ -78,6 +78,8 @@ def post_feedback():
     except validation.FeedbackInvalid as exc:
         db.session.rollback()
         raise ApiValidationError(exc.errors) from None
-    db.session.commit()
     item = received.feedback
-    return jsonify(id=item.id, external_id=item.external_id, positive=item.positive), 201 if received.created else 200
+    # Read before the commit, which expires the row: reading after it would load it again.
+    body = {"id": item.id, "external_id": item.external_id, "positive": item.positive}
+    db.session.commit()
+    return jsonify(body), 201 if received.created else 200

@@ -44,13 +44,14 @@ def by_external_id(external_id: str) -> Feedback | None:
     return db.session.scalar(db.select(Feedback).where(Feedback.external_id == external_id))
 
 
-def receive_feedback(fields: Mapping[str, Any], channel: str, *, now: datetime | None = None) -> Received:
+def receive_feedback(fields: Mapping[str, Any], channel: str, *, now: datetime | None = None,
+                     teams: Mapping[str, Team] | None = None) -> Received:
     """Take in one item (form or API). A known external_id returns the stored item unchanged.
 
     The caller commits. Under a race (two requests with one external_id), the unique constraint
     decides: the loser's insert is undone in its savepoint and it returns the winner's row.
     """
-    item = validate_feedback(fields, now=now)
+    item = validate_feedback(fields, teams=teams, now=now)
     existing = by_external_id(item.external_id)
     if existing is not None:
         return Received(existing, False)
@@ -87,5 +88,5 @@ def receive_form(team: Team, *, score: Any, comment: str, helper_name: str, cons
     return receive_feedback({"external_id": f"form-{uuid.uuid4()}", "team": team.slug,
                              "metric": team.form_metric, "score": score, "comment": comment,
                              "helper_name": helper_name, "consent": consent, "received_at": now},
-                            "form", now=now)
+                            "form", now=now, teams={team.slug: team})
 

@@ -11,11 +11,8 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from sqlalchemy import event
-from sqlalchemy.orm import Session
-
-from flashpoint.extensions import db
-from flashpoint.people.models import Team, User
+from flashpoint.people import directory as people_directory
+from flashpoint.people.directory import Directory
 from recognition.redaction import fold, redact_contacts
 
 TOKEN_RE = re.compile(r"[a-z0-9]+")
@@ -70,7 +67,7 @@ def _mask_relatives(words: list[str]) -> list[str]:
 
 @dataclass
 class NameMatch:
-    user: User
+    user_id: int
     confirmed: bool
     matched_on: str
 
@@ -80,6 +77,8 @@ class MatchResult:
     confirmed: list[NameMatch] = field(default_factory=list)
     candidates: list[NameMatch] = field(default_factory=list)
 
+    def user_ids(self) -> list[int]:
+        return [m.user_id for m in (*self.confirmed, *self.candidates)]
 
 
 def _short_keys_of(name: str, nicknames: str | None) -> list[list[str]]:
@@ -119,110 +118,84 @@ class _TierIndex:
         return sorted(found.values(), key=lambda n: n.position)
 
 
-def _tier_index(team_ids: set[int] | None, cache: dict | None = None) -> _TierIndex:
-    """Active people of these teams (None: everyone), memoised in `cache` for bulk routing.
+def _tier_index(directory: Directory, team_ids: frozenset[int] | None) -> _TierIndex:
+    """Active people of these teams (None: everyone), built once per version of the directory."""
+    return directory.memo(("praise.tier", team_ids), lambda: _build_tier_index(directory, team_ids))
 
-    Only ids and names are read: the people matched are loaded afterwards, one by one.
-    """
-    key = frozenset(team_ids) if team_ids is not None else None
-    if cache is not None and key in cache:
-        return cache[key]
+
+def _build_tier_index(directory: Directory, team_ids: frozenset[int] | None) -> _TierIndex:
     index = _TierIndex()
-    if team_ids is None or team_ids:
-        stmt = (db.select(User.id, User.name, User.nicknames).where(User.active.is_(True))
-                .order_by(User.name, User.id))
-        if team_ids is not None:
-            stmt = stmt.where(User.team_id.in_(team_ids))
-        for position, (user_id, name, nicknames) in enumerate(db.session.execute(stmt)):
-            full = tuple(tokens(name))
-            short = [tuple(k) for k in _short_keys_of(name, nicknames)]
-            named = _Named(position, user_id, full, short)
-            if len(full) >= 2:
-                index.by_full.setdefault(full[0], []).append(named)
-            for k in short:
-                index.by_short.setdefault(k[0], []).append(named)
-    if cache is not None:
-        cache[key] = index
+    if team_ids is not None and not team_ids:
+        return index
+    people = directory.people if team_ids is None else [p for p in directory.people if p.team_id in team_ids]
+    for position, person in enumerate(people):
+        full = tuple(tokens(person.name))
+        short = [tuple(k) for k in _short_keys_of(person.name, person.nicknames)]
+        named = _Named(position, person.id, full, short)
+        if len(full) >= 2:
+            index.by_full.setdefault(full[0], []).append(named)
+        for k in short:
+            index.by_short.setdefault(k[0], []).append(named)
     return index
 
 
-def find_named_people(team: Team | None, *texts: str | None, cache: dict | None = None) -> MatchResult:
-    """Who these words name, looking at the team, then its department, then everyone by full name."""
+def _tiers(directory: Directory, team_id: int | None) -> list[tuple[frozenset[int] | None, bool]]:
+    """(team ids, whether first names and nicknames count) in the order they are looked at:
+    the team, the rest of its department, then the whole organisation (None)."""
+    def build():
+        team_ids = frozenset({team_id}) if team_id is not None else frozenset()
+        parent = directory.parent(team_id) if team_id is not None else None
+        dept_ids = frozenset(directory.subtree(parent)) - team_ids if parent is not None else frozenset()
+        return [(team_ids, True), (dept_ids, True), (None, False)]
+    return directory.memo(("praise.tiers", team_id), build)
+
+
+def find_named_people(team_id: int | None, *texts: str | None, directory: Directory | None = None) -> MatchResult:
+    """Who these words name (user ids), looking at the team, then its department, then everyone by full name.
+
+    `directory`: the people directory read once for a batch (else read here).
+    """
     # Contact details first: "tom.customer@example.com" names nobody.
     haystack = [_mask_relatives(tokens(redact_contacts(t))) for t in texts if t]
     present = {token for part in haystack for token in part}
     result = MatchResult()
     if not any(haystack):
         return result
+    directory = directory if directory is not None else people_directory.current()
     seen: set[int] = set()
     resolved_keys: set[tuple[str, ...]] = set()
-    team_ids = {team.id} if team is not None else set()
-    department = team.parent if team is not None and team.parent is not None else None
-    dept_ids = {t.id for t in department.subtree()} - team_ids if department is not None else set()
-    # (team ids, whether first names and nicknames count); None = the whole organisation.
-    tiers: list[tuple[set[int] | None, bool]] = [(team_ids, True), (dept_ids, True), (None, False)]
-
-    def user(named: _Named) -> User:
-        if cache is None:
-            return db.session.get(User, named.user_id)
-        # Held in the cache so the session's (weak) identity map does not drop and reload them.
-        people = cache.setdefault("people", {})
-        if named.user_id not in people:
-            people[named.user_id] = db.session.get(User, named.user_id)
-        return people[named.user_id]
-
-    for tier_ids, short_names_allowed in tiers:
-        index = _tier_index(tier_ids, cache)
+    for tier_ids, short_names_allowed in _tiers(directory, team_id):
+        index = _tier_index(directory, tier_ids)
         # Full names first: they explain a first name that also appears.
         for named in index.full_candidates(present):
             if named.user_id in seen or named.full in resolved_keys:
                 continue
             if _contains(haystack, list(named.full), present):
-                result.confirmed.append(NameMatch(user(named), True, " ".join(named.full)))
+                result.confirmed.append(NameMatch(named.user_id, True, " ".join(named.full)))
                 seen.add(named.user_id)
                 resolved_keys.add(named.full)
                 resolved_keys.update(named.short)
         if not short_names_allowed:
             continue
-        by_key: dict[tuple[str, ...], list[User]] = {}
+        by_key: dict[tuple[str, ...], list[int]] = {}
         for named in index.short_candidates(present):
             if named.user_id in seen:
                 continue
             for key in named.short:
                 if key not in resolved_keys and _contains(haystack, list(key), present):
-                    by_key.setdefault(key, []).append(user(named))
+                    by_key.setdefault(key, []).append(named.user_id)
         for key, found in by_key.items():
             resolved_keys.add(key)
-            unique = [p for p in dict.fromkeys(found) if p.id not in seen]
+            unique = [p for p in dict.fromkeys(found) if p not in seen]
             if len(unique) == 1:
                 result.confirmed.append(NameMatch(unique[0], True, " ".join(key)))
-                seen.add(unique[0].id)
+                seen.add(unique[0])
         for key, found in by_key.items():
-            unique = [p for p in dict.fromkeys(found) if p.id not in seen]
+            unique = [p for p in dict.fromkeys(found) if p not in seen]
             if len(unique) > 1:
                 for person in unique:
                     result.candidates.append(NameMatch(person, False, " ".join(key)))
     # A person confirmed by one word and a candidate by another is simply confirmed.
-    confirmed_ids = {m.user.id for m in result.confirmed}
-    result.candidates = [m for m in result.candidates if m.user.id not in confirmed_ids]
+    confirmed_ids = {m.user_id for m in result.confirmed}
+    result.candidates = [m for m in result.candidates if m.user_id not in confirmed_ids]
     return result
-
-
-CACHE_KEY = "flashpoint.praise_people"
-
-
-def transaction_cache() -> dict:
-    """People looked up for matching, kept for the current transaction only.
-
-    A CSV import announces thousands of items in one transaction: each would otherwise load the
-    team, the department and the whole organisation again. Cleared on commit and rollback, so a
-    change to people is seen by the next transaction.
-    """
-    return db.session.info.setdefault(CACHE_KEY, {})
-
-
-@event.listens_for(Session, "after_commit")
-@event.listens_for(Session, "after_rollback")
-@event.listens_for(Session, "after_soft_rollback")
-def _forget_people(session, *_args) -> None:
-    session.info.pop(CACHE_KEY, None)

@@ -4,43 +4,45 @@ from __future__ import annotations
 
 from typing import Callable
 
+from sqlalchemy.orm import joinedload, selectinload
+
 from flashpoint.extensions import db
-from flashpoint.outbox.services import VariedWordings, record_notification
-from flashpoint.people.models import User
+from flashpoint.outbox.services import NotificationBatch, VariedWordings, record_notification
+from flashpoint.people import directory as people_directory
+from flashpoint.people.models import Team, User
 from recognition.feedback.models import Feedback
-from recognition.praise.matching import MatchResult, find_named_people, suggested_kind, transaction_cache
+from recognition.praise.matching import MatchResult, find_named_people, suggested_kind
 from recognition.praise.models import PraiseMatch
 from recognition.redaction import redact_contacts
 
 
-def route_feedback(feedback: Feedback, notify: bool = True, cache: dict | None = None,
-                   check_existing: bool = True) -> list[PraiseMatch]:
+def route_feedback(feedback: Feedback, notify: bool = True, check_existing: bool = True) -> list[PraiseMatch]:
     """Match and route one piece of feedback; idempotent (a second run adds nothing).
 
     Only positive feedback is routed. Notifications carry the customer's words with contact
     details redacted (docs/interface.md, "Quoting customers"); they are recorded, not sent. `notify=False`
     only records the matches (old feedback loaded in bulk: nobody wants a year of it at once).
     """
-    return route_many([feedback], notify=notify, cache=cache, check_existing=check_existing).get(feedback.id, [])
+    return route_many([feedback], notify=notify, check_existing=check_existing).get(feedback.id, [])
 
 
-# Feedback ids per existence query (SQLite caps bound parameters per statement).
+# Ids per IN (...) query (SQLite caps bound parameters per statement).
 _ID_CHUNK = 900
 
 
-def route_many(feedbacks, notify: bool | Callable[[Feedback], bool] = True, cache: dict | None = None,
+def route_many(feedbacks, notify: bool | Callable[[Feedback], bool] = True,
                check_existing: bool = True) -> dict[int, list[PraiseMatch]]:
     """`route_feedback` for many items at once, with the same outcome as routing them one by one
     in this order: feedback id → its matches (existing ones when already routed).
 
-    One query finds the items already routed, matching runs without a flush per item, and the
-    wording counts of the notifications are read once (the outbox's `VariedWordings`). `notify` may be a predicate
-    deciding per item.
+    A batch costs a constant number of statements, whatever its size or the organisation's: the
+    people directory's version (names come from the process's directory), one query for the items
+    already routed, one for the people named with their teams and managers, then the outbox's
+    batch (wording counts, duplicate keys). `notify` may be a predicate deciding per item.
     """
     positive = [f for f in feedbacks if f.positive]
     if not positive:
         return {}
-    cache = cache if cache is not None else transaction_cache()
     routed: dict[int, list[PraiseMatch]] = {}
     if check_existing:
         ids = [f.id for f in positive]
@@ -48,43 +50,57 @@ def route_many(feedbacks, notify: bool | Callable[[Feedback], bool] = True, cach
             for match in db.session.scalars(db.select(PraiseMatch).where(
                     PraiseMatch.feedback_id.in_(ids[start:start + _ID_CHUNK])).order_by(PraiseMatch.id)):
                 routed.setdefault(match.feedback_id, []).append(match)
-    to_tell: list[tuple[Feedback, MatchResult]] = []
-    # Matching only reads people; flushing the new matches before every look-up would cost a
+    directory = people_directory.current()
+    found_for: list[tuple[Feedback, MatchResult]] = [
+        (feedback, find_named_people(feedback.team_id, feedback.comment, feedback.helper_name, directory=directory))
+        for feedback in positive if not routed.get(feedback.id)]
+    people = _people([user_id for _, found in found_for for user_id in found.user_ids()])
+    to_tell: list[tuple[Feedback, list[User], list[User]]] = []
+    # Matching only read people; flushing the new matches before each look-up would cost a
     # flush per item for nothing.
     with db.session.no_autoflush:
-        for feedback in positive:
-            if routed.get(feedback.id):
-                continue
-            found = find_named_people(feedback.team, feedback.comment, feedback.helper_name, cache=cache)
-            matches = [PraiseMatch(feedback=feedback, user=m.user, confirmed=True, candidate=False,
+        for feedback, found in found_for:
+            matches = [PraiseMatch(feedback=feedback, user=people[m.user_id], confirmed=True, candidate=False,
                                    matched_on=m.matched_on[:200]) for m in found.confirmed]
-            matches += [PraiseMatch(feedback=feedback, user=m.user, confirmed=False, candidate=True,
+            matches += [PraiseMatch(feedback=feedback, user=people[m.user_id], confirmed=False, candidate=True,
                                     matched_on=m.matched_on[:200]) for m in found.candidates]
             db.session.add_all(matches)
             routed[feedback.id] = matches
             if matches and (notify(feedback) if callable(notify) else notify):
-                to_tell.append((feedback, found))
+                to_tell.append((feedback, [people[m.user_id] for m in found.confirmed],
+                                [people[m.user_id] for m in found.candidates]))
     if to_tell:
         _notify_all(to_tell)
     return routed
 
 
-def _notify_all(to_tell: list[tuple[Feedback, MatchResult]]) -> None:
+def _people(user_ids: list[int]) -> dict[int, User]:
+    """The people named, loaded at once with their team and its managers (who are told)."""
+    wanted = sorted(set(user_ids))
+    found: dict[int, User] = {}
+    for start in range(0, len(wanted), _ID_CHUNK):
+        found.update((u.id, u) for u in db.session.scalars(
+            db.select(User).where(User.id.in_(wanted[start:start + _ID_CHUNK]))
+            .options(joinedload(User.team).selectinload(Team.managers))))
+    return found
+
+
+def _notify_all(to_tell: list[tuple[Feedback, list[User], list[User]]]) -> None:
     """Tell the people found and their managers, item after item, as routing one by one would."""
-    plans = []
-    for feedback, found in to_tell:
-        heroes = [m.user for m in found.confirmed]
-        candidates = [m.user for m in found.candidates]
-        plans.append((feedback, heroes, _managers_of([*heroes, *candidates]), candidates))
+    plans = [(feedback, heroes, _managers_of([*heroes, *candidates]), candidates)
+             for feedback, heroes, candidates in to_tell]
     wordings = VariedWordings([CUSTOMER_SAID, MANAGER_ALERT],
                               [p for _, heroes, managers, _ in plans for p in (*heroes, *managers.values())])
-    # The dedupe look-ups of record_notification need not see this batch's own notifications: their
-    # keys hold the feedback id, so they cannot repeat within it.
-    with db.session.no_autoflush:
-        for feedback, heroes, managers, candidates in plans:
-            for person in heroes:
-                tell_person(feedback, person, wordings)
-            _alert(feedback, heroes, candidates, managers, wordings)
+    # One look-up of every duplicate key of the batch; the keys hold the feedback id, so they
+    # cannot repeat within it.
+    batch = NotificationBatch(
+        [_said_key(feedback, person) for feedback, heroes, _, _ in plans for person in heroes]
+        + [_alert_key(feedback, manager) for feedback, _, managers, _ in plans for manager in managers.values()])
+    for feedback, heroes, managers, candidates in plans:
+        for person in heroes:
+            tell_person(feedback, person, wordings, batch)
+        _alert(feedback, heroes, candidates, managers, wordings, batch)
+    batch.flush()
 
 
 CUSTOMER_SAID = "praise.customer_said"
@@ -97,19 +113,29 @@ def customer_words(feedback: Feedback) -> str:
     return redact_contacts("\n".join(p for p in parts if p.strip()))
 
 
-def tell_person(feedback: Feedback, person: User, wordings: VariedWordings | None = None) -> None:
-    """Tell a person a customer named them; `wordings` carries a batch's wording counts."""
+def _said_key(feedback: Feedback, person: User) -> str:
+    return f"praise.customer_said:{feedback.id}:{person.id}"
+
+
+def _alert_key(feedback: Feedback, manager: User) -> str:
+    return f"praise.manager_alert:{feedback.id}:{manager.id}"
+
+
+def tell_person(feedback: Feedback, person: User, wordings: VariedWordings | None = None,
+                batch: NotificationBatch | None = None) -> None:
+    """Tell a person a customer named them; `wordings` and `batch` carry a batch's wording counts
+    and duplicate keys."""
     wordings = wordings or VariedWordings([CUSTOMER_SAID], [person])
+    record = batch.record if batch is not None else record_notification
     words = customer_words(feedback)
     text = wordings.pick(CUSTOMER_SAID, person, [
         "A customer of {team} mentioned you by name. Here is what they said.",
         "Good news: a customer named you in their feedback for {team}.",
         "You made someone's day at {team}: they said so in their feedback.",
     ], team=feedback.team.name)
-    note = record_notification(
+    note = record(
         CUSTOMER_SAID, "A customer said something about you", text,
-        recipient=person, link="/praise/me", quote=words or None,
-        dedupe_key=f"praise.customer_said:{feedback.id}:{person.id}",
+        recipient=person, link="/praise/me", quote=words or None, dedupe_key=_said_key(feedback, person),
         extra={"feedback_id": feedback.id},
     )
     wordings.recorded(CUSTOMER_SAID, person, note)
@@ -124,7 +150,7 @@ def _managers_of(people: list[User]) -> dict[int, User]:
 
 
 def _alert(feedback: Feedback, heroes: list[User], candidates: list[User], managers: dict[int, User],
-           wordings: VariedWordings) -> None:
+           wordings: VariedWordings, batch: NotificationBatch) -> None:
     if not managers:
         return
     kind = suggested_kind(feedback.comment)
@@ -140,10 +166,10 @@ def _alert(feedback: Feedback, heroes: list[User], candidates: list[User], manag
         else:
             text = (f"A customer of {feedback.team.name} praised someone whose name several people share: "
                     "confirm who they meant in your praise inbox.")
-        note = record_notification(
+        note = batch.record(
             MANAGER_ALERT, "Customer praise for your team", text,
             recipient=manager, link=f"/praise#feedback-{feedback.id}", quote=words or None,
-            dedupe_key=f"praise.manager_alert:{feedback.id}:{manager.id}",
+            dedupe_key=_alert_key(feedback, manager),
             extra={"feedback_id": feedback.id, "hero_ids": [p.id for p in heroes],
                    "candidate_ids": [p.id for p in candidates], "suggested_kind": kind},
         )
@@ -167,5 +193,6 @@ def route_existing(limit: int | None = None, notify_since=None) -> int:
 
 
 def on_feedback_received(_sender, items: list[Feedback], **_kwargs) -> None:
-    """Signal receiver: runs inside the intake's transaction, never commits."""
-    route_many(items)
+    """Signal receiver: runs inside the intake's transaction, never commits. Items are announced
+    once, just stored: none can have matches yet, so none are looked for."""
+    route_many(items, check_existing=False)

@@ -1,0 +1,111 @@
+"""Regression guard: taking in one feedback item costs the same SQL statements whatever the size of
+the organisation and of its history, through the API and through the public form, on both databases.
+
+Each organisation is a department of several teams with staff, managers and past feedback (some of
+it praise already routed and told); the item posted names someone of its team, so praise routing,
+the outbox and the insights panel all take part. The people directory is kept per process and
+checked with one read, so the count does not depend on how many people there are.
+"""
+import itertools
+
+import pytest
+
+from flashpoint.extensions import db
+from recognition.praise.models import PraiseMatch
+from tests.conftest import csrf_token_from
+from tests.factories import make_manager, make_team, make_user
+from tests.feedback.factories import make_token
+from tests.sqlcount import count_statements
+from tests.stories.factories import customer_says
+
+# Auth, team, the external id, the item, the panel, the people version, the people named with
+# their team's managers, the wording counts, the duplicate keys, the matches, the notifications.
+# PostgreSQL adds SAVEPOINT and RELEASE around the insert (a lost race undoes only that).
+API_MAX = 12
+# The form: no token, but the page's own look-up of its team.
+FORM_MAX = 13
+SAVEPOINT = {"sqlite": 0, "postgres": 2}
+_ids = itertools.count(1)
+
+
+def _organisation(teams: int, people_per_team: int, history: int) -> tuple:
+    department = make_team(f"dept-{next(_ids)}")
+    shop = None
+    for t in range(teams):
+        team = make_team(f"t{next(_ids)}", parent=department, form_metric="csat")
+        make_manager(team, name=f"Manager Number{t}")
+        for p in range(people_per_team):
+            make_user(team=team, name=f"Person{p} Family{t}", nicknames=f"Nick{p}")
+        shop = shop or team
+    amara = make_user(team=shop, name="Amara Okafor")
+    for n in range(history):
+        customer_says(shop, f"Amara Okafor was lovely, visit {n}" if n % 2 else "Quick and friendly")
+    return shop, amara
+
+
+def _api_statements(client, token: str, team, words: str) -> list[str]:
+    item = {"external_id": f"count-{next(_ids)}", "received_at": "2026-01-05T10:00:00Z", "team": team.slug,
+            "metric": "csat", "score": 5, "comment": words}
+    with count_statements() as statements:
+        response = client.post("/api/v1/feedback", json=item, headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 201, response.get_data(as_text=True)
+    return statements
+
+
+@pytest.mark.both_databases
+def test_one_api_item_costs_the_same_statements_in_a_small_and_a_large_organisation(app, client, db_backend):
+    token = make_token("feedback:write")
+    counts = []
+    for teams, people, history in ((1, 1, 1), (6, 12, 20)):
+        shop, _amara = _organisation(teams, people, history)
+        _api_statements(client, token, shop, "Amara was kind")  # the first item of a process reads the directory
+        named = _api_statements(client, token, shop, "Amara was kind, thank you")
+        nobody = _api_statements(client, token, shop, "Lovely shop")
+        counts.append((len(named), len(nobody)))
+        assert len(named) <= API_MAX + SAVEPOINT[db_backend], named
+    assert counts[0] == counts[1], counts
+    assert db.session.scalar(db.select(db.func.count(PraiseMatch.id))) >= 14  # history and items routed
+
+
+@pytest.mark.both_databases
+def test_a_change_to_people_is_seen_by_the_next_item(app, client, db_backend):
+    """The directory is kept per process: a new person, a rename or a deactivation shows at once."""
+    token = make_token("feedback:write")
+    shop, amara = _organisation(1, 2, 0)
+
+    def named_in(words: str) -> set[str]:
+        item = {"external_id": f"seen-{next(_ids)}", "received_at": "2026-01-05T10:00:00Z", "team": shop.slug,
+                "metric": "csat", "score": 5, "comment": words}
+        response = client.post("/api/v1/feedback", json=item, headers={"Authorization": f"Bearer {token}"})
+        assert response.status_code == 201
+        return {m.user.name for m in db.session.scalars(db.select(PraiseMatch).where(
+            PraiseMatch.feedback_id == response.get_json()["id"]))}
+
+    assert named_in("Kwame was great") == set()
+    make_user(team=shop, name="Kwame Mensah")
+    assert named_in("Kwame was great") == {"Kwame Mensah"}
+    amara.nicknames = "Ami"
+    db.session.commit()
+    assert named_in("Ami was great") == {"Amara Okafor"}
+    amara.active = False
+    db.session.commit()
+    assert named_in("Ami was great") == set()
+
+
+def _form_statements(client, team, words: str) -> list[str]:
+    token = csrf_token_from(client.get(f"/f/{team.slug}").get_data(as_text=True))
+    with count_statements() as statements:
+        response = client.post(f"/f/{team.slug}", data={"score": "5", "comment": words, "csrf_token": token})
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    return statements
+
+
+@pytest.mark.both_databases
+def test_one_form_item_costs_the_same_statements_in_a_small_and_a_large_organisation(app, client, db_backend):
+    counts = []
+    for teams, people, history in ((1, 1, 1), (6, 12, 20)):
+        shop, _amara = _organisation(teams, people, history)
+        _form_statements(client, shop, "Amara was kind")
+        counts.append(len(_form_statements(client, shop, "Amara was kind, thank you")))
+        assert counts[-1] <= FORM_MAX + SAVEPOINT[db_backend], counts
+    assert counts[0] == counts[1], counts
