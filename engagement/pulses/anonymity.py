@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from typing import Hashable
 
+import numpy as np
+
 from flask import current_app
 
 ROOT = "__organisation__"
@@ -43,14 +45,28 @@ def hidden_reasons(parents: dict[Hashable, Hashable | None], own_sizes: dict[Has
     `parents` maps each team to its parent (None for a top-level team); `own_sizes` gives each
     team's own respondents (missing means 0).
     """
+    codes = hidden_codes(parents, {node: np.asarray(size) for node, size in own_sizes.items()}, (), threshold)
+    return {node: REASONS[int(code)] for node, code in codes.items()}
+
+
+SHOWN_CODE = 0
+REASONS = (None, SMALL, SUBTRACTION, NO_DATA)  # by code
+
+
+def hidden_codes(parents: dict[Hashable, Hashable | None], own_sizes: dict[Hashable, np.ndarray], shape: tuple,
+                 threshold: int | None = None) -> dict[Hashable, np.ndarray]:
+    """`hidden_reasons` for many figures at once: each team's own sizes are arrays of `shape` (one
+    size per period and metric, say), and every node gets an array of codes (indices into REASONS),
+    element by element the same rule."""
     threshold = threshold if threshold is not None else min_group_size()
     children: dict[Hashable, list] = {ROOT: []}
     for node, parent in parents.items():
         children.setdefault(node, [])
         children.setdefault(parent if parent in parents else ROOT, []).append(node)
-    reasons: dict[Hashable, str | None] = {}
-    total: dict[Hashable, int] = {}
-    uncovered: dict[Hashable, int] = {}
+    codes: dict[Hashable, np.ndarray] = {}
+    total: dict[Hashable, np.ndarray] = {}
+    uncovered: dict[Hashable, np.ndarray] = {}
+    zero = np.zeros(shape, dtype=np.int64)
 
     # Iterative post-order, so deep trees cannot overflow the stack.
     stack = [(ROOT, False)]
@@ -60,19 +76,16 @@ def hidden_reasons(parents: dict[Hashable, Hashable | None], own_sizes: dict[Has
             stack.append((node, True))
             stack.extend((child, False) for child in children.get(node, []))
             continue
-        own = own_sizes.get(node, 0) if node != ROOT else 0
+        own = own_sizes.get(node, zero) if node != ROOT else zero
         kids = children.get(node, [])
-        total[node] = own + sum(total[c] for c in kids)
-        uncovered[node] = own + sum(uncovered[c] for c in kids if reasons[c] is not None)
-        if total[node] == 0:
-            reasons[node] = NO_DATA
-        elif total[node] < threshold:
-            reasons[node] = SMALL
-        elif 0 < uncovered[node] < threshold:
-            reasons[node] = SUBTRACTION
-        else:
-            reasons[node] = None
-    return reasons
+        node_total, node_uncovered = own.copy(), own.copy()
+        for child in kids:
+            node_total = node_total + total[child]
+            node_uncovered = node_uncovered + np.where(codes[child] != SHOWN_CODE, uncovered[child], 0)
+        total[node], uncovered[node] = node_total, node_uncovered
+        codes[node] = np.where(node_total == 0, 3, np.where(
+            node_total < threshold, 1, np.where((node_uncovered > 0) & (node_uncovered < threshold), 2, SHOWN_CODE)))
+    return codes
 
 
 def explain(reason: str | None, threshold: int | None = None) -> str:

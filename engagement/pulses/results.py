@@ -10,10 +10,13 @@ to no figure (it still counts towards the group size, so the page can say why a 
 from __future__ import annotations
 
 import json
+import math
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+import numpy as np
 from sqlalchemy import case, func
 
 from engagement.pulses import anonymity
@@ -26,6 +29,7 @@ from flashpoint.people.models import Team
 
 GRAINS = ("month", "week")
 METRICS = ("engagement", "enps") + DRIVERS
+_METRIC_INDEX = {metric: m for m, metric in enumerate(METRICS)}
 
 
 def period_start(day: date, grain: str) -> date:
@@ -96,6 +100,26 @@ class Cell:
         if metric == ENPS:
             return 100.0 * (self.promoters - self.detractors) / count
         return self.sums[metric] / count
+
+
+class Figures(Mapping):
+    """A node-period's figures by metric, made when asked for (most pages read two of twelve)."""
+
+    __slots__ = ("_values", "_sizes", "_codes")
+
+    def __init__(self, values, sizes, codes) -> None:
+        self._values, self._sizes, self._codes = values, sizes, codes
+
+    def __getitem__(self, metric: str) -> Figure:
+        m = _METRIC_INDEX[metric]
+        value = float(self._values[m])
+        return Figure(None if math.isnan(value) else value, int(self._sizes[m]), anonymity.REASONS[int(self._codes[m])])
+
+    def __iter__(self):
+        return iter(METRICS)
+
+    def __len__(self) -> int:
+        return len(METRICS)
 
 
 @dataclass
@@ -267,39 +291,73 @@ def compute(grain: str = "month", first: date | None = None, last: date | None =
     else:
         own = _own_cells(grain, first, last, threshold,
                          *(() if teams is None else (PulseCycle.team_id.in_(sorted(parents)),)))
+    periods = sorted({p for team_id, p in own if team_id in parents})
+    if not periods:
+        return {}
+    # Every figure of every node, period and metric at once, as arrays [node, period, metric]: all
+    # the sums are additive (sizes too: each person belongs to one team), so a subtree's cell is
+    # its own plus its children's, added up in one pass over the tree.
+    order = _post_order(parents)
+    index = {node: i for i, node in enumerate(order)}
+    at = {period: j for j, period in enumerate(periods)}
+    shape = (len(order), len(periods), len(METRICS))
+    sums, counts, sizes = np.zeros(shape), np.zeros(shape, dtype=np.int64), np.zeros(shape, dtype=np.int64)
+    people = np.zeros((len(order), len(periods), 4), dtype=np.int64)  # promoters, detractors, invited, answered
+    for (team_id, period), cell in own.items():
+        i = index.get(team_id)
+        if i is None:
+            continue
+        j = at[period]
+        for m, metric in enumerate(METRICS):
+            sums[i, j, m] = cell.sums.get(metric, 0.0)
+            counts[i, j, m] = cell.counts.get(metric, 0)
+            sizes[i, j, m] = cell.sizes.get(metric, 0)
+        people[i, j] = (cell.promoters, cell.detractors, cell.invited, cell.answered)
+    codes = anonymity.hidden_codes(parents, {team_id: sizes[index[team_id]].copy() for team_id in parents},
+                                   shape[1:], threshold)
+    for node in order[:-1]:  # children come before their parent; ROOT comes last
+        parent = parents[node]
+        up = index[parent if parent in parents else anonymity.ROOT]
+        i = index[node]
+        sums[up] += sums[i]
+        counts[up] += counts[i]
+        sizes[up] += sizes[i]
+        people[up] += people[i]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        values = sums / counts
+        e = METRICS.index(ENPS)
+        values[:, :, e] = 100.0 * (people[:, :, 0] - people[:, :, 1]) / counts[:, :, e]
+    reasons = np.empty(shape, dtype=np.int8)
+    for node, i in index.items():
+        reasons[i] = codes[node]
+    shown_values = np.where((reasons == anonymity.SHOWN_CODE) & (counts > 0), values, np.nan)
+
+    result: dict[date, dict[int | str, TeamPeriod]] = {}
+    for j, period in enumerate(periods):
+        rows = {}
+        for node, i in index.items():
+            if teams is not None and node == anonymity.ROOT:
+                continue
+            rows[node] = TeamPeriod(node, period, Figures(shown_values[i, j], sizes[i, j], reasons[i, j]),
+                                    int(people[i, j, 2]), int(people[i, j, 3]))
+        result[period] = rows
+    return result
+
+
+def _post_order(parents: dict) -> list:
+    """The teams, then ROOT, each team after every team under it."""
     children: dict = defaultdict(list)
     for team_id, parent in parents.items():
         children[parent if parent in parents else anonymity.ROOT].append(team_id)
-
-    result: dict[date, dict[int | str, TeamPeriod]] = {}
-    for period in sorted({p for _, p in own}):
-        subtree: dict = {}
-
-        def total(node):
-            cell = Cell()
-            if node != anonymity.ROOT and (node, period) in own:
-                cell.add(own[(node, period)])
-            for child in children.get(node, []):
-                cell.add(total(child))
-            subtree[node] = cell
-            return cell
-
-        total(anonymity.ROOT)
-        reasons = {metric: anonymity.hidden_reasons(
-            parents, {t: own[(t, period)].sizes.get(metric, 0) for t in parents if (t, period) in own}, threshold)
-            for metric in METRICS}
-        rows = {}
-        for node, cell in subtree.items():
-            figures = {}
-            for metric in METRICS:
-                reason = reasons[metric].get(node, anonymity.NO_DATA)
-                figures[metric] = Figure(cell.value(metric) if reason is None else None,
-                                         cell.sizes.get(metric, 0), reason)
-            rows[node] = TeamPeriod(node, period, figures, cell.invited, cell.answered)
-        if teams is not None:
-            rows.pop(anonymity.ROOT, None)
-        result[period] = rows
-    return result
+    order, stack = [], [(anonymity.ROOT, False)]
+    while stack:
+        node, expanded = stack.pop()
+        if expanded:
+            order.append(node)
+            continue
+        stack.append((node, True))
+        stack.extend((child, False) for child in children.get(node, []))
+    return order
 
 
 def own_group_size(team_id: int, period: date, grain: str) -> int:
