@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from typing import Mapping
 
 from flashpoint.extensions import db
+from flashpoint.pagination import KeysetPage, keyset_page
 from flashpoint.people.models import METRICS, Team
 from flashpoint.timeutil import utcnow
 from recognition.feedback.models import CHANNELS, Feedback
@@ -57,6 +58,14 @@ def filtered(visible_team_ids: set[int] | None, filters: FeedbackFilter):
         stmt = stmt.where(db.or_(db.func.lower(Feedback.comment).like(like, escape="\\"),
                                  db.func.lower(Feedback.helper_name).like(like, escape="\\")))
     return stmt
+
+
+def page_of(visible_team_ids: set[int] | None, filters: FeedbackFilter, args: Mapping[str, str],
+            per_page: int) -> KeysetPage:
+    """The page of the filtered list the query string asks for (`page`, and the `after`/`before`
+    cursors its links carry): read along ix_feedback_received, so a deep page costs what page 1 costs."""
+    return keyset_page(filtered(visible_team_ids, filters), time_col=Feedback.received_at, id_col=Feedback.id,
+                       args=args, per_page=per_page)
 
 
 def parse_filters(args: Mapping[str, str], now: datetime | None = None) -> tuple[FeedbackFilter, dict, list[str]]:

@@ -21,6 +21,8 @@ class Feedback(db.Model):
         CheckConstraint("channel IN ('form', 'csv', 'api')", name="channel_known"),
         Index("ix_feedback_team_received", "team_id", "received_at"),
         Index("ix_feedback_positive_received", "positive", "received_at"),
+        # HR's list, newest first, read page by page along this index (flashpoint/pagination.py).
+        Index("ix_feedback_received", "received_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

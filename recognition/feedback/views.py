@@ -138,12 +138,12 @@ def index():
     for note in notes:
         flash(note, "warning")
     visible = _visible_team_ids()
-    page = db.paginate(listing.filtered(visible, filters), per_page=PER_PAGE, error_out=False)
+    page = listing.page_of(visible, filters, request.args, per_page=PER_PAGE)
     teams = listing.visible_teams(visible)
     return render_template("feedback/index.html", page=page, values=values, teams=teams,
                            team_names={t.id: t.name for t in teams}, metrics=METRICS, periods=listing.PERIODS,
                            channels=CHANNELS, ranges=SCORE_RANGES, filtering=any(values.values()),
-                           export_args={k: v for k, v in request.args.items() if k != "page"})
+                           export_args={k: v for k, v in request.args.items() if k not in ("page", "after", "before")})
 
 
 @feedback.route("/export.csv")

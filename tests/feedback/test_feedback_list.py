@@ -108,3 +108,37 @@ def test_to_the_last_day_of_the_calendar_means_no_upper_bound(client, login):
     assert "still listed" in response.get_data(as_text=True)
     export = client.get("/feedback/export.csv?to=9999-12-31")
     assert export.status_code == 200 and [r["comment"] for r in rows_of(export)] == ["still listed"]
+
+
+def test_pages_link_with_a_cursor_and_old_page_numbers_still_answer(client, login):
+    import re
+
+    shop = make_team("shop")
+    base = utcnow() - timedelta(days=1)
+    for n in range(60):  # pairs received at the same second: the id breaks the tie
+        make_feedback(shop, comment=f"item number {n:02d}", received_at=base - timedelta(minutes=n // 2))
+    login(make_user("hr"))
+
+    def shown(html):
+        return [int(m) for m in re.findall(r"item number (\d\d)", html)]
+
+    def link(html, rel):
+        match = re.search(rf'href="([^"]+)" rel="{rel}"', html)
+        return match and match.group(1).replace("&amp;", "&")
+
+    seen, url, pages = [], "/feedback", 0
+    while url:
+        html = client.get(url).get_data(as_text=True)
+        pages += 1
+        assert f"Page {pages} of 3" in html
+        seen += shown(html)
+        url = link(html, "next")
+        if url:
+            assert "after=" in url and f"page={pages + 1}" in url
+    newest_first = sorted(range(60), key=lambda n: (n // 2, -n))  # same second: the later insert first
+    assert pages == 3 and sorted(seen) == list(range(60)) and len(seen) == 60
+    assert shown(client.get("/feedback?page=3").get_data(as_text=True)) == seen[50:]
+    back = link(client.get(link(client.get("/feedback?page=2").get_data(as_text=True), "next"))
+                .get_data(as_text=True), "prev")
+    assert "before=" in back and shown(client.get(back).get_data(as_text=True)) == seen[25:50]
+    assert seen == newest_first
