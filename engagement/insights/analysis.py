@@ -6,6 +6,7 @@ Read-only. Only team-periods whose group meets PULSE_MIN_GROUP_SIZE enter anythi
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -201,48 +202,109 @@ class Panel:
                 self.teams[t.id] = TeamInfo(t.id, t.slug, t.name, t.parent_id or t.id, parents.get(t.parent_id, t.name))
         self._eligible: dict = {}
         self._scores: dict = {}
+        # Positions of teams and of the consecutive periods loaded, for the arrays points are read from.
+        self._team_at = {team_id: i for i, team_id in enumerate(sorted({t for t, _ in self.rows}))}
+        self._periods = [first]
+        while self._periods[-1] < last:
+            self._periods.append(shift(self._periods[-1], grain, 1))
+        self._period_at = {start: j for j, start in enumerate(self._periods)}
 
     def eligible(self, row: PanelRow) -> bool:
         """Engagement is shown only where the group meets the anonymity threshold."""
         return row.engagement is not None and row.group_size >= self.threshold
 
     def engagement_rows(self, start: date, end: date) -> list[PanelRow]:
+        return list(self._eligible_rows(start, end)[0])
+
+    def _eligible_rows(self, start: date, end: date):
+        """The eligible rows in the page's order (team name, period), with their team and period
+        positions and engagement as arrays."""
         key = (start, end)
         if key not in self._eligible:
-            self._eligible[key] = sorted((row for (team_id, ps), row in self.rows.items()
-                                          if start <= ps <= end and self.eligible(row)),
-                                         key=lambda r: (self.teams[r.team_id].name, r.period_start))
-        return list(self._eligible[key])
+            rows = sorted((row for (team_id, ps), row in self.rows.items()
+                           if start <= ps <= end and self.eligible(row)),
+                          key=lambda r: (self.teams[r.team_id].name, r.period_start))
+            self._eligible[key] = (
+                rows, np.array([self._team_at[r.team_id] for r in rows], dtype=np.int64),
+                np.array([self._period_at[r.period_start] for r in rows], dtype=np.int64),
+                np.array([float(r.engagement) for r in rows], float))
+        return self._eligible[key]
 
-    def customer_scores(self, metric: str) -> dict[tuple[int, date], tuple[float, int]]:
-        """(team, period start) → (score, items) of every row whose score rests on enough items,
-        worked out once per metric however many lags ask."""
+    def _grid(self, metric: str):
+        """The customer score and its item count of every (team, period) as arrays [team, period],
+        NaN where fewer than MIN_CUSTOMER_ITEMS items (the same arithmetic as TeamPeriod.customer_score)."""
         if metric not in self._scores:
-            scores = {}
-            for key, row in self.rows.items():
-                score = row.customer_score(metric, MIN_CUSTOMER_ITEMS)
-                if score is not None:
-                    scores[key] = (score, row.customer_count(metric))
-            self._scores[metric] = scores
+            shape = (len(self._team_at), len(self._periods))
+            n = np.zeros(shape, dtype=np.int64)
+            a, b = np.zeros(shape, dtype=np.int64), np.zeros(shape, dtype=np.int64)
+            columns = {"csat": ("csat_n", "csat_good", None), "nps": ("nps_n", "nps_promoters", "nps_detractors"),
+                       "ces": ("ces_n", "ces_sum", None)}[metric]
+            for (team_id, ps), row in self.rows.items():
+                i, j = self._team_at[team_id], self._period_at.get(ps)
+                if j is None:
+                    continue
+                n[i, j] = getattr(row, columns[0]) or 0
+                a[i, j] = getattr(row, columns[1]) or 0
+                if columns[2]:
+                    b[i, j] = getattr(row, columns[2]) or 0
+            with np.errstate(divide="ignore", invalid="ignore"):
+                if metric == "csat":
+                    score = 100.0 * a / n
+                elif metric == "nps":
+                    score = 100.0 * (a - b) / n
+                else:
+                    score = a / n
+            score[(n < MIN_CUSTOMER_ITEMS) | (n == 0)] = np.nan
+            self._scores[metric] = (score, n)
         return self._scores[metric]
 
-    def points(self, metric: str, lag: int, start: date, end: date) -> list[Point]:
-        scores = self.customer_scores(metric)
-        shifted: dict[date, date] = {}
-        points = []
-        for row in self.engagement_rows(start, end):
-            target_start = shifted.get(row.period_start)
-            if target_start is None:
-                target_start = shifted[row.period_start] = shift(row.period_start, self.grain, lag)
-            found = scores.get((row.team_id, target_start))
-            if found is None:
-                continue
-            points.append(Point(self.teams[row.team_id], row.period_start, float(row.engagement), found[0],
-                                found[1], row))
-        return points
+    def points(self, metric: str, lag: int, start: date, end: date) -> PointSet:
+        rows, team_at, period_at, engagement = self._eligible_rows(start, end)
+        score, n = self._grid(metric)
+        target = period_at + lag
+        inside = (target >= 0) & (target < len(self._periods))
+        found = np.zeros(len(rows), bool)
+        customer = np.full(len(rows), np.nan)
+        items = np.zeros(len(rows), dtype=np.int64)
+        if len(rows):
+            customer[inside] = score[team_at[inside], target[inside]]
+            items[inside] = n[team_at[inside], target[inside]]
+            found = ~np.isnan(customer)
+        keep = np.flatnonzero(found)
+        return PointSet(self, [rows[k] for k in keep], engagement[keep], customer[keep], items[keep])
 
 
-def _arrays(points: list[Point], weighted: bool):
+class PointSet(Sequence):
+    """The points of one metric and lag, in the page's order: arrays for the statistics, and Point
+    objects made only when someone iterates (a year of weeks is thousands of points)."""
+
+    def __init__(self, panel: Panel, rows: list, engagement, customer, items) -> None:
+        self._panel, self._rows = panel, rows
+        self.engagement, self.customer, self.items = engagement, customer, items.astype(float)
+        self.team_ids = np.array([row.team_id for row in rows], dtype=np.int64)
+        self.department_ids = np.array([panel.teams[row.team_id].department_id for row in rows], dtype=np.int64)
+        self._points = None
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def _made(self) -> list[Point]:
+        if self._points is None:
+            teams = self._panel.teams
+            self._points = [Point(teams[row.team_id], row.period_start, float(e), float(c), int(i), row)
+                            for row, e, c, i in zip(self._rows, self.engagement, self.customer, self.items)]
+        return self._points
+
+    def __getitem__(self, index):
+        return self._made()[index]
+
+    def __iter__(self):
+        return iter(self._made())
+
+
+def _arrays(points, weighted: bool):
+    if isinstance(points, PointSet):
+        return points.engagement, points.customer, points.items if weighted else None
     x = np.array([p.engagement for p in points], float)
     y = np.array([p.customer for p in points], float)
     w = np.array([p.items for p in points], float) if weighted else None
@@ -252,8 +314,11 @@ def _arrays(points: list[Point], weighted: bool):
 def correlate(points: list[Point], weighted: bool = False) -> dict[str, stats.Correlation]:
     """Pooled, within-team and within-department figures for one set of points."""
     x, y, w = _arrays(points, weighted)
-    teams = [p.team.id for p in points]
-    departments = [p.team.department_id for p in points]
+    if isinstance(points, PointSet):
+        teams, departments = points.team_ids, points.department_ids
+    else:
+        teams = [p.team.id for p in points]
+        departments = [p.team.department_id for p in points]
     return {
         "pooled": stats.pooled(x, y, teams, w),
         "within_team": stats.within(x, y, teams, w, group_word="team"),

@@ -16,6 +16,9 @@ from engagement.insights.analysis import (
 from engagement.insights.models import DRIVER_LABELS, DRIVERS
 
 
+_DRIVER_INDEX = {key: k for k, key in enumerate(DRIVERS)}
+
+
 def _coef_row(label: str, corr: stats.Correlation, method: str, groups_word: str = "teams") -> dict:
     coef = corr.coefficient(method)
     return {"label": label, "n": corr.n, "groups": corr.teams, "groups_word": groups_word,
@@ -44,35 +47,43 @@ def metric_verdict(by_metric: list[dict]) -> str:
 
 def _drivers(points: list[Point], method: str, weighted: bool) -> dict:
     """Each driver's link to the customer score (BH-adjusted p) and Shapley shares of R²."""
+    # The driver scores as a matrix [point, driver] (NaN where a driver was not asked), read once.
+    scores = np.full((len(points), len(DRIVERS)), np.nan)
+    for i, p in enumerate(points):
+        for key, value in p.drivers.items():
+            if key in _DRIVER_INDEX:
+                scores[i, _DRIVER_INDEX[key]] = value
+    customer = np.array([p.customer for p in points], float)
+    items = np.array([p.items for p in points], float)
+    teams = np.array([p.team.id for p in points])
     rows = []
-    for key in DRIVERS:
-        with_driver = [p for p in points if key in p.drivers]
-        if not with_driver:
+    for k, key in enumerate(DRIVERS):
+        has = ~np.isnan(scores[:, k])
+        if not has.any():
             continue
-        x = np.array([p.drivers[key] for p in with_driver], float)
-        y = np.array([p.customer for p in with_driver], float)
-        w = np.array([p.items for p in with_driver], float) if weighted else None
-        coef = stats.pooled(x, y, [p.team.id for p in with_driver], w).coefficient(method)
-        rows.append({"driver": key, "label": DRIVER_LABELS[key], "n": len(with_driver), **coef.as_dict()})
+        coef = stats.pooled(scores[has, k], customer[has], list(teams[has]), items[has] if weighted else None) \
+            .coefficient(method)
+        rows.append({"driver": key, "label": DRIVER_LABELS[key], "n": int(has.sum()), **coef.as_dict()})
     for row, adjusted in zip(rows, stats.benjamini_hochberg([row["p"] for row in rows])):
         row["p_adjusted"] = adjusted
     importance = {"r2": None, "n": 0, "reason": None}
     # Complete cases on the drivers most points have, so one rarely asked item does not empty the model.
     common = [row["driver"] for row in rows if row["n"] >= 0.5 * max((r["n"] for r in rows), default=0)]
-    complete = [p for p in points if all(k in p.drivers for k in common)]
+    columns = [_DRIVER_INDEX[k] for k in common]
+    complete = ~np.isnan(scores[:, columns]).any(axis=1) if columns else np.zeros(len(points), bool)
     if len(common) < 1:
         importance["reason"] = "no driver scores in these team-periods"
-    elif len(complete) < len(common) + 3:
+    elif int(complete.sum()) < len(common) + 3:
         importance["reason"] = (f"needs at least {len(common) + 3} team-periods with all {len(common)} drivers; "
-                                f"there are {len(complete)}")
+                                f"there are {int(complete.sum())}")
     else:
-        X = np.array([[p.drivers[k] for k in common] for p in complete], float)
-        y = np.array([p.customer for p in complete], float)
+        X = scores[complete][:, columns]
+        y = customer[complete]
         if np.ptp(y) == 0 or np.any(np.ptp(X, axis=0) == 0):
             importance["reason"] = "a driver or the customer score does not vary, so shares are undefined"
         else:
             r2, shares = stats.shapley_r2(X, y)
-            importance.update(r2=r2, n=len(complete))
+            importance.update(r2=r2, n=int(complete.sum()))
             for row in rows:
                 if row["driver"] in common:
                     share = float(shares[common.index(row["driver"])])

@@ -178,30 +178,37 @@ def within(x, y, groups, weights=None, group_word: str = "team") -> Correlation:
     """
     x, y = np.asarray(x, float), np.asarray(y, float)
     w = None if weights is None else np.asarray(weights, float)
-    groups = list(groups)
-    members: dict = {}
-    for i, g in enumerate(groups):
-        members.setdefault(g, []).append(i)
-    kept = {g: idx for g, idx in members.items() if len(idx) >= MIN_WITHIN_POINTS_PER_GROUP}
-    index = [i for idx in kept.values() for i in idx]
-    n, n_groups = len(index), len(kept)
+    groups = np.asarray(list(groups) if not isinstance(groups, np.ndarray) else groups)
+    if len(groups) == 0:
+        n_groups, n = 0, 0
+    else:
+        # Groups in order of first appearance, each group's points in their order (as a loop
+        # over the points would collect them), computed with array operations.
+        _, first, inverse, sizes = np.unique(groups, return_index=True, return_inverse=True, return_counts=True)
+        inverse = inverse.reshape(-1)
+        rank = np.empty(len(first), dtype=np.int64)
+        rank[np.argsort(first, kind="stable")] = np.arange(len(first))
+        kept_group = sizes >= MIN_WITHIN_POINTS_PER_GROUP
+        index = np.flatnonzero(kept_group[inverse])
+        index = index[np.argsort(rank[inverse[index]], kind="stable")]
+        n, n_groups = len(index), int(kept_group.sum())
     if n_groups < MIN_WITHIN_GROUPS:
         reason = (f"needs at least {MIN_WITHIN_GROUPS} {group_word}s with {MIN_WITHIN_POINTS_PER_GROUP} "
                   f"periods each; there {'is' if n_groups == 1 else 'are'} {n_groups}")
         return Correlation(n, n_groups, _null(reason), _null(reason))
+    # Centre each group on its own mean, group by group over consecutive slices (the same
+    # arithmetic, in the same order, as taking each group's values apart).
+    xs, ys = x[index], y[index]
+    cw = None if w is None else w[index]
     cx, cy = np.empty(n), np.empty(n)
-    cw = None if w is None else np.empty(n)
-    pos = 0
-    for idx in kept.values():
-        xs, ys = x[idx], y[idx]
-        if w is None:
-            mx, my = xs.mean(), ys.mean()
+    bounds = np.flatnonzero(np.diff(inverse[index])) + 1
+    for lo, hi in zip(np.concatenate(([0], bounds)), np.concatenate((bounds, [n]))):
+        gx, gy = xs[lo:hi], ys[lo:hi]
+        if cw is None:
+            mx, my = gx.mean(), gy.mean()
         else:
-            ws = w[idx]
-            mx, my = np.average(xs, weights=ws), np.average(ys, weights=ws)
-            cw[pos:pos + len(idx)] = ws
-        cx[pos:pos + len(idx)], cy[pos:pos + len(idx)] = xs - mx, ys - my
-        pos += len(idx)
+            mx, my = np.average(gx, weights=cw[lo:hi]), np.average(gy, weights=cw[lo:hi])
+        cx[lo:hi], cy[lo:hi] = gx - mx, gy - my
     reason = _constant_reason(cx, cy, f"period within each {group_word}")
     if reason:
         return Correlation(n, n_groups, _null(reason), _null(reason))
