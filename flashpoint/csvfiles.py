@@ -33,7 +33,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
-from typing import Any, Iterable, NamedTuple
+from typing import Any, Iterable, Iterator, NamedTuple
 
 SAVE_AS = "Save it as 'CSV UTF-8' and try again."
 # UTF-16 without a byte-order mark is told apart by its NUL bytes: a header in ASCII letters has
@@ -87,9 +87,15 @@ def _plural(count: int, word: str) -> str:
 
 def read_rows(text: str, required: Iterable[str], optional: Iterable[str] = ()) -> list[Row]:
     """The file's non-blank rows. Raises CsvFileError for an empty file, a missing column or bad CSV."""
+    return list(iter_rows(io.StringIO(text, newline=""), required, optional))
+
+
+def iter_rows(stream: Iterable[str], required: Iterable[str], optional: Iterable[str] = ()) -> Iterator[Row]:
+    """`read_rows` one row at a time from lines of text (a file opened with newline=""), for files
+    too large to hold: the header is checked at the first `next()`."""
     required, optional = tuple(required), tuple(optional)
     expected = ",".join(required) + (f"; {', '.join(optional)} optional" if optional else "")
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(stream)
     try:
         header = next(reader, None)
         if not header:
@@ -99,7 +105,6 @@ def read_rows(text: str, required: Iterable[str], optional: Iterable[str] = ()) 
         if missing:
             raise CsvFileError(f"line 1: missing {_plural(len(missing), 'column')}: {', '.join(missing)} "
                                f"(the header must name {expected}).")
-        rows = []
         for cells in reader:
             if not any(cell.strip() for cell in cells[:len(names)]):
                 continue  # a blank line, e.g. at the end of a spreadsheet export
@@ -107,10 +112,9 @@ def read_rows(text: str, required: Iterable[str], optional: Iterable[str] = ()) 
             # breaks make it differ from the count of rows, and people look for it in their editor.
             values = dict.fromkeys(names, "")
             values.update(zip(names, cells))
-            rows.append(Row(reader.line_num, values, cells[len(names):]))
+            yield Row(reader.line_num, values, cells[len(names):])
     except csv.Error as exc:
         raise CsvFileError(f"line {reader.line_num}: the file is not readable as CSV: {exc}.") from None
-    return rows
 
 
 @dataclass

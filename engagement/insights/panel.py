@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 import sqlalchemy as sa
 
@@ -130,6 +131,20 @@ def record_feedback_batch(items) -> None:
     _increment_periods(totals)
 
 
+@lru_cache(maxsize=None)
+def _feedback_upsert(dialect: str):
+    """The receiver's statement, built once per database kind (building it costs more than running it)."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    upsert = insert(_table)
+    return upsert.on_conflict_do_update(
+        index_elements=["team_id", "grain", "period_start"],
+        set_={**{name: _table.c[name] + upsert.excluded[name] for name in COUNTERS},
+              "updated_at": upsert.excluded.updated_at})
+
+
 @feedback_received.connect
 def _on_feedback_received(_sender, items, **_extra) -> None:
     """The items' counts summed per team-period, then one upsert statement for the whole
@@ -149,11 +164,7 @@ def _on_feedback_received(_sender, items, **_extra) -> None:
     if not totals:
         return
     now = utcnow()
-    upsert = _insert_ignoring_duplicates()
-    upsert = upsert.on_conflict_do_update(
-        index_elements=["team_id", "grain", "period_start"],
-        set_={**{name: _table.c[name] + upsert.excluded[name] for name in COUNTERS}, "updated_at": now})
-    db.session.execute(upsert, [
+    db.session.execute(_feedback_upsert(db.session.get_bind().dialect.name), [
         dict(team_id=team_id, grain=grain, period_start=start, drivers={}, updated_at=now, group_size=0,
              **{name: totals[(team_id, grain, start)].get(name, 0) for name in COUNTERS})
         for team_id, grain, start in sorted(totals)])

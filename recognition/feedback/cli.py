@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import click
 from flask import Flask
@@ -15,13 +14,22 @@ from recognition.feedback import imports
 PROGRESS_FROM_LINES = 2000
 
 
-def _import_with_progress(data: bytes, dry_run: bool) -> imports.FeedbackImportReport:
-    lines = data.count(b"\n")
+def _lines(path: str) -> int:
+    """Line breaks in the file, counted in steps (the file is never held whole)."""
+    count = 0
+    with open(path, "rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            count += block.count(b"\n")
+    return count
+
+
+def _import_with_progress(path: str, dry_run: bool) -> imports.FeedbackImportReport:
+    lines = _lines(path)
     if lines < PROGRESS_FROM_LINES:
-        return imports.import_file(data, dry_run=dry_run)
+        return imports.import_path(path, dry_run=dry_run)
     # Each row is counted twice: once checked, once stored and announced to praise and insights.
     with click.progressbar(length=2 * lines, label="Importing", file=sys.stderr) as bar:
-        report = imports.import_file(data, dry_run=dry_run, progress=bar.update)
+        report = imports.import_path(path, dry_run=dry_run, progress=bar.update)
         bar.update(2 * lines)  # dry runs, known rows, quoted line breaks: finish the bar
     return report
 
@@ -32,7 +40,7 @@ def _import_with_progress(data: bytes, dry_run: bool) -> imports.FeedbackImportR
 @with_appcontext
 def import_feedback_command(path, dry_run):
     """Import feedback: external_id,received_at,team,metric,score,comment[,consent]."""
-    report = _import_with_progress(Path(path).read_bytes(), dry_run)
+    report = _import_with_progress(path, dry_run)
     if not report.ok:
         db.session.rollback()
         for line in report.errors:

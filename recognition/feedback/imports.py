@@ -1,10 +1,21 @@
-"""Importing a feedback CSV: all rows or none, known external ids counted, new items stored in bulk
-and announced in steps."""
+"""Importing a feedback CSV: streamed in chunks (memory flat in the number of rows), all rows or none,
+known external ids counted, new items stored in bulk and announced once per chunk.
+
+An import is one pass in one transaction: each chunk of rows is checked, its known external ids
+looked up, its new items inserted and announced (`feedback_received`) to praise routing and the
+insights panel. The caller commits; at the first problem nothing more is stored, the caller rolls
+back, and a second pass lists every problem (`line N: …`) as before. A dry run checks every row and
+looks ids up without storing. The file is never held whole: the command reads it from disk.
+"""
 from __future__ import annotations
 
+import codecs
+import io
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Callable
+from pathlib import Path
+from typing import Callable, ContextManager, Iterator, TextIO
 
 from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
@@ -23,8 +34,11 @@ IMPORT_COLUMNS = ("external_id", "received_at", "team", "metric", "score", "comm
 OPTIONAL_COLUMNS = ("consent", "helper_name")
 # Bulk look-ups of existing external ids go in chunks (SQLite caps bound parameters per statement).
 LOOKUP_CHUNK = 2000
-# New items announced per step (one feedback_received each) by a bulk import.
+# Rows read, checked, stored and announced per step (one feedback_received each): larger steps
+# mean fewer upserts of the same team-periods; the memory an import needs is about one step's.
 ANNOUNCE_CHUNK = 2000
+
+Opener = Callable[[], ContextManager[TextIO]]
 
 
 @dataclass
@@ -47,12 +61,56 @@ class FeedbackImportReport(csvfiles.ImportReport):
 
 def import_file(data: bytes, *, dry_run: bool = False, progress: Callable[[int], None] | None = None
                 ) -> FeedbackImportReport:
-    """An uploaded or given file, decoded then imported (`import_feedback`); the caller commits."""
+    """An uploaded file, decoded then imported (`import_feedback`); the caller commits."""
     try:
         text = csvfiles.decode(data)
     except csvfiles.CsvFileError as exc:
         return FeedbackImportReport(errors=[str(exc)], dry_run=dry_run, unreadable=True)
     return import_feedback(text, dry_run=dry_run, progress=progress)
+
+
+def import_path(path: str | Path, *, dry_run: bool = False, progress: Callable[[int], None] | None = None
+                ) -> FeedbackImportReport:
+    """A file on disk, read in steps (never whole); the caller commits."""
+    problem = _encoding_problem(Path(path))
+    if problem:
+        return FeedbackImportReport(errors=[problem], dry_run=dry_run, unreadable=True)
+
+    @contextmanager
+    def opener() -> Iterator[TextIO]:
+        with open(path, encoding="utf-8-sig", newline="") as stream:
+            yield stream
+    return _import(opener, dry_run=dry_run, now=utcnow(), progress=progress)
+
+
+def import_feedback(text: str, *, dry_run: bool = False, now: datetime | None = None,
+                    progress: Callable[[int], None] | None = None) -> FeedbackImportReport:
+    """All rows or none. Existing external ids are counted, not added; the caller commits."""
+    @contextmanager
+    def opener() -> Iterator[TextIO]:
+        yield io.StringIO(text, newline="")
+    return _import(opener, dry_run=dry_run, now=now or utcnow(), progress=progress)
+
+
+def _encoding_problem(path: Path) -> str | None:
+    """What `csvfiles.decode` would say of the file, read in steps: UTF-16 or not UTF-8."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    offset = 0
+    with path.open("rb") as stream:
+        head = stream.read(64)
+        if head.startswith((b"\xff\xfe", b"\xfe\xff")) or csvfiles._looks_utf16(head):
+            return f"The file is UTF-16, not UTF-8. {csvfiles.SAVE_AS}"
+        block = head
+        while True:
+            try:
+                decoder.decode(block, final=not block)
+            except UnicodeDecodeError as exc:
+                return (f"The file is not UTF-8: byte {offset + exc.start + 1} cannot be read "
+                        f"(perhaps Windows-1252 or Latin-1). {csvfiles.SAVE_AS}")
+            if not block:
+                return None
+            offset += len(block)
+            block = stream.read(1 << 20)
 
 
 def _existing_ids(external_ids: list[str]) -> set[str]:
@@ -63,79 +121,123 @@ def _existing_ids(external_ids: list[str]) -> set[str]:
     return found
 
 
+def _stored_by(external_ids: set[str], created: datetime) -> set[str]:
+    """Which of these ids this import stored itself (its rows share one creation instant)."""
+    return set(db.session.scalars(db.select(Feedback.external_id).where(
+        Feedback.external_id.in_(sorted(external_ids)), Feedback.channel == "csv", Feedback.created_at == created)))
+
+
 def read_feedback_rows(text: str) -> list[csvfiles.Row]:
     """The file's rows (`Row.line`, `Row.values`); raises csvfiles.CsvFileError for an unusable file."""
     return csvfiles.read_rows(text, IMPORT_COLUMNS, OPTIONAL_COLUMNS)
 
 
-def _clean_rows(report: FeedbackImportReport, rows: list[csvfiles.Row], now: datetime,
-                progress: Callable[[int], None] | None) -> list[CleanFeedback]:
-    """Every row checked, each problem recorded as `line N: …`; the clean items in file order."""
+class _Problem(Exception):
+    """A row is wrong: stop storing; the second pass lists every problem."""
+
+
+def _checked(report: FeedbackImportReport, stream: TextIO, now: datetime) -> Iterator[list[tuple[int, CleanFeedback]]]:
+    """The file's clean rows in chunks of (line, item), counting rows; _Problem at the first bad row."""
     teams = {t.slug: t for t in db.session.scalars(db.select(Team))}
-    cleaned: list[CleanFeedback] = []
-    first_line: dict[str, int] = {}
-    for index, row in enumerate(rows, start=1):
+    chunk: list[tuple[int, CleanFeedback]] = []
+    for row in csvfiles.iter_rows(stream, IMPORT_COLUMNS, OPTIONAL_COLUMNS):
+        report.rows += 1
         if row.extra:
-            report.error(row.line, "more values than columns in the header")
-        else:
+            raise _Problem()
+        try:
+            chunk.append((row.line, validate_feedback(row.values, teams=teams, now=now)))
+        except FeedbackInvalid:
+            raise _Problem() from None
+        if len(chunk) >= ANNOUNCE_CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _import(opener: Opener, *, dry_run: bool, now: datetime, progress: Callable[[int], None] | None
+            ) -> FeedbackImportReport:
+    for attempt in (1, 2):
+        report = FeedbackImportReport(dry_run=dry_run)
+        try:
+            with opener() as stream:
+                _one_pass(report, stream, now, dry_run, progress)
+            return report
+        except csvfiles.CsvFileError as exc:
+            report = FeedbackImportReport(dry_run=dry_run)
+            report.errors.append(str(exc))
+            return report
+        except _Problem:
+            db.session.rollback()
+            return _problems(opener, now, dry_run)
+        except IntegrityError:
+            # Another import or the API stored some of these ids since they were looked up: undo
+            # and go again, once, looking them up afresh.
+            db.session.rollback()
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _one_pass(report: FeedbackImportReport, stream: TextIO, now: datetime, dry_run: bool,
+              progress: Callable[[int], None] | None) -> None:
+    created = utcnow()
+    positive: dict[tuple, bool] = {}  # the same short comment ("Great!") is judged once per import
+    seen_in_dry_run: set[str] = set()  # a dry run stores nothing, so it remembers the ids itself
+    for chunk in _checked(report, stream, now):
+        if progress is not None:
+            progress(len(chunk))
+        ids = [item.external_id for _, item in chunk]
+        if len(set(ids)) != len(ids):
+            raise _Problem()
+        known = _existing_ids(ids)
+        if dry_run:
+            if seen_in_dry_run.intersection(ids):
+                raise _Problem()
+            seen_in_dry_run.update(ids)
+        elif known and _stored_by(known, created):
+            raise _Problem()  # an id this file already had on an earlier line
+        new_items = [item for _, item in chunk if item.external_id not in known]
+        report.unchanged += len(chunk) - len(new_items)
+        report.added += len(new_items)
+        if not dry_run and new_items:
+            _insert_many(new_items, "csv", created, positive)
+        if progress is not None:
+            progress(len(chunk))
+
+
+def _problems(opener: Opener, now: datetime, dry_run: bool) -> FeedbackImportReport:
+    """Every problem of the file, each as `line N: …`, in file order (nothing is stored)."""
+    report = FeedbackImportReport(dry_run=dry_run)
+    teams = {t.slug: t for t in db.session.scalars(db.select(Team))}
+    first_line: dict[str, int] = {}
+    with opener() as stream:
+        for row in csvfiles.iter_rows(stream, IMPORT_COLUMNS, OPTIONAL_COLUMNS):
+            report.rows += 1
+            if row.extra:
+                report.error(row.line, "more values than columns in the header")
+                continue
             try:
                 item = validate_feedback(row.values, teams=teams, now=now)
             except FeedbackInvalid as exc:
                 report.error(row.line, "; ".join(exc.errors.values()))
+                continue
+            if item.external_id in first_line:
+                report.error(row.line, f"external_id '{item.external_id}' "
+                                       f"already appears on line {first_line[item.external_id]}")
             else:
-                if item.external_id in first_line:
-                    report.error(row.line, f"external_id '{item.external_id}' "
-                                           f"already appears on line {first_line[item.external_id]}")
-                else:
-                    first_line[item.external_id] = row.line
-                    cleaned.append(item)
-        if progress is not None and index % 500 == 0:
-            progress(500)
-    if progress is not None and report.rows % 500:
-        progress(report.rows % 500)
-    return cleaned
-
-
-def import_feedback(text: str, *, dry_run: bool = False, now: datetime | None = None,
-                    progress: Callable[[int], None] | None = None) -> FeedbackImportReport:
-    """All rows or none. Existing external ids are counted, not added; the caller commits."""
-    report = FeedbackImportReport(dry_run=dry_run)
-    try:
-        rows = read_feedback_rows(text)
-    except csvfiles.CsvFileError as exc:
-        report.errors.append(str(exc))
-        return report
-    report.rows = len(rows)
-    cleaned = _clean_rows(report, rows, now or utcnow(), progress)
-    if report.errors:
-        return report
-    known = _existing_ids([item.external_id for item in cleaned])
-    new_items = [item for item in cleaned if item.external_id not in known]
-    report.unchanged = len(cleaned) - len(new_items)
-    report.added = len(new_items)
-    if dry_run or not new_items:
-        return report
-    try:
-        _insert_many(new_items, "csv", progress)
-    except IntegrityError:
-        # Another import or the API stored some of these ids since the look-up: look again, once.
-        db.session.rollback()
-        known = _existing_ids([item.external_id for item in new_items])
-        new_items = [item for item in new_items if item.external_id not in known]
-        report.unchanged += len(known)
-        report.added = len(new_items)
-        _insert_many(new_items, "csv", progress)
+                first_line[item.external_id] = row.line
     return report
 
 
-def _insert_many(items: list[CleanFeedback], channel: str, progress: Callable[[int], None] | None = None) -> None:
-    """Insert in bulk (Core executemany with RETURNING), then announce each new item in file order."""
-    created = utcnow()
-    positive: dict[tuple, bool] = {}  # the same short comment ("Great!") is judged once per import
+def _insert_many(items: list[CleanFeedback], channel: str, created: datetime, positive: dict[tuple, bool]) -> None:
+    """Insert in bulk (Core executemany with RETURNING), then announce the new items in file order."""
     rows = []
     for item in items:
         key = (item.metric, item.score, item.comment)
         if key not in positive:
+            if len(positive) > 50_000:  # kept for repeated short comments, not for the whole file
+                positive.clear()
             positive[key] = is_positive(item.metric, item.score, item.comment)
         rows.append({"external_id": item.external_id, "team_id": item.team.id, "metric": item.metric,
                      "score": item.score, "comment": item.comment, "helper_name": item.helper_name,
@@ -145,12 +247,7 @@ def _insert_many(items: list[CleanFeedback], channel: str, progress: Callable[[i
     ids: list[int] = []
     for start in range(0, len(rows), LOOKUP_CHUNK):
         ids.extend(db.session.execute(statement, rows[start:start + LOOKUP_CHUNK]).scalars())
-    if not feedback_received.receivers:
-        return
-    # Announced in steps: each is one batch for the receivers (larger steps mean
-    # fewer upserts of the same team-periods) and one move of the progress bar.
-    for start in range(0, len(ids), ANNOUNCE_CHUNK):
-        chunk = ids[start:start + ANNOUNCE_CHUNK]
-        announce(db.session.scalars(db.select(Feedback).where(Feedback.id.in_(chunk)).order_by(Feedback.id)))
-        if progress is not None:
-            progress(len(chunk))
+    if feedback_received.receivers:
+        announce(db.session.scalars(db.select(Feedback).where(Feedback.id.in_(ids)).order_by(Feedback.id)))
+        # What the receivers added goes now, so nothing of this step stays in memory for the next.
+        db.session.flush()

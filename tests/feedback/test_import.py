@@ -150,3 +150,33 @@ def test_managers_and_staff_may_not_import(client, login):
     team = make_team("shop")
     login(make_user("manager", team, manages=team))
     assert client.get("/feedback/import").status_code == 403
+
+
+@pytest.mark.both_databases
+def test_a_file_read_in_steps_still_finds_an_id_repeated_steps_apart_and_stores_nothing(runner, tmp_path, monkeypatch,
+                                                                                      announced, db_backend):
+    from recognition.feedback import imports
+
+    monkeypatch.setattr(imports, "ANNOUNCE_CHUNK", 2)  # rows 1-2, 3-4, 5: the repeat comes two steps later
+    make_team("shop")
+    make_team("other")
+    text = csv_text([row(1), row(2), row(3), row(4, score="9"), row(1, team="other")])
+    result = runner.invoke(args=["import-feedback", write(tmp_path, text)])
+    assert result.exit_code == 1
+    assert "line 5: CSAT scores run from 1 to 5; 9 is out of range." in result.output
+    assert "line 6: external_id 'ext-1' already appears on line 2" in result.output
+    assert "Nothing was imported: 2 problems in 5 rows." in result.output
+    assert all_feedback() == []
+    for args in (["--dry-run"], []):
+        fixed = csv_text([row(1), row(2), row(3), row(4), row(1, team="other")])
+        result = runner.invoke(args=["import-feedback", write(tmp_path, fixed, "fixed.csv"), *args])
+        assert result.exit_code == 1 and "line 6: external_id 'ext-1' already appears on line 2" in result.output
+    assert all_feedback() == []
+    # Steps announced before the problem was found were undone with the transaction, receivers' rows too.
+    announced.clear()
+    good = write(tmp_path, csv_text([row(1), row(2), row(3)]), "good.csv")
+    assert runner.invoke(args=["import-feedback", good]).exit_code == 0
+    again = runner.invoke(args=["import-feedback", write(tmp_path, csv_text([row(n) for n in range(1, 6)]), "more.csv")])
+    assert again.exit_code == 0 and "2 feedback items added; 3 were already there." in again.output
+    assert announced == ["ext-1", "ext-2", "ext-3", "ext-4", "ext-5"]
+    assert [f.external_id for f in all_feedback()] == ["ext-1", "ext-2", "ext-3", "ext-4", "ext-5"]
