@@ -46,9 +46,12 @@ def votes_subquery():
 
 def board_query(filters: BoardFilters, viewer: User):
     """A select of ideas for the board, sorted and filtered; the caller paginates."""
-    votes = votes_subquery()
-    vote_col = func.coalesce(votes.c.votes, 0)
-    stmt = db.select(Idea).outerjoin(votes, votes.c.idea_id == Idea.id)
+    stmt = db.select(Idea)
+    if filters.sort == "votes":
+        # Only this sort needs every idea's votes counted; the others read the page's counts afterwards.
+        votes = votes_subquery()
+        vote_col = func.coalesce(votes.c.votes, 0)
+        stmt = stmt.outerjoin(votes, votes.c.idea_id == Idea.id)
     if filters.mine:
         stmt = stmt.where(Idea.submitter_id == viewer.id)
     elif filters.scope == "team" and viewer.team is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from sqlalchemy.orm import selectinload
 
 from engagement.ideas import comments, exports, followers, owners, submission, votes, workflow
 from engagement.ideas.errors import IdeaError
@@ -36,7 +37,9 @@ def _idea_or_404(idea_id: int) -> Idea:
 @permission_required("view_ideas")
 def board():
     filters = BoardFilters.from_args(request.args, current_user)
-    page = db.paginate(board_query(filters, current_user), per_page=PER_PAGE, error_out=False, count=True)
+    stmt = board_query(filters, current_user).options(
+        selectinload(Idea.team), selectinload(Idea.submitter), selectinload(Idea.tags))
+    page = db.paginate(stmt, per_page=PER_PAGE, error_out=False, count=True)
     votes = vote_counts(page.items)
     rows = [(idea, votes[idea.id]) for idea in page.items]
     return render_template("ideas/board.html", page=page, rows=rows, filters=filters, teams=_team_choices(),
@@ -102,7 +105,10 @@ def similar():
 @ideas.route("/done")
 @permission_required("view_ideas")
 def done():
+    # The page's teams, proposers, implementers and histories in a few statements, not per idea.
     stmt = (db.select(Idea).where(Idea.status == "implemented")
+            .options(selectinload(Idea.team), selectinload(Idea.submitter), selectinload(Idea.implementers),
+                     selectinload(Idea.events))
             .order_by(Idea.implemented_at.desc(), Idea.id.desc()))
     kind = request.args.get("kind") if request.args.get("kind") in KINDS else ""
     if kind:
