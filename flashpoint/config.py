@@ -55,6 +55,15 @@ class Config:
         # Seconds to wait for each Slack Web API call.
         self.SLACK_API_TIMEOUT = _env_int("SLACK_API_TIMEOUT", 10)
         self.SLACK_HEROES_CHANNEL = env.get("SLACK_HEROES_CHANNEL") or "#heroes"
+        # The pace of Web API calls (slack_bot/pacing.py), from Slack's documented limits:
+        # chat.postMessage about 1 a second per channel under a workspace-wide limit Slack does not
+        # publish ("several hundred a minute"); conversations.open tier 3, 50 a minute. Bursts are
+        # a little smaller than Slack allows, so clock jitter never costs a 429.
+        self.SLACK_POSTS_PER_MINUTE = _env_float("SLACK_POSTS_PER_MINUTE", 600.0)
+        self.SLACK_POST_BURST = _env_float("SLACK_POST_BURST", 10.0)
+        self.SLACK_CHANNEL_POSTS_PER_SECOND = _env_float("SLACK_CHANNEL_POSTS_PER_SECOND", 1.0)
+        self.SLACK_OPENS_PER_MINUTE = _env_float("SLACK_OPENS_PER_MINUTE", 50.0)
+        self.SLACK_OPEN_BURST = _env_float("SLACK_OPEN_BURST", 3.0)
         # Anonymity floor: never below 3 whatever the environment says.
         self.PULSE_MIN_GROUP_SIZE = max(3, _env_int("PULSE_MIN_GROUP_SIZE", 5))
         self.ORG_TIMEZONE = env.get("ORG_TIMEZONE") or "UTC"

@@ -13,15 +13,8 @@ import threading
 import time
 from dataclasses import dataclass
 
-# Defaults from Slack's documentation; the app config may set others (a test fake runs faster).
-POSTS_PER_MINUTE = 600          # workspace-wide chat.postMessage (not published; "several hundred")
-# Bursts smaller than Slack allows: the token left over absorbs the jitter between our clock and
-# Slack's, without slowing the steady pace.
-POST_BURST = 10
-CHANNEL_POSTS_PER_SECOND = 1.0  # chat.postMessage in one channel
+# A channel may take a few messages at once before its one-a-second pace applies.
 CHANNEL_BURST = 3
-OPENS_PER_MINUTE = 50           # conversations.open, tier 3
-OPEN_BURST = 3
 
 
 @dataclass
@@ -62,11 +55,12 @@ class Pacer:
     """The buckets of one process: per method, and per channel for chat.postMessage."""
 
     def __init__(self, config):
-        self.post_rate = float(config.get("SLACK_POSTS_PER_MINUTE") or POSTS_PER_MINUTE) / 60
-        self.post_burst = float(config.get("SLACK_POST_BURST") or POST_BURST)
-        self.channel_rate = float(config.get("SLACK_CHANNEL_POSTS_PER_SECOND") or CHANNEL_POSTS_PER_SECOND)
-        self.open_rate = float(config.get("SLACK_OPENS_PER_MINUTE") or OPENS_PER_MINUTE) / 60
-        self.open_burst = float(config.get("SLACK_OPEN_BURST") or OPEN_BURST)
+        # The limits are settings (flashpoint/config.py), so a test's fake Slack may run faster.
+        self.post_rate = float(config["SLACK_POSTS_PER_MINUTE"]) / 60
+        self.post_burst = float(config["SLACK_POST_BURST"])
+        self.channel_rate = float(config["SLACK_CHANNEL_POSTS_PER_SECOND"])
+        self.open_rate = float(config["SLACK_OPENS_PER_MINUTE"]) / 60
+        self.open_burst = float(config["SLACK_OPEN_BURST"])
         self.methods = {"chat.postMessage": Bucket(self.post_rate, self.post_burst),
                         "conversations.open": Bucket(self.open_rate, self.open_burst)}
         self.channels: dict[str, Bucket] = {}
