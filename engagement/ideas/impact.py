@@ -174,24 +174,67 @@ def windows(implemented_at: datetime) -> tuple[tuple[datetime, datetime], tuple[
 def idea_impact(idea, metric: str | None = None, now: datetime | None = None) -> Comparison | None:
     """The comparison for an implemented idea on its team (and sub-teams), in `metric` (default:
     the team's form metric). None when the idea is not implemented."""
-    from recognition.feedback.models import Feedback
+    return impacts_of([idea], metric, now)[idea.id]
+
+
+def impacts_of(ideas, metric: str | None = None, now: datetime | None = None) -> dict[int, Comparison | None]:
+    """idea_impact for each of a page of ideas, their scores read in one statement: per idea and
+    side, how many items gave each score (the comparison needs only those counts)."""
+    from sqlalchemy import func, literal, union_all
+
     from flashpoint.extensions import db
     from flashpoint.timeutil import utcnow
+    from recognition.feedback.models import Feedback
 
-    if idea.status != "implemented" or idea.implemented_at is None:
-        return None
-    metric = metric or idea.team.form_metric or "csat"
-    team_ids = [t.id for t in idea.team.subtree()]
-    (b0, b1), (a0, a1) = windows(idea.implemented_at)
+    from flashpoint.people.models import Team
+
     now = now or utcnow()
-
-    def scores(start, end):
-        return list(db.session.scalars(db.select(Feedback.score).where(
-            Feedback.team_id.in_(team_ids), Feedback.metric == metric,
-            Feedback.received_at >= start, Feedback.received_at < min(end, now))))
-
-    result = compare(metric, scores(b0, b1), scores(a0, a1))
-    if now < a1:
-        weeks = max(0, (now - a0).days // 7)
-        result.verdict += f" The 8 weeks after are not over yet ({weeks} so far)."
+    result: dict[int, Comparison | None] = {}
+    asked, parts = {}, []
+    children: dict[int | None, list[int]] | None = None
+    for idea in ideas:
+        result[idea.id] = None
+        if idea.status != "implemented" or idea.implemented_at is None:
+            continue
+        chosen = metric or idea.team.form_metric or "csat"
+        if children is None:  # the team tree in one statement, not one per team walked
+            children = {}
+            for team_id, parent_id in db.session.execute(db.select(Team.id, Team.parent_id)):
+                children.setdefault(parent_id, []).append(team_id)
+        team_ids = _subtree_ids(idea.team_id, children)
+        asked[idea.id] = chosen
+        for side, (start, end) in zip(("before", "after"), windows(idea.implemented_at)):
+            parts.append(db.select(literal(idea.id).label("idea"), literal(side).label("side"), Feedback.score,
+                                   func.count().label("n"))
+                         .where(Feedback.team_id.in_(team_ids), Feedback.metric == chosen,
+                                Feedback.received_at >= start, Feedback.received_at < min(end, now))
+                         .group_by(Feedback.score))
+    if not parts:
+        return result
+    scores: dict[tuple[int, str], list[int]] = {}
+    for idea_id, side, score, n in db.session.execute(union_all(*parts) if len(parts) > 1 else parts[0]):
+        scores.setdefault((int(idea_id), side), []).extend([score] * n)
+    for idea in ideas:
+        if idea.id not in asked:
+            continue
+        comparison = compare(asked[idea.id], sorted(scores.get((idea.id, "before"), [])),
+                             sorted(scores.get((idea.id, "after"), [])))
+        a0, a1 = windows(idea.implemented_at)[1]
+        if now < a1:
+            weeks = max(0, (now - a0).days // 7)
+            comparison.verdict += f" The 8 weeks after are not over yet ({weeks} so far)."
+        result[idea.id] = comparison
     return result
+
+
+def _subtree_ids(team_id: int, children: dict) -> list[int]:
+    """The team and every team below it, from a map of each team's children."""
+    found, stack, seen = [], [team_id], set()
+    while stack:
+        current = stack.pop()
+        if current in seen:  # a loop in the tree is walked once
+            continue
+        seen.add(current)
+        found.append(current)
+        stack.extend(children.get(current, []))
+    return found

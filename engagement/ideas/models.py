@@ -42,6 +42,8 @@ class Idea(db.Model):
         CheckConstraint("duplicate_of_id IS NULL OR duplicate_of_id <> id", name="not_duplicate_of_itself"),
         Index("ix_ideas_status_changed", "status", "status_changed_at"),
         Index("ix_ideas_team_created", "team_id", "created_at"),
+        # "You said, we did": implemented ideas, latest first, read along this index.
+        Index("ix_ideas_status_implemented", "status", "implemented_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

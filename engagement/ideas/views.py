@@ -10,7 +10,7 @@ from engagement.ideas import comments, exports, followers, owners, submission, v
 from engagement.ideas.errors import IdeaError
 from engagement.ideas.board import SORTS, BoardFilters, all_tags, board_query, similar_ideas, vote_counts
 from engagement.ideas.forms import ButtonForm, CommentForm, IdeaForm, ReassignForm, StatusForm
-from engagement.ideas.impact import METRIC_LABELS, idea_impact
+from engagement.ideas.impact import METRIC_LABELS, idea_impact, impacts_of
 from engagement.ideas.models import KINDS, STATUSES, Idea
 from flashpoint.extensions import db
 from flashpoint.people.models import Team, User
@@ -114,7 +114,7 @@ def done():
     if kind:
         stmt = stmt.where(Idea.kind == kind)
     page = db.paginate(stmt, per_page=PER_PAGE, error_out=False)
-    impacts = {idea.id: idea_impact(idea) for idea in page.items}
+    impacts = impacts_of(page.items)
     return render_template("ideas/done.html", page=page, kind=kind, impacts=impacts)
 
 
