@@ -84,10 +84,10 @@ class TeamPeriod(db.Model):
     drivers: Mapped[dict] = mapped_column(JSON, default=dict)
     enps: Mapped[float | None] = mapped_column(Float)
     # The pulse results' sums of the closed cycles opening in this period (engagement.pulses.results.Cell
-    # as JSON, at the configured threshold), and how many closed cycles they cover: /pulses reads
-    # these instead of every answer, and sums afresh any team-period whose count no longer matches.
+    # as its flat vector, at the configured threshold), and how many closed cycles they cover: /pulses
+    # reads these instead of every answer, and sums afresh any team-period whose count no longer matches.
     pulse_cycles: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    pulse_cell: Mapped[dict | None] = mapped_column(JSON)
+    pulse_cell: Mapped[list | None] = mapped_column(JSON)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
     team: Mapped[Team] = relationship()

@@ -228,7 +228,7 @@ def _pulse_values(closed, history_rows) -> dict:
     cell, group, cycles = closed if closed is not None else (None, 0, 0)
     live_figures = live.figures_from_cell(cell, group) if closed is not None else None
     values = _engagement_values(_choose(live_figures, history_figures(history_rows)))
-    values.update(pulse_cycles=cycles, pulse_cell=cell.as_dict() if cell is not None else None)
+    values.update(pulse_cycles=cycles, pulse_cell=cell.vector() if cell is not None else None)
     return values
 
 

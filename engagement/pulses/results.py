@@ -30,6 +30,18 @@ from flashpoint.people.models import Team
 GRAINS = ("month", "week")
 METRICS = ("engagement", "enps") + DRIVERS
 _METRIC_INDEX = {metric: m for m, metric in enumerate(METRICS)}
+# A cell as a flat vector: promoters, detractors, invited, answered, then per metric the sums, the
+# counts and the group sizes. Within a team's own period everything adds up but the sizes, which
+# are the largest of its cycles.
+_M = len(METRICS)
+_SUMS, _COUNTS, _SIZES = slice(4, 4 + _M), slice(4 + _M, 4 + 2 * _M), slice(4 + 2 * _M, 4 + 3 * _M)
+
+
+def _merge(kept: np.ndarray, more: np.ndarray) -> np.ndarray:
+    """Two sets of cycles of the same team-period together."""
+    merged = kept + more
+    merged[_SIZES] = np.maximum(kept[_SIZES], more[_SIZES])
+    return merged
 
 
 def period_start(day: date, grain: str) -> date:
@@ -78,20 +90,11 @@ class Cell:
         self.invited += other.invited
         self.answered += other.answered
 
-    def as_dict(self) -> dict:
-        return {"sums": dict(self.sums), "counts": dict(self.counts), "sizes": dict(self.sizes),
-                "promoters": self.promoters, "detractors": self.detractors, "invited": self.invited,
-                "answered": self.answered}
-
-    @classmethod
-    def from_json(cls, text: str) -> Cell:
-        data = json.loads(text) if isinstance(text, str) else text
-        cell = cls(promoters=data["promoters"], detractors=data["detractors"], invited=data["invited"],
-                   answered=data["answered"])
-        cell.sums.update(data["sums"])
-        cell.counts.update(data["counts"])
-        cell.sizes.update(data["sizes"])
-        return cell
+    def vector(self) -> list:
+        """The cell as one flat list (VECTOR layout): what the insights panel keeps as JSON."""
+        return ([self.promoters, self.detractors, self.invited, self.answered]
+                + [self.sums.get(m, 0.0) for m in METRICS] + [self.counts.get(m, 0) for m in METRICS]
+                + [self.sizes.get(m, 0) for m in METRICS])
 
     def value(self, metric: str) -> float | None:
         count = self.counts.get(metric, 0)
@@ -215,7 +218,7 @@ def _own_cells(grain: str, first: date, last: date, threshold: int, *where) -> d
 
 
 def _kept_cells(grain: str, first: date, last: date, threshold: int,
-                team_ids: set[int] | None) -> dict[tuple[int, date], Cell]:
+                team_ids: set[int] | None) -> dict[tuple[int, date], np.ndarray]:
     """The own cells of the teams (all when None) from the insights panel, which keeps each
     team-period's closed cycles summed (closed cycles take no more answers); open cycles, and any
     team-period whose kept cycles do not match the closed ones (a panel not rebuilt yet), are
@@ -237,7 +240,8 @@ def _kept_cells(grain: str, first: date, last: date, threshold: int,
         return {}
     # The panel's cells were summed at the configured threshold; another one is computed afresh.
     if threshold != anonymity.min_group_size():
-        return _own_cells(grain, first, last, threshold, *scope)
+        return {key: np.array(cell.vector(), float)
+                for key, cell in _own_cells(grain, first, last, threshold, *scope).items()}
     cells: dict[tuple[int, date], Cell] = {}
     panel = TeamPeriod.__table__.c
     rows = db.session.execute(
@@ -247,17 +251,23 @@ def _kept_cells(grain: str, first: date, last: date, threshold: int,
     for team_id, start, kept, cell in rows:
         key = (team_id, start)
         if closed.get(key) == kept and cell:
-            cells[key] = Cell.from_json(cell)
+            vector = json.loads(cell)
+            if len(vector) == 4 + 3 * _M:
+                cells[key] = np.array(vector, float)
     stale = [key for key in closed if key not in cells]
     if stale:
         stale_teams = {team_id for team_id, _ in stale}
         for key, cell in _own_cells(grain, first, last, threshold, PulseCycle.closed_at.is_not(None),
                                     PulseCycle.team_id.in_(sorted(stale_teams))).items():
             if key in closed and key not in cells:
-                cells[key] = cell
+                cells[key] = np.array(cell.vector(), float)
     if open_ids:
+        running: dict = defaultdict(Cell)
         for cycle in cycle_totals(PulseCycle.id.in_(open_ids)).values():
-            add_cycle(cells.setdefault((cycle.team_id, period_start(cycle.opens_on, grain)), Cell()), cycle, threshold)
+            add_cycle(running[(cycle.team_id, period_start(cycle.opens_on, grain))], cycle, threshold)
+        for key, cell in running.items():
+            vector = np.array(cell.vector(), float)
+            cells[key] = _merge(cells[key], vector) if key in cells else vector
     return cells
 
 
@@ -289,8 +299,8 @@ def compute(grain: str = "month", first: date | None = None, last: date | None =
     if first == period_start(first, grain):
         own = _kept_cells(grain, first, last, threshold, None if teams is None else set(parents))
     else:
-        own = _own_cells(grain, first, last, threshold,
-                         *(() if teams is None else (PulseCycle.team_id.in_(sorted(parents)),)))
+        own = {key: np.array(cell.vector(), float) for key, cell in _own_cells(
+            grain, first, last, threshold, *(() if teams is None else (PulseCycle.team_id.in_(sorted(parents)),))).items()}
     periods = sorted({p for team_id, p in own if team_id in parents})
     if not periods:
         return {}
@@ -303,16 +313,15 @@ def compute(grain: str = "month", first: date | None = None, last: date | None =
     shape = (len(order), len(periods), len(METRICS))
     sums, counts, sizes = np.zeros(shape), np.zeros(shape, dtype=np.int64), np.zeros(shape, dtype=np.int64)
     people = np.zeros((len(order), len(periods), 4), dtype=np.int64)  # promoters, detractors, invited, answered
-    for (team_id, period), cell in own.items():
-        i = index.get(team_id)
-        if i is None:
-            continue
-        j = at[period]
-        for m, metric in enumerate(METRICS):
-            sums[i, j, m] = cell.sums.get(metric, 0.0)
-            counts[i, j, m] = cell.counts.get(metric, 0)
-            sizes[i, j, m] = cell.sizes.get(metric, 0)
-        people[i, j] = (cell.promoters, cell.detractors, cell.invited, cell.answered)
+    keys = [key for key in own if key[0] in index]
+    if keys:
+        at_node = np.array([index[team_id] for team_id, _ in keys])
+        at_period = np.array([at[period] for _, period in keys])
+        vectors = np.array([own[key] for key in keys], float)
+        sums[at_node, at_period] = vectors[:, _SUMS]
+        counts[at_node, at_period] = np.rint(vectors[:, _COUNTS]).astype(np.int64)
+        sizes[at_node, at_period] = np.rint(vectors[:, _SIZES]).astype(np.int64)
+        people[at_node, at_period] = np.rint(vectors[:, :4]).astype(np.int64)
     codes = anonymity.hidden_codes(parents, {team_id: sizes[index[team_id]].copy() for team_id in parents},
                                    shape[1:], threshold)
     for node in order[:-1]:  # children come before their parent; ROOT comes last
