@@ -5,9 +5,11 @@ import re
 from dataclasses import dataclass
 
 from sqlalchemy import func, or_
+from sqlalchemy.orm import selectinload
 
 from engagement.ideas.models import KINDS, STATUSES, Idea, IdeaTag, IdeaVote
 from flashpoint.extensions import db
+from flashpoint.pagination import keyset_page
 from flashpoint.people.models import Team, User
 
 SORTS = {"newest": "Newest", "votes": "Most votes", "updated": "Recently updated"}
@@ -79,6 +81,18 @@ def board_query(filters: BoardFilters, viewer: User):
     else:
         stmt = stmt.order_by(Idea.created_at.desc(), Idea.id.desc())
     return stmt
+
+
+def board_page(filters: BoardFilters, viewer: User, args, per_page: int):
+    """The page of the board the query string asks for. Newest and recently updated are keyset pages
+    (flashpoint/pagination.py: links carry a cursor, a deep page costs what page 1 costs); the vote
+    order, which needs every idea's count, pages by number."""
+    stmt = board_query(filters, viewer).options(
+        selectinload(Idea.team), selectinload(Idea.submitter), selectinload(Idea.tags))
+    if filters.sort == "votes":
+        return db.paginate(stmt, per_page=per_page, error_out=False, count=True)
+    time_col = Idea.updated_at if filters.sort == "updated" else Idea.created_at
+    return keyset_page(stmt, time_col=time_col, id_col=Idea.id, args=args, per_page=per_page)
 
 
 def vote_counts(ideas: list[Idea]) -> dict[int, int]:

@@ -44,6 +44,9 @@ class Idea(db.Model):
         Index("ix_ideas_team_created", "team_id", "created_at"),
         # "You said, we did": implemented ideas, latest first, read along this index.
         Index("ix_ideas_status_implemented", "status", "implemented_at", "id"),
+        # The board, newest first or recently updated, read page by page along these.
+        Index("ix_ideas_created", "created_at", "id"),
+        Index("ix_ideas_updated", "updated_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -8,7 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from engagement.ideas import comments, exports, followers, owners, submission, votes, workflow
 from engagement.ideas.errors import IdeaError
-from engagement.ideas.board import SORTS, BoardFilters, all_tags, board_query, similar_ideas, vote_counts
+from engagement.ideas.board import SORTS, BoardFilters, all_tags, board_page, similar_ideas, vote_counts
 from engagement.ideas.forms import ButtonForm, CommentForm, IdeaForm, ReassignForm, StatusForm
 from engagement.ideas.impact import METRIC_LABELS, idea_impact, impacts_of
 from engagement.ideas.models import KINDS, STATUSES, Idea
@@ -37,9 +37,7 @@ def _idea_or_404(idea_id: int) -> Idea:
 @permission_required("view_ideas")
 def board():
     filters = BoardFilters.from_args(request.args, current_user)
-    stmt = board_query(filters, current_user).options(
-        selectinload(Idea.team), selectinload(Idea.submitter), selectinload(Idea.tags))
-    page = db.paginate(stmt, per_page=PER_PAGE, error_out=False, count=True)
+    page = board_page(filters, current_user, request.args, PER_PAGE)
     votes = vote_counts(page.items)
     rows = [(idea, votes[idea.id]) for idea in page.items]
     return render_template("ideas/board.html", page=page, rows=rows, filters=filters, teams=_team_choices(),
