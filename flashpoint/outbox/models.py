@@ -27,6 +27,8 @@ class Notification(db.Model):
     __table_args__ = (
         Index("ix_notifications_due", "state", "next_attempt_at"),
         Index("ix_notifications_recipient_created", "recipient_id", "created_at"),
+        # Counting a person's earlier messages of a kind (the wording rotation) from the index alone.
+        Index("ix_notifications_recipient_kind", "recipient_id", "kind"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

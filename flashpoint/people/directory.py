@@ -54,12 +54,20 @@ class Directory:
     people: tuple[Person, ...]
     parent_of: dict[int, int | None]
     children_of: dict[int, list[int]] = field(default_factory=dict)
+    _positions: dict[int | None, list[int]] = field(default_factory=dict, repr=False)
     _memo: dict = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         for team_id, parent_id in self.parent_of.items():
             if parent_id is not None:
                 self.children_of.setdefault(parent_id, []).append(team_id)
+        for position, person in enumerate(self.people):
+            self._positions.setdefault(person.team_id, []).append(position)
+
+    def people_of(self, team_ids) -> list[Person]:
+        """The active people of these teams, in the directory's order."""
+        positions = sorted(p for team_id in team_ids for p in self._positions.get(team_id, ()))
+        return [self.people[p] for p in positions]
 
     def parent(self, team_id: int) -> int | None:
         return self.parent_of.get(team_id)

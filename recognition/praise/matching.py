@@ -105,16 +105,26 @@ class _Named:
 
 @dataclass
 class _TierIndex:
-    """People of a tier indexed by the first word of each of their names, for quick look-up."""
-    by_full: dict[str, list[_Named]] = field(default_factory=dict)
-    by_short: dict[str, list[_Named]] = field(default_factory=dict)
+    """People of a tier indexed by each of their names (folded word tuples): the names found in a
+    text are the text's runs of words looked up here, whatever the number of people."""
+    by_full: dict[tuple[str, ...], list[_Named]] = field(default_factory=dict)
+    by_short: dict[tuple[str, ...], list[_Named]] = field(default_factory=dict)
+    full_lengths: list[int] = field(default_factory=list)  # how many words the names have
+    short_lengths: list[int] = field(default_factory=list)
 
-    def full_candidates(self, present: set[str]) -> list[_Named]:
-        found = {id(n): n for token in present for n in self.by_full.get(token, ())}
-        return sorted(found.values(), key=lambda n: n.position)
+    def full_candidates(self, haystack: list[list[str]]) -> list[_Named]:
+        """People whose full name appears in the text, in the tier's order."""
+        return self._found(self.by_full, self.full_lengths, haystack)
 
-    def short_candidates(self, present: set[str]) -> list[_Named]:
-        found = {id(n): n for token in present for n in self.by_short.get(token, ())}
+    def short_candidates(self, haystack: list[list[str]]) -> list[_Named]:
+        """People one of whose short names appears in the text, in the tier's order."""
+        return self._found(self.by_short, self.short_lengths, haystack)
+
+    @staticmethod
+    def _found(names: dict[tuple[str, ...], list[_Named]], lengths: list[int],
+               haystack: list[list[str]]) -> list[_Named]:
+        found = {id(n): n for part in haystack for k in lengths for i in range(len(part) - k + 1)
+                 for n in names.get(tuple(part[i:i + k]), ())}
         return sorted(found.values(), key=lambda n: n.position)
 
 
@@ -127,15 +137,17 @@ def _build_tier_index(directory: Directory, team_ids: frozenset[int] | None) -> 
     index = _TierIndex()
     if team_ids is not None and not team_ids:
         return index
-    people = directory.people if team_ids is None else [p for p in directory.people if p.team_id in team_ids]
+    people = directory.people if team_ids is None else directory.people_of(team_ids)
     for position, person in enumerate(people):
         full = tuple(tokens(person.name))
         short = [tuple(k) for k in _short_keys_of(person.name, person.nicknames)]
         named = _Named(position, person.id, full, short)
         if len(full) >= 2:
-            index.by_full.setdefault(full[0], []).append(named)
-        for k in short:
-            index.by_short.setdefault(k[0], []).append(named)
+            index.by_full.setdefault(full, []).append(named)
+        for k in dict.fromkeys(short):
+            index.by_short.setdefault(k, []).append(named)
+    index.full_lengths = sorted({len(key) for key in index.by_full})
+    index.short_lengths = sorted({len(key) for key in index.by_short})
     return index
 
 
@@ -167,7 +179,7 @@ def find_named_people(team_id: int | None, *texts: str | None, directory: Direct
     for tier_ids, short_names_allowed in _tiers(directory, team_id):
         index = _tier_index(directory, tier_ids)
         # Full names first: they explain a first name that also appears.
-        for named in index.full_candidates(present):
+        for named in index.full_candidates(haystack):
             if named.user_id in seen or named.full in resolved_keys:
                 continue
             if _contains(haystack, list(named.full), present):
@@ -178,7 +190,7 @@ def find_named_people(team_id: int | None, *texts: str | None, directory: Direct
         if not short_names_allowed:
             continue
         by_key: dict[tuple[str, ...], list[int]] = {}
-        for named in index.short_candidates(present):
+        for named in index.short_candidates(haystack):
             if named.user_id in seen:
                 continue
             for key in named.short:
