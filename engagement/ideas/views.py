@@ -13,6 +13,7 @@ from engagement.ideas.forms import ButtonForm, CommentForm, IdeaForm, ReassignFo
 from engagement.ideas.impact import METRIC_LABELS, idea_impact, impacts_of
 from engagement.ideas.models import KINDS, STATUSES, Idea
 from flashpoint.extensions import db
+from flashpoint.pagination import keyset_page
 from flashpoint.people.models import Team, User
 from flashpoint.permissions import can, permission_required, require
 
@@ -111,7 +112,7 @@ def done():
     kind = request.args.get("kind") if request.args.get("kind") in KINDS else ""
     if kind:
         stmt = stmt.where(Idea.kind == kind)
-    page = db.paginate(stmt, per_page=PER_PAGE, error_out=False)
+    page = keyset_page(stmt, time_col=Idea.implemented_at, id_col=Idea.id, args=request.args, per_page=PER_PAGE)
     impacts = impacts_of(page.items)
     return render_template("ideas/done.html", page=page, kind=kind, impacts=impacts)
 
