@@ -1,15 +1,15 @@
 """feedback: notifications indexed by recipient and kind, so praise routing counts each person's earlier messages from the index
 
-Revision ID: 0980_feedback_notification_kind
-Revises: 0970_ideas_done_index
+Revision ID: 0990_feedback_notification_kind
+Revises: 0980_ideas_board_order
 Create Date: 2026-12-07 05:40:00
 
 """
 from alembic import op
 
 
-revision = '0980_feedback_notification_kind'
-down_revision = '0970_ideas_done_index'
+revision = '0990_feedback_notification_kind'
+down_revision = '0980_ideas_board_order'
 branch_labels = None
 depends_on = None
 
