@@ -298,6 +298,14 @@ class PointSet(Sequence):
     def __getitem__(self, index):
         return self._made()[index]
 
+    def payload(self) -> list[dict]:
+        """The points as the correlation API gives them, straight from the arrays (no Point objects)."""
+        teams, iso = self._panel.teams, {}
+        return [{"team": teams[row.team_id].slug,
+                 "period_start": iso.get(row.period_start) or iso.setdefault(row.period_start, row.period_start.isoformat()),
+                 "engagement": e, "customer": c}
+                for row, e, c in zip(self._rows, self.engagement.tolist(), self.customer.tolist())]
+
     def __iter__(self):
         return iter(self._made())
 
@@ -338,8 +346,7 @@ def correlation_payload(query: Query) -> dict:
         "n": pooled.n, "teams": pooled.teams,
         "pearson": pooled.pearson.as_dict(), "spearman": pooled.spearman.as_dict(),
         "within_team": within.as_dict(),
-        "points": [{"team": p.team.slug, "period_start": p.period_start.isoformat(),
-                    "engagement": p.engagement, "customer": p.customer} for p in points],
+        "points": points.payload(),
     }
     if query.weighted:
         payload["weight"] = "feedback"
