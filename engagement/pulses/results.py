@@ -251,8 +251,9 @@ def _kept_cells(grain: str, first: date, last: date, threshold: int,
     for team_id, start, kept, cell in rows:
         key = (team_id, start)
         if closed.get(key) == kept and cell:
-            vector = json.loads(cell)
-            if len(vector) == 4 + 3 * _M:
+            # PostgreSQL's driver hands JSON over decoded, SQLite's as text.
+            vector = json.loads(cell) if isinstance(cell, (str, bytes)) else cell
+            if isinstance(vector, list) and len(vector) == 4 + 3 * _M:
                 cells[key] = np.array(vector, float)
     stale = [key for key in closed if key not in cells]
     if stale:

@@ -72,7 +72,8 @@ def test_pulses_statements_do_not_grow_with_answers_cycles_or_teams(db_backend, 
     assert len(hr_count) <= 20 and len(manager_count) <= 20
 
 
-def test_kept_sums_give_the_figures_of_the_answers(app):
+@pytest.mark.both_databases
+def test_kept_sums_give_the_figures_of_the_answers(db_backend, app):
     """/pulses read from the panel's kept sums equals the same figures summed from every answer."""
     dept = make_team("dept", "Department")
     teams = [make_team(f"t{i}", parent=dept) for i in range(3)]
