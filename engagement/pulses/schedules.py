@@ -68,3 +68,12 @@ def save_schedule(fields: ScheduleFields, *, schedule: PulseSchedule | None = No
     schedule.teams = db.session.scalars(db.select(Team).where(Team.id.in_(fields.team_ids))).all()
     db.session.flush()
     return schedule
+
+
+def pause_or_run(schedule: PulseSchedule) -> bool:
+    """Pause a running schedule or run a paused one (the caller commits); True when it now runs.
+
+    A paused schedule opens no new cycles; cycles already open run their course.
+    """
+    schedule.active = not schedule.active
+    return schedule.active

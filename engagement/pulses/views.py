@@ -9,7 +9,7 @@ from engagement.pulses import answering, comments, cycles, delivery, exports, li
 from engagement.pulses import bank as question_bank
 from engagement.pulses.comments import COMMENT_MAX
 from engagement.pulses.errors import LinkUnusable, PulseError
-from engagement.pulses.schedules import ScheduleFields, save_schedule, validate_schedule
+from engagement.pulses.schedules import ScheduleFields, pause_or_run, save_schedule, validate_schedule
 from engagement.pulses.forms import ItemEditForm, ItemForm, ReplyForm, ScheduleForm, SendNowForm
 from engagement.pulses.models import (
     DRIVER_LABELS, DRIVERS, ENPS, PulseComment, PulseItem, PulseSchedule,
@@ -163,9 +163,9 @@ def toggle_schedule(schedule_id: int):
     schedule = db.session.get(PulseSchedule, schedule_id) or abort(404)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    schedule.active = not schedule.active
+    running = pause_or_run(schedule)
     db.session.commit()
-    flash(f"“{schedule.name}” is {'running' if schedule.active else 'paused'}.", "success")
+    flash(f"“{schedule.name}” is {'running' if running else 'paused'}.", "success")
     return redirect(url_for("pulses.schedules"))
 
 
