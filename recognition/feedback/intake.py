@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any, Iterable, Mapping
 
 from flask import current_app
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import make_transient_to_detached
 
 from flashpoint.extensions import db
 from flashpoint.people.models import Team
@@ -26,11 +26,21 @@ class Received:
 
 
 
-def _new_row(item: CleanFeedback, channel: str) -> Feedback:
-    return Feedback(external_id=item.external_id, team_id=item.team.id, metric=item.metric, score=item.score,
-                    comment=item.comment, helper_name=item.helper_name, received_at=item.received_at,
-                    channel=channel, consent=item.consent,
-                    positive=is_positive(item.metric, item.score, item.comment))
+def _values(item: CleanFeedback, channel: str) -> dict[str, Any]:
+    return dict(external_id=item.external_id, team_id=item.team.id, metric=item.metric, score=item.score,
+                comment=item.comment, helper_name=item.helper_name, received_at=item.received_at,
+                channel=channel, consent=item.consent, positive=is_positive(item.metric, item.score, item.comment),
+                created_at=utcnow())
+
+
+def _insert_unless_known(values: dict[str, Any]):
+    """INSERT … ON CONFLICT (external_id) DO NOTHING RETURNING id, on SQLite and PostgreSQL."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return (insert(Feedback).values(values).on_conflict_do_nothing(index_elements=["external_id"])
+            .returning(Feedback.id))
 
 
 def announce(items: Iterable[Feedback]) -> None:
@@ -48,37 +58,22 @@ def receive_feedback(fields: Mapping[str, Any], channel: str, *, now: datetime |
                      teams: Mapping[str, Team] | None = None) -> Received:
     """Take in one item (form or API). A known external_id returns the stored item unchanged.
 
-    The caller commits. Under a race (two requests with one external_id), the unique constraint
-    decides: the loser's insert is undone in its savepoint and it returns the winner's row.
+    The caller commits. Under a race (two requests with one external_id), the unique key decides:
+    the loser's insert does nothing and it returns the winner's row.
     """
     item = validate_feedback(fields, teams=teams, now=now)
-    existing = by_external_id(item.external_id)
-    if existing is not None:
-        return Received(existing, False)
-    row = _new_row(item, channel)
-    savepoint = _savepoints_work()
-    try:
-        if savepoint:
-            with db.session.begin_nested():
-                db.session.add(row)
-        else:
-            db.session.add(row)
-            db.session.flush()
-    except IntegrityError:
-        if not savepoint:
-            db.session.rollback()
-        existing = by_external_id(item.external_id)
-        if existing is None:  # a different constraint failed: not ours to hide
-            raise
-        return Received(existing, False)
+    values = _values(item, channel)
+    # One statement decides, atomically, even when two requests bring one external_id at once:
+    # the unique key lets one insert through and the other finds the stored row.
+    new_id = db.session.execute(_insert_unless_known(values)).scalar()
+    if new_id is None:
+        return Received(by_external_id(item.external_id), False)
+    # The row as it was just written, kept in the session without reading it back.
+    row = Feedback(id=new_id, **values)
+    make_transient_to_detached(row)
+    db.session.add(row)
     announce([row])
     return Received(row, True)
-
-
-def _savepoints_work() -> bool:
-    """pysqlite opens no transaction before a SAVEPOINT, so RELEASE would commit at once. SQLite
-    serialises writers anyway: there a lost race rolls the (otherwise empty) session back instead."""
-    return db.session.get_bind().dialect.name != "sqlite"
 
 
 def receive_form(team: Team, *, score: Any, comment: str, helper_name: str, consent: bool,
