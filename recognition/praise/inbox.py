@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from sqlalchemy import func
+from sqlalchemy.orm import joinedload
+
 from flashpoint.extensions import db
 from flashpoint.people.models import User
 from flashpoint.permissions import can, is_hr
 from recognition.feedback.models import Feedback
+from recognition.hr_cache import hr_cached
 from recognition.praise.matching import suggested_kind
+from recognition.paging import KeysetPage, keyset_page
 from recognition.praise.routing import tell_person
 from recognition.redaction import redact_contacts
 from recognition.stories.errors import StoryError
@@ -38,6 +43,7 @@ def _praise_items(feedbacks: list[Feedback], viewer: User | None = None) -> list
     dismissed: set[int] = set()
     if ids:
         for match in db.session.scalars(db.select(PraiseMatch).where(PraiseMatch.feedback_id.in_(ids))
+                                        .options(joinedload(PraiseMatch.user).joinedload(User.team))
                                         .order_by(PraiseMatch.id)):
             matches.setdefault(match.feedback_id, []).append(match)
         for story in db.session.scalars(db.select(HeroStory).where(HeroStory.feedback_id.in_(ids))):
@@ -86,6 +92,31 @@ def inbox_query(user: User, show: str = ""):
         stmt = stmt.where(Feedback.id.in_(db.select(PraiseDismissal.feedback_id).where(
             PraiseDismissal.user_id == user.id)))
     return stmt
+
+
+def _load_feedback(ids: list[int]) -> list[Feedback]:
+    return list(db.session.scalars(db.select(Feedback).where(Feedback.id.in_(ids))
+                                   .options(joinedload(Feedback.team))))
+
+
+def _inbox_count(user: User, show: str, ids_stmt) -> int:
+    """How many items the inbox holds. HR's named praise is counted from the praise matches (far fewer
+    rows than the positive feedback) and kept a short while per process (`hr_cached`)."""
+    if is_hr(user) and not show:
+        dismissed = db.select(PraiseDismissal.feedback_id).where(PraiseDismissal.user_id == user.id)
+        named = (db.select(func.count(func.distinct(PraiseMatch.feedback_id)))
+                 .join(Feedback, Feedback.id == PraiseMatch.feedback_id)
+                 .where(Feedback.positive.is_(True), PraiseMatch.feedback_id.not_in(dismissed)))
+        return hr_cached(("praise_named", user.id), lambda: db.session.scalar(named) or 0)
+    return db.session.scalar(db.select(func.count()).select_from(ids_stmt.subquery())) or 0
+
+
+def inbox_page(user: User, show: str, args, per_page: int) -> tuple[KeysetPage, list[PraiseItem]]:
+    """The page of the inbox the query string asks for (keyset cursors, or a page number), its items."""
+    ids = inbox_query(user, show).with_only_columns(Feedback.id).order_by(None)
+    page = keyset_page(ids, _load_feedback, time_col=Feedback.received_at, id_col=Feedback.id, args=args,
+                       per_page=per_page, total=lambda: _inbox_count(user, show, ids))
+    return page, _praise_items(page.items, user)
 
 
 def praise_for_manager(user: User, include_dismissed: bool = False, limit: int = 200,

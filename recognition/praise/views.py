@@ -14,14 +14,14 @@ from recognition.web import back_to, refused
 
 praise = Blueprint("praise", __name__, url_prefix="/praise")
 
+PER_PAGE = 20
+
 
 @praise.route("")
 @permission_required("view_praise_inbox")
 def inbox():
     show = request.args.get("show") or ""
-    stmt = praise_inbox.inbox_query(current_user, show)
-    page = db.paginate(stmt, per_page=20, error_out=False)
-    items = praise_inbox.praise_items(page.items, current_user)
+    page, items = praise_inbox.inbox_page(current_user, show, request.args, PER_PAGE)
     return render_template("praise/inbox.html", page=page, items=items, show=show, show_dismissed=show == "dismissed",
                            action_form=ActionForm(), confirm_form=ConfirmCandidateForm())
 

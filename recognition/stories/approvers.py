@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Iterable
 
+from sqlalchemy.orm import joinedload, selectinload
+
 from flashpoint.extensions import db
 from flashpoint.people.models import Team, User
-from recognition.stories.models import HeroStory
+from recognition.stories.models import HeroStory, story_heroes
 
 
 def _unique(items):
@@ -70,7 +72,47 @@ def may_edit(story: HeroStory, user: User) -> bool:
 
 
 def pending_for(user: User) -> list[HeroStory]:
-    """Stories waiting for this person's decision, oldest first."""
-    pending = db.session.scalars(db.select(HeroStory).where(HeroStory.state == "pending")
-                                 .order_by(HeroStory.created_at, HeroStory.id)).all()
-    return [story for story in pending if user in approvers_for(story)]
+    """Stories waiting for this person's decision, oldest first.
+
+    Only managers (of a hero's team or a team above it), HR and admins ever decide, so the stories
+    read are those that can concern this person: none for everyone else, those with a hero in a
+    managed team's subtree for a manager; the rule above then settles each. The heroes' teams and
+    every team's managers are loaded once for all the stories, not per story.
+    """
+    if user is None:
+        return []
+    managed = user.managed_team_ids()
+    if not managed and user.role not in ("hr", "admin"):
+        return []
+    stmt = (db.select(HeroStory).where(HeroStory.state == "pending")
+            .options(selectinload(HeroStory.heroes).joinedload(User.team), joinedload(HeroStory.nominator))
+            .order_by(HeroStory.created_at, HeroStory.id))
+    if user.role not in ("hr", "admin"):
+        stmt = stmt.where(HeroStory.id.in_(
+            db.select(story_heroes.c.story_id).join(User, User.id == story_heroes.c.user_id)
+            .where(User.team_id.in_(managed))))
+    pending = db.session.scalars(stmt).all()
+    if not pending:
+        return []
+    # Every team with its managers, once (the rule climbs from the heroes' teams to the top).
+    db.session.scalars(db.select(Team).options(selectinload(Team.managers))).all()
+    mine = []
+    for story in pending:
+        heroes = list(story.heroes)
+        if not managed and _a_manager_decides(heroes, story.nominator):
+            continue  # not HR's to decide: no need to read who HR is
+        if user in approvers_for_heroes(heroes, story.nominator):
+            mine.append(story)
+    return mine
+
+
+def _a_manager_decides(heroes: list[User], nominator: User | None) -> bool:
+    """Whether a manager up the heroes' teams decides (the first part of approvers_for_teams)."""
+    excluded = {h.id for h in heroes} | ({nominator.id} if nominator is not None else set())
+    level, seen = _unique(h.team for h in heroes), set()
+    while level:
+        seen.update(team.id for team in level)
+        if any(m.active and m.id not in excluded for team in level for m in team.managers):
+            return True
+        level = [team for team in _unique(team.parent for team in level) if team.id not in seen]
+    return False

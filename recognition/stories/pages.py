@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from flashpoint.extensions import db
 from flashpoint.people.models import Team, User
-from flashpoint.permissions import can
+from flashpoint.permissions import can, is_hr
 from recognition.feedback.models import Feedback
 from recognition.praise.matching import suggested_kind
+from recognition.paging import KeysetPage, keyset_page
 from recognition.redaction import redact_contacts
 from recognition.stories import wall as stories_wall
 from recognition.stories.approvals import decision_words
@@ -14,13 +15,26 @@ from recognition.stories.models import KIND_LABELS, HeroStory
 from recognition.stories.quotes import hero_quote, public_quote
 from recognition.stories.values import active_values, all_values
 
+# The side panel names the first 15 people of each unsung list and says how many more there are.
+UNSUNG_SHOWN = 15
 WALL_PERIODS = {"30d": "Last 30 days", "90d": "Last 90 days", "365d": "Last 12 months"}
 
 
+def _wall_filters(filters: dict) -> dict:
+    return dict(team_id=filters["team"], value_id=filters["value"], kind=filters["kind"], period=filters["period"],
+                search=filters["q"])
+
+
 def wall_query(filters: dict):
-    """The wall's stories for the filters the page shows (team, value, kind, period, q)."""
-    return stories_wall.wall_query(team_id=filters["team"], value_id=filters["value"], kind=filters["kind"],
-                                   period=filters["period"], search=filters["q"])
+    """The wall's stories for the filters the page shows (team, value, kind, period, q), newest first."""
+    return stories_wall.wall_query(**_wall_filters(filters))
+
+
+def wall_stories(args, filters: dict, per_page: int) -> KeysetPage:
+    """The page of the wall the query string asks for (keyset cursors, or a page number)."""
+    ids = stories_wall.wall_ids(**_wall_filters(filters))
+    return keyset_page(ids, stories_wall.load_cards, time_col=HeroStory.approved_at, id_col=HeroStory.id,
+                       args=args, per_page=per_page, total=lambda: stories_wall.wall_count(ids))
 
 
 def wall_page(viewer: User, page, filters: dict) -> dict:
@@ -30,8 +44,9 @@ def wall_page(viewer: User, page, filters: dict) -> dict:
     insights = None
     if can(viewer, "view_story_insights"):
         team_ids = stories_wall.scope_team_ids(viewer)
-        balances = [b for b in stories_wall.balance(team_ids) if b.total or len(team_ids) <= 12]
-        insights = {"balances": balances, "unsung": stories_wall.unsung_heroes(viewer)}
+        balances = [b for b in stories_wall.balance(team_ids, everyone=is_hr(viewer))
+                    if b.total or len(team_ids) <= 12]
+        insights = {"balances": balances, "unsung": stories_wall.unsung_heroes(viewer, limit=UNSUNG_SHOWN)}
     return dict(
         page=page, counts=stories_wall.clap_counts(ids), clapped=stories_wall.clapped_by(viewer, ids),
         quotes={s.id: public_quote(s) for s in page.items},

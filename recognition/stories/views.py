@@ -32,7 +32,7 @@ def wall():
     require("view_heroes")
     filters = {"team": int_arg("team"), "value": int_arg("value"), "kind": request.args.get("kind") or "",
                "period": request.args.get("period") or "", "q": (request.args.get("q") or "").strip()[:100]}
-    page = db.paginate(pages.wall_query(filters), per_page=PER_PAGE, error_out=False)
+    page = pages.wall_stories(request.args, filters, PER_PAGE)
     return render_template("heroes/wall.html", **pages.wall_page(current_user, page, filters),
                            action_form=ActionForm())
 

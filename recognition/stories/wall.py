@@ -7,12 +7,14 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, or_
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, selectinload
 
 from flashpoint.extensions import db
 from flashpoint.people.models import Team, User
 from flashpoint.permissions import can, is_hr
 from flashpoint.timeutil import utcnow
 from recognition.feedback.models import Feedback
+from recognition.hr_cache import hr_cached
 from recognition.stories.errors import StoryError
 from recognition.praise.models import PraiseMatch
 from recognition.stories.models import CLAP_SOURCES, KINDS, Clap, HeroStory, story_heroes, story_values
@@ -26,10 +28,10 @@ def _private_story_ids():
 PERIODS = {"30d": 30, "90d": 90, "365d": 365}
 
 
-def wall_query(*, team_id: int | None = None, value_id: int | None = None, kind: str | None = None,
-               period: str | None = None, search: str | None = None, now: datetime | None = None):
-    """Approved stories nobody asked to keep private, newest first, filtered."""
-    stmt = (db.select(HeroStory).where(HeroStory.state == "approved")
+def wall_ids(*, team_id: int | None = None, value_id: int | None = None, kind: str | None = None,
+             period: str | None = None, search: str | None = None, now: datetime | None = None):
+    """The ids of approved stories nobody asked to keep private, filtered; no order (the page adds it)."""
+    stmt = (db.select(HeroStory.id).where(HeroStory.state == "approved")
             .where(HeroStory.id.not_in(_private_story_ids())))
     if team_id:
         team = db.session.get(Team, team_id)
@@ -52,7 +54,29 @@ def wall_query(*, team_id: int | None = None, value_id: int | None = None, kind:
             HeroStory.id.in_(db.select(story_heroes.c.story_id).join(User, User.id == story_heroes.c.user_id)
                              .where(func.lower(User.name).like(like))),
         ))
-    return stmt.order_by(HeroStory.approved_at.desc(), HeroStory.id.desc())
+    return stmt
+
+
+def wall_query(**filters):
+    """Approved stories nobody asked to keep private, newest first, filtered."""
+    ids = wall_ids(**filters)
+    return (ids.with_only_columns(HeroStory).order_by(HeroStory.approved_at.desc(), HeroStory.id.desc()))
+
+
+def load_cards(ids: list[int]) -> list[HeroStory]:
+    """The stories of a wall page with what their cards show, in a fixed number of statements."""
+    if not ids:
+        return []
+    return list(db.session.scalars(db.select(HeroStory).where(HeroStory.id.in_(ids)).options(
+        selectinload(HeroStory.heroes).joinedload(User.team),
+        selectinload(HeroStory.values),
+        joinedload(HeroStory.nominator),
+        joinedload(HeroStory.feedback),
+    )))
+
+
+def wall_count(ids_stmt) -> int:
+    return db.session.scalar(db.select(func.count()).select_from(ids_stmt.subquery())) or 0
 
 
 def stories_about(user: User) -> list[HeroStory]:
@@ -138,19 +162,29 @@ class TeamBalance:
         return self.total > 0 and self.recovery * 2 > self.total
 
 
-def balance(team_ids: list[int], days: int = 90, now: datetime | None = None) -> list[TeamBalance]:
-    """Approved stories per team and kind over the last `days` (a story counts once per team)."""
-    since = (now or utcnow()) - timedelta(days=days)
-    ids = list(team_ids)
-    if not ids:
-        return []
-    rows = db.session.execute(
+def _balance_rows(team_ids: list[int], since: datetime) -> list[tuple[int, str, int]]:
+    return [tuple(row) for row in db.session.execute(
         db.select(User.team_id, HeroStory.kind, func.count(func.distinct(HeroStory.id)))
         .select_from(HeroStory)
         .join(story_heroes, story_heroes.c.story_id == HeroStory.id)
         .join(User, User.id == story_heroes.c.user_id)
-        .where(HeroStory.state == "approved", HeroStory.approved_at >= since, User.team_id.in_(ids))
-        .group_by(User.team_id, HeroStory.kind)).all()
+        .where(HeroStory.state == "approved", HeroStory.approved_at >= since, User.team_id.in_(team_ids))
+        .group_by(User.team_id, HeroStory.kind)).all()]
+
+
+def balance(team_ids: list[int], days: int = 90, now: datetime | None = None,
+            everyone: bool = False) -> list[TeamBalance]:
+    """Approved stories per team and kind over the last `days` (a story counts once per team).
+
+    `everyone`: the teams are the whole organisation (HR), whose counts come from `hr_cached`."""
+    since = (now or utcnow()) - timedelta(days=days)
+    ids = list(team_ids)
+    if not ids:
+        return []
+    if everyone and now is None:
+        rows = hr_cached(("balance", days), lambda: _balance_rows(ids, since))
+    else:
+        rows = _balance_rows(ids, since)
     counts: dict[int, dict[str, int]] = {}
     for team_id, kind, n in rows:
         counts.setdefault(team_id, {})[kind] = n
@@ -177,28 +211,69 @@ class UnsungPraised:
 class UnsungHeroes:
     praised: list[UnsungPraised] = field(default_factory=list)   # praised by customers, never celebrated
     unrecognised: list[User] = field(default_factory=list)       # no approved story in the last 90 days
+    # How many there are in all (the lists hold the first `limit` only).
+    praised_total: int = 0
+    unrecognised_total: int = 0
 
 
-def unsung_heroes(viewer: User, days: int = 90, now: datetime | None = None) -> UnsungHeroes:
+def _praised_rows(team_ids: list[int], limit: int | None) -> tuple[list[tuple[int, int, datetime]], int]:
+    """(person, praise not yet celebrated, last praised) for active people of the teams, most praised
+    first, and how many people there are in all.
+
+    Scoped to the teams' people first; a piece of praise counts unless an approved story from that
+    feedback already celebrates that very person (an anti-join probing the story indexes)."""
+    celebrated = (db.select(HeroStory.id)
+                  .join(story_heroes, story_heroes.c.story_id == HeroStory.id)
+                  .where(HeroStory.feedback_id == PraiseMatch.feedback_id, HeroStory.state == "approved",
+                         story_heroes.c.user_id == PraiseMatch.user_id))
+    # Driven by the people (praise_matches by user), not by the positive feedback of the whole history.
+    people = db.select(User.id).where(User.team_id.in_(team_ids), User.active.is_(True))
+    counted = (db.select(PraiseMatch.user_id.label("user_id"), func.count(PraiseMatch.id).label("n"),
+                         func.max(Feedback.received_at).label("last"))
+               .join(Feedback, Feedback.id == PraiseMatch.feedback_id)
+               .where(PraiseMatch.user_id.in_(people), PraiseMatch.confirmed.is_(True),
+                      # Not a condition an index of the feedback could start from (SQLite would walk the
+                      # whole history's positive feedback): each match's feedback is checked by its key.
+                      func.coalesce(Feedback.positive, False).is_(True), ~celebrated.exists())
+               .group_by(PraiseMatch.user_id)).subquery()
+    rows = db.session.execute(
+        db.select(counted.c.user_id, counted.c.n, counted.c.last, func.count().over())
+        .join(User, User.id == counted.c.user_id)
+        .order_by(counted.c.n.desc(), User.name, User.id).limit(limit)).all()
+    return [(user_id, n, last) for user_id, n, last, _ in rows], (rows[0][3] if rows else 0)
+
+
+def _unrecognised_rows(team_ids: list[int], viewer_id: int, since: datetime,
+                       limit: int | None) -> tuple[list[int], int]:
+    recognised = (db.select(story_heroes.c.user_id).join(HeroStory, HeroStory.id == story_heroes.c.story_id)
+                  .where(HeroStory.state == "approved", HeroStory.approved_at >= since))
+    rows = db.session.execute(
+        db.select(User.id, func.count().over()).where(
+            User.team_id.in_(team_ids), User.active.is_(True), User.id != viewer_id,
+            User.id.not_in(recognised)).order_by(User.name, User.id).limit(limit)).all()
+    return [row[0] for row in rows], (rows[0][1] if rows else 0)
+
+
+def unsung_heroes(viewer: User, days: int = 90, now: datetime | None = None,
+                  limit: int | None = None) -> UnsungHeroes:
+    """People of the viewer's teams praised by customers but never celebrated for it, and people with
+    no approved story in the last `days`; the first `limit` of each (all when None), with totals."""
     team_ids = scope_team_ids(viewer)
     if not team_ids:
         return UnsungHeroes()
     since = (now or utcnow()) - timedelta(days=days)
-    celebrated = (db.select(HeroStory.feedback_id)
-                  .join(story_heroes, story_heroes.c.story_id == HeroStory.id)
-                  .where(HeroStory.state == "approved", HeroStory.feedback_id.is_not(None),
-                         story_heroes.c.user_id == PraiseMatch.user_id))
-    rows = db.session.execute(
-        db.select(User, func.count(PraiseMatch.id), func.max(Feedback.received_at))
-        .join(PraiseMatch, PraiseMatch.user_id == User.id)
-        .join(Feedback, Feedback.id == PraiseMatch.feedback_id)
-        .where(User.team_id.in_(team_ids), User.active.is_(True), PraiseMatch.confirmed.is_(True),
-               Feedback.positive.is_(True), PraiseMatch.feedback_id.not_in(celebrated.scalar_subquery()))
-        .group_by(User.id).order_by(func.count(PraiseMatch.id).desc(), User.name)).all()
-    praised = [UnsungPraised(user, n, last) for user, n, last in rows]
-    recognised = (db.select(story_heroes.c.user_id).join(HeroStory, HeroStory.id == story_heroes.c.story_id)
-                  .where(HeroStory.state == "approved", HeroStory.approved_at >= since))
-    unrecognised = db.session.scalars(
-        db.select(User).where(User.team_id.in_(team_ids), User.active.is_(True), User.id != viewer.id,
-                              User.id.not_in(recognised)).order_by(User.name)).all()
-    return UnsungHeroes(praised=praised, unrecognised=list(unrecognised))
+
+    def compute():
+        return (_praised_rows(team_ids, limit), _unrecognised_rows(team_ids, viewer.id, since, limit))
+
+    if is_hr(viewer) and now is None:
+        (praised, praised_total), (unrecognised, unrecognised_total) = hr_cached(
+            ("unsung", viewer.id, days, limit), compute)
+    else:
+        (praised, praised_total), (unrecognised, unrecognised_total) = compute()
+    wanted = {user_id for user_id, _, _ in praised} | set(unrecognised)
+    people = {u.id: u for u in db.session.scalars(db.select(User).where(User.id.in_(wanted)))} if wanted else {}
+    return UnsungHeroes(
+        praised=[UnsungPraised(people[user_id], n, last) for user_id, n, last in praised if user_id in people],
+        unrecognised=[people[user_id] for user_id in unrecognised if user_id in people],
+        praised_total=praised_total, unrecognised_total=unrecognised_total)
