@@ -6,6 +6,7 @@ from flashpoint.people.models import Team, User
 from flashpoint.permissions import can, is_hr
 from recognition.feedback.models import Feedback
 from recognition.praise.matching import suggested_kind
+from recognition.hr_cache import hr_cached
 from recognition.paging import KeysetPage, keyset_page
 from recognition.redaction import redact_contacts
 from recognition.stories import wall as stories_wall
@@ -34,7 +35,15 @@ def wall_stories(args, filters: dict, per_page: int) -> KeysetPage:
     """The page of the wall the query string asks for (keyset cursors, or a page number)."""
     ids = stories_wall.wall_ids(**_wall_filters(filters))
     return keyset_page(ids, stories_wall.load_cards, time_col=HeroStory.approved_at, id_col=HeroStory.id,
-                       args=args, per_page=per_page, total=lambda: stories_wall.wall_count(ids))
+                       args=args, per_page=per_page, total=lambda: _wall_total(ids, filters))
+
+
+def _wall_total(ids, filters: dict) -> int:
+    """How many stories the wall holds; the unfiltered count is the whole organisation's, the same for
+    everyone, so it is kept a short while per process (`hr_cached`) instead of counted per request."""
+    if any(filters.values()):
+        return stories_wall.wall_count(ids)
+    return hr_cached(("wall_count",), lambda: stories_wall.wall_count(ids))
 
 
 def wall_page(viewer: User, page, filters: dict) -> dict:
