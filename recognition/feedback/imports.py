@@ -19,6 +19,7 @@ from typing import Callable, ContextManager, Iterator, TextIO
 
 from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import make_transient_to_detached
 
 from flashpoint import csvfiles
 from flashpoint.extensions import db
@@ -248,6 +249,13 @@ def _insert_many(items: list[CleanFeedback], channel: str, created: datetime, po
     for start in range(0, len(rows), LOOKUP_CHUNK):
         ids.extend(db.session.execute(statement, rows[start:start + LOOKUP_CHUNK]).scalars())
     if feedback_received.receivers:
-        announce(db.session.scalars(db.select(Feedback).where(Feedback.id.in_(ids)).order_by(Feedback.id)))
+        # The rows as they were just written, kept in the session without reading them back.
+        stored = []
+        for new_id, values in zip(ids, rows):
+            row = Feedback(id=new_id, **values)
+            make_transient_to_detached(row)
+            db.session.add(row)
+            stored.append(row)
+        announce(stored)
         # What the receivers added goes now, so nothing of this step stays in memory for the next.
         db.session.flush()
