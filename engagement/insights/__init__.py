@@ -2,8 +2,9 @@
 from flask import Flask
 
 from engagement.insights import models  # noqa: F401  (tables known to migrations)
-from engagement.insights import panel  # noqa: F401  (signal receivers keep the panel current)
-from engagement.insights import permissions
+from engagement.insights import panel, permissions
+from engagement.pulses.signals import cycle_closed
+from recognition.signals import feedback_received, story_approved
 
 
 def init_app(app: Flask) -> None:
@@ -15,6 +16,11 @@ def init_app(app: Flask) -> None:
     from flashpoint.registry import NavItem, add_demo_step, add_nav_item
 
     register_rules(app, permissions.rules)
+    # The panel follows the intake, story approvals and closed cycles (receivers run inside the
+    # sender's transaction). Connecting the same receiver again, for a second app, changes nothing.
+    feedback_received.connect(panel.on_feedback_received, weak=False)
+    story_approved.connect(panel.on_story_approved, weak=False)
+    cycle_closed.connect(panel.on_cycle_closed, weak=False)
     app.register_blueprint(insights)
     app.cli.add_command(cli.import_pulse_history_command)
     app.cli.add_command(cli.rebuild_insights_command)

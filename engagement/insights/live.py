@@ -16,6 +16,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from engagement.insights.figures import EngagementFigures
 from engagement.insights.models import GRAINS
 from engagement.insights.periods import period_start
 from engagement.pulses import anonymity
@@ -31,7 +32,6 @@ def engagement_figures(team_id: int, start: date, end: date):
     same people answer each cycle, so cycles are not added up). Only cycles meeting the threshold
     add answers; when none does, the figures are empty (the group size still says why).
     """
-    from engagement.insights.panel import EngagementFigures
 
     respondents = dict(db.session.execute(
         sa.select(PulseCycle.id, sa.func.count(PulseParticipation.id))
@@ -91,7 +91,6 @@ def closed_cells(*where) -> dict[tuple[int, str, date], tuple]:
 def figures_from_cell(cell, group: int):
     """The panel's engagement figures from a team-period's closed cycles (None when nobody answered):
     the same sums as `engagement_figures`, read from the cycles' totals."""
-    from engagement.insights.panel import EngagementFigures
     from engagement.pulses.models import DRIVERS
 
     if not group:

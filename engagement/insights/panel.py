@@ -9,32 +9,19 @@ must always equal it (the tests check this).
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
 import sqlalchemy as sa
 
 from engagement.insights import live
+from engagement.insights.figures import EngagementFigures
 from engagement.insights.models import GRAINS, PulseHistory, TeamPeriod
 from engagement.insights.periods import period_end, starts_for
 from engagement.pulses.models import PulseCycle
-from engagement.pulses.signals import cycle_closed
 from flashpoint.extensions import db
 from flashpoint.timeutil import utcnow
 from recognition.feedback.models import Feedback
-from recognition.signals import feedback_received, story_approved
-
-
-@dataclass
-class EngagementFigures:
-    """Engagement of one team-period from one source, before the anonymity threshold is applied."""
-
-    source: str
-    group_size: int
-    engagement: float | None
-    drivers: dict[str, float] = field(default_factory=dict)
-    enps: float | None = None
 
 
 def customer_increments(metric: str, score: int) -> dict[str, int]:
@@ -145,8 +132,7 @@ def _feedback_upsert(dialect: str):
               "updated_at": upsert.excluded.updated_at})
 
 
-@feedback_received.connect
-def _on_feedback_received(_sender, items, **_extra) -> None:
+def on_feedback_received(_sender, items, **_extra) -> None:
     """The items' counts summed per team-period, then one upsert statement for the whole
     announcement: rows missing are created, rows there are incremented in the database
     (`INSERT … ON CONFLICT DO UPDATE SET n = n + excluded.n`, atomic on SQLite and PostgreSQL, so
@@ -179,8 +165,7 @@ def record_story(team_id: int, kind: str, approved_at) -> None:
     _increment(team_id, approved_at, {"stories_proactive" if kind == "proactive" else "stories_recovery": 1})
 
 
-@story_approved.connect
-def _on_story_approved(_sender, story, **_extra) -> None:
+def on_story_approved(_sender, story, **_extra) -> None:
     for team_id in story_teams(story):
         record_story(team_id, story.kind, story.approved_at or utcnow())
 
@@ -367,7 +352,6 @@ def _story_counts() -> dict[tuple, dict[str, int]]:
     return counts
 
 
-@cycle_closed.connect
-def _on_cycle_closed(_sender, cycle, **_extra) -> None:
+def on_cycle_closed(_sender, cycle, **_extra) -> None:
     # Inside the closing transaction: the refreshed engagement commits with the closure.
     refresh_engagement(cycle.team_id, cycle.opens_on)
