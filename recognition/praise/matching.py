@@ -202,11 +202,16 @@ def find_named_people(team_id: int | None, *texts: str | None, directory: Direct
             if len(unique) == 1:
                 result.confirmed.append(NameMatch(unique[0], True, " ".join(key)))
                 seen.add(unique[0])
+        # One candidacy per person, even when two ambiguous words fit them ("Alex" as a nickname
+        # and "Alexander" as a first name): a person is matched to an item at most once.
+        listed = {m.user_id for m in result.candidates}
         for key, found in by_key.items():
             unique = [p for p in dict.fromkeys(found) if p not in seen]
             if len(unique) > 1:
                 for person in unique:
-                    result.candidates.append(NameMatch(person, False, " ".join(key)))
+                    if person not in listed:
+                        result.candidates.append(NameMatch(person, False, " ".join(key)))
+                        listed.add(person)
     # A person confirmed by one word and a candidate by another is simply confirmed.
     confirmed_ids = {m.user_id for m in result.confirmed}
     result.candidates = [m for m in result.candidates if m.user_id not in confirmed_ids]

@@ -42,6 +42,17 @@ def test_a_first_name_shared_in_the_team_gives_candidates_not_a_guess(app):
     assert alert.payload["hero_ids"] == [] and len(alert.payload["candidate_ids"]) == 2
 
 
+def test_someone_fitting_two_ambiguous_names_is_one_candidate(app):
+    team = make_team("desk")
+    make_manager(team, name="Maya Lindqvist")
+    make_user(team=team, name="Alexander Berg", nicknames="Alex")
+    make_user(team=team, name="Alex Moreau")
+    make_user(team=team, name="Alexander Kim")
+    feedback = customer_says(team, "Thanks to Alex and Alexander, wonderful")
+    assert matches(feedback) == {("Alexander Berg", False, True), ("Alex Moreau", False, True),
+                                 ("Alexander Kim", False, True)}
+
+
 def test_a_full_name_settles_a_shared_first_name(app):
     team = make_team("shop")
     make_user(team=team, name="Sofia Garcia")
