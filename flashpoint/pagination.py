@@ -1,4 +1,4 @@
-"""Keyset pages of a newest-first list: page 500 costs what page 1 costs, and `?page=N` addresses keep working.
+"""Keyset pages of a newest-first list (feedback, ideas, the hero wall, the praise inbox): page 500 costs what page 1 costs, and `?page=N` addresses keep working.
 
 A list is ordered by (a time, the id), newest first. The links between pages carry a cursor — the id
 of the last row shown (`after=`, older) or of the first (`before=`, newer) — and the page number, so
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Callable
 
 from sqlalchemy import and_, func, or_
 
@@ -77,11 +78,14 @@ def _newer(time_col, id_col, at, ident):
     return and_(time_col >= at, or_(time_col > at, id_col > ident))
 
 
-def keyset_page(stmt, *, time_col, id_col, args, per_page: int, load=None) -> KeysetPage:
-    """The page of `stmt` (a select of whole rows, filters applied) the query string asks for.
+def keyset_page(stmt, *, time_col, id_col, args, per_page: int, load=None,
+                total: Callable[[], int] | None = None) -> KeysetPage:
+    """The page of `stmt` (a select of the list's rows, filters applied) the query string asks for.
 
     `args` holds `page`, `after` or `before`; `load(ids)` returns the rows of those ids in any order
-    (default: `stmt`'s own entity by id, with whatever options `stmt` carries).
+    (default: `stmt`'s own entity by id, with whatever options `stmt` carries); `total()` gives the
+    list's size where the caller knows it more cheaply (e.g. kept for a while), else it is counted
+    up to COUNT_CAP.
     """
     page = min(_positive(args.get("page")) or 1, MAX_PAGE)
     after, before = _positive(args.get("after")), _positive(args.get("before"))
@@ -125,8 +129,11 @@ def keyset_page(stmt, *, time_col, id_col, args, per_page: int, load=None) -> Ke
     else:
         rows = {}
     items = [rows[i] for i in found if i in rows]
-    counted = db.session.scalar(db.select(func.count()).select_from(keys.limit(COUNT_CAP + 1).subquery())) or 0
-    return KeysetPage(items=items, page=page, per_page=per_page, total=min(counted, COUNT_CAP),
-                      total_capped=counted > COUNT_CAP, has_prev=has_prev, has_next=has_next,
+    if total is not None:
+        counted, capped = total(), False
+    else:
+        counted = db.session.scalar(db.select(func.count()).select_from(keys.limit(COUNT_CAP + 1).subquery())) or 0
+        counted, capped = min(counted, COUNT_CAP), counted > COUNT_CAP
+    return KeysetPage(items=items, page=page, per_page=per_page, total=counted, total_capped=capped, has_prev=has_prev, has_next=has_next,
                       prev_cursor=items[0].id if items else None,
                       next_cursor=items[-1].id if items else None)

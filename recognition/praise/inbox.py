@@ -13,7 +13,7 @@ from flashpoint.permissions import can, is_hr
 from recognition.feedback.models import Feedback
 from recognition.hr_cache import hr_cached
 from recognition.praise.matching import suggested_kind
-from recognition.paging import KeysetPage, keyset_page
+from flashpoint.pagination import KeysetPage, keyset_page
 from recognition.praise.routing import tell_person
 from recognition.redaction import redact_contacts
 from recognition.stories.errors import StoryError
@@ -114,7 +114,7 @@ def _inbox_count(user: User, show: str, ids_stmt) -> int:
 def inbox_page(user: User, show: str, args, per_page: int) -> tuple[KeysetPage, list[PraiseItem]]:
     """The page of the inbox the query string asks for (keyset cursors, or a page number), its items."""
     ids = inbox_query(user, show).with_only_columns(Feedback.id).order_by(None)
-    page = keyset_page(ids, _load_feedback, time_col=Feedback.received_at, id_col=Feedback.id, args=args,
+    page = keyset_page(ids, load=_load_feedback, time_col=Feedback.received_at, id_col=Feedback.id, args=args,
                        per_page=per_page, total=lambda: _inbox_count(user, show, ids))
     return page, _praise_items(page.items, user)
 

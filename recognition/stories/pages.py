@@ -7,7 +7,7 @@ from flashpoint.permissions import can, is_hr
 from recognition.feedback.models import Feedback
 from recognition.praise.matching import suggested_kind
 from recognition.hr_cache import hr_cached
-from recognition.paging import KeysetPage, keyset_page
+from flashpoint.pagination import KeysetPage, keyset_page
 from recognition.redaction import redact_contacts
 from recognition.stories import wall as stories_wall
 from recognition.stories.approvals import decision_words
@@ -34,7 +34,7 @@ def wall_query(filters: dict):
 def wall_stories(args, filters: dict, per_page: int) -> KeysetPage:
     """The page of the wall the query string asks for (keyset cursors, or a page number)."""
     ids = stories_wall.wall_ids(**_wall_filters(filters))
-    return keyset_page(ids, stories_wall.load_cards, time_col=HeroStory.approved_at, id_col=HeroStory.id,
+    return keyset_page(ids, load=stories_wall.load_cards, time_col=HeroStory.approved_at, id_col=HeroStory.id,
                        args=args, per_page=per_page, total=lambda: _wall_total(ids, filters))
 
 
