@@ -1,6 +1,7 @@
 """The shell's commands: init-db, demo, tick, scheduler."""
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -11,6 +12,24 @@ from flashpoint.extensions import db
 from flashpoint.timeutil import parse_instant
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
+
+
+def finish_import(report, *, store: bool = True) -> None:
+    """End an import command the one way every import does: all rows or none.
+
+    On any problem the transaction is rolled back, each problem (`line N: …`) and the report's summary
+    go to stderr and the command exits 1; otherwise the rows are committed (unless `store` is False,
+    as in a dry run) and the summary printed.
+    """
+    if not report.ok:
+        db.session.rollback()
+        for line in report.errors:
+            click.echo(line, err=True)
+        click.echo(report.summary(), err=True)
+        sys.exit(1)
+    if store:
+        db.session.commit()
+    click.echo(report.summary())
 
 
 def upgrade_database() -> None:

@@ -9,6 +9,7 @@ from flask.cli import with_appcontext
 
 from engagement.insights import services
 from flashpoint import csvfiles
+from flashpoint.cli import finish_import
 from flashpoint.extensions import db
 
 
@@ -22,16 +23,7 @@ def import_pulse_history_command(path):
     except csvfiles.CsvFileError as exc:
         click.echo(str(exc), err=True)
         sys.exit(1)
-    report = services.import_pulse_history(text)
-    if not report.ok:
-        db.session.rollback()
-        for line in report.errors:
-            click.echo(line, err=True)
-        click.echo("Nothing was imported.", err=True)
-        sys.exit(1)
-    db.session.commit()
-    click.echo(f"{report.added} history rows added, {report.updated} replaced; "
-               f"{report.team_periods} team-periods refreshed.")
+    finish_import(services.import_pulse_history(text))
 
 
 @click.command("rebuild-insights")

@@ -24,6 +24,12 @@ class HistoryImportReport(csvfiles.ImportReport):
     refreshed."""
     team_periods: int = 0
 
+    def summary(self) -> str:
+        if not self.ok:
+            return "Nothing was imported."
+        return (f"{self.added} history rows added, {self.updated} replaced; "
+                f"{self.team_periods} team-periods refreshed.")
+
 
 def _parse_row(row: dict[str, str], teams: dict[str, int]) -> tuple[dict | None, list[str]]:
     problems = []

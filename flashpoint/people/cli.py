@@ -1,7 +1,6 @@
 """People's commands: create-team, create-user, import-people."""
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
@@ -9,6 +8,7 @@ from flask import Flask
 from flask.cli import with_appcontext
 
 from flashpoint import csvfiles
+from flashpoint.cli import finish_import
 from flashpoint.extensions import db
 from flashpoint.people import services as people
 from flashpoint.people.models import ROLE_VALUES
@@ -62,14 +62,7 @@ def import_people_command(path):
         text = csvfiles.decode(Path(path).read_bytes())
     except csvfiles.CsvFileError as exc:
         raise click.ClickException(str(exc))
-    report = people.import_people(text)
-    if not report.ok:
-        for line in report.errors:
-            click.echo(line, err=True)
-        click.echo(f"Nothing was imported: {len(report.errors)} problem(s) to fix.", err=True)
-        sys.exit(1)
-    db.session.commit()
-    click.echo(report.summary())
+    finish_import(people.import_people(text))
 
 
 def init_app(app: Flask) -> None:

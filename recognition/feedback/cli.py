@@ -7,7 +7,7 @@ import click
 from flask import Flask
 from flask.cli import with_appcontext
 
-from flashpoint.extensions import db
+from flashpoint.cli import finish_import
 from recognition.feedback import imports
 
 # Below this many lines the import is done before a bar would be worth drawing.
@@ -40,16 +40,7 @@ def _import_with_progress(path: str, dry_run: bool) -> imports.FeedbackImportRep
 @with_appcontext
 def import_feedback_command(path, dry_run):
     """Import feedback: external_id,received_at,team,metric,score,comment[,consent]."""
-    report = _import_with_progress(path, dry_run)
-    if not report.ok:
-        db.session.rollback()
-        for line in report.errors:
-            click.echo(line, err=True)
-        click.echo(report.summary(), err=True)
-        sys.exit(1)
-    if not dry_run:
-        db.session.commit()
-    click.echo(report.summary())
+    finish_import(_import_with_progress(path, dry_run), store=not dry_run)
 
 
 def init_app(app: Flask) -> None:
