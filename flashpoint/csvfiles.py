@@ -18,7 +18,9 @@ files with the same words:
   (`line 1: missing column: team (…)`), extra columns are allowed. Blank lines (every cell under
   the header empty) are skipped and not counted. `Row.line` is the physical line the row ends on
   as an editor shows it, right after blank lines and quoted line breaks. Cells beyond the header
-  are in `Row.extra`.
+  are in `Row.extra`. A quote never closed is refused on the line where the row starts
+  (`line N: a quote (") opened on this line is never closed …`), never read as one field that
+  swallows the rest of the file.
 - `ImportReport`: rows read, `added`/`updated`/`unchanged` counts and `line N` errors; `ok`
   when there are none, `discard()` for all-or-nothing imports that keep nothing after an error.
   Subclass it for an import's own fields and `summary()`.
@@ -95,7 +97,10 @@ def iter_rows(stream: Iterable[str], required: Iterable[str], optional: Iterable
     too large to hold: the header is checked at the first `next()`."""
     required, optional = tuple(required), tuple(optional)
     expected = ",".join(required) + (f"; {', '.join(optional)} optional" if optional else "")
-    reader = csv.reader(stream)
+    # strict: a quote never closed is an error at the end of the file; without it the csv module
+    # quietly makes the rest of the file one field of the row where the quote opened.
+    reader = csv.reader(stream, strict=True)
+    row_start = 1
     try:
         header = next(reader, None)
         if not header:
@@ -105,7 +110,9 @@ def iter_rows(stream: Iterable[str], required: Iterable[str], optional: Iterable
         if missing:
             raise CsvFileError(f"line 1: missing {_plural(len(missing), 'column')}: {', '.join(missing)} "
                                f"(the header must name {expected}).")
+        row_start = reader.line_num + 1
         for cells in reader:
+            row_start = reader.line_num + 1
             if not any(cell.strip() for cell in cells[:len(names)]):
                 continue  # a blank line, e.g. at the end of a spreadsheet export
             # reader.line_num is the physical line the row ended on: blank lines and quoted line
@@ -114,6 +121,9 @@ def iter_rows(stream: Iterable[str], required: Iterable[str], optional: Iterable
             values.update(zip(names, cells))
             yield Row(reader.line_num, values, cells[len(names):])
     except csv.Error as exc:
+        if "unexpected end of data" in str(exc):
+            raise CsvFileError(f"line {row_start}: a quote (\") opened on this line is never closed, so the rest "
+                               "of the file would be read as one field. Close the quote or remove it.") from None
         raise CsvFileError(f"line {reader.line_num}: the file is not readable as CSV: {exc}.") from None
 
 

@@ -112,3 +112,24 @@ def test_numbers_stay_numbers_even_when_negative(number):
 
 def test_none_is_an_empty_cell():
     assert csvfiles.safe_cell(None) == ""
+
+
+def test_a_quote_never_closed_is_an_error_on_the_line_it_opens_not_a_field_swallowing_the_rest():
+    text = ("email,name\n"
+            "a@example.test,A\n"
+            "b@example.test,\"Bea\n"          # 3: the quote opens and is never closed
+            "c@example.test,C\n"
+            "d@example.test,D\n")
+    with pytest.raises(CsvFileError, match=r"^line 3: .*quote.*never closed"):
+        read_rows(text, ("email", "name"))
+
+
+def test_a_quote_never_closed_on_the_last_line_without_a_line_break_is_refused():
+    with pytest.raises(CsvFileError, match=r"^line 2: .*never closed"):
+        read_rows('email,name\nb@example.test,"Bea', ("email", "name"))
+
+
+def test_the_report_of_an_import_names_the_unclosed_quote():
+    report = ImportReport()
+    assert report.read('email,name\na@example.test,"A\nb@example.test,B\n', ("email", "name")) == []
+    assert len(report.errors) == 1 and report.errors[0].startswith("line 2: ")
