@@ -31,12 +31,17 @@ install: $(VENV)/.installed
 
 install-test: $(VENV)/.installed-test
 
+# While BASE_URL is unset, messages link to where `make run` serves (FLASHPOINT_SERVED_AT) and
+# pages to the address each visitor came in on.
+
 # init-db migrates (idempotent); demo loads the demo organisation on the first start only.
 run: install
 	$(FLASK) init-db
 	$(FLASK) demo
-	@echo "Flashpoint on http://$(HOST):$(PORT) (the scheduler runs inside; Ctrl+C stops it)"
-	FLASHPOINT_SCHEDULER=embedded $(FLASK) run --host $(HOST) --port $(PORT)
+	@if [ "$(HOST)" = 0.0.0.0 ]; then \
+		echo "Flashpoint on http://$$(hostname -I 2>/dev/null | cut -d' ' -f1 || hostname):$(PORT) and http://127.0.0.1:$(PORT) (the scheduler runs inside; Ctrl+C stops it)"; \
+	else echo "Flashpoint on http://$(HOST):$(PORT) (the scheduler runs inside; Ctrl+C stops it)"; fi
+	FLASHPOINT_SCHEDULER=embedded FLASHPOINT_SERVED_AT=http://$(if $(filter 0.0.0.0,$(HOST)),127.0.0.1,$(HOST)):$(PORT) $(FLASK) run --host $(HOST) --port $(PORT)
 
 test: install-test
 	$(BIN)/python tests/ensure_browser.py

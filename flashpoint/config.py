@@ -67,7 +67,12 @@ class Config:
         # Anonymity floor: never below 3 whatever the environment says.
         self.PULSE_MIN_GROUP_SIZE = max(3, _env_int("PULSE_MIN_GROUP_SIZE", 5))
         self.ORG_TIMEZONE = env.get("ORG_TIMEZONE") or "UTC"
-        self.BASE_URL = env.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+        # Messages (sent outside any request) link to BASE_URL; while it is unset, pages use the
+        # address each request came in on (flashpoint/core/addresses.py) and messages the address
+        # `make run` serves on (FLASHPOINT_SERVED_AT), else the default local one.
+        self.BASE_URL_CONFIGURED = bool(env.get("BASE_URL"))
+        self.BASE_URL = (env.get("BASE_URL") or env.get("FLASHPOINT_SERVED_AT")
+                         or "http://127.0.0.1:5000").rstrip("/")
         self.RATELIMIT_STORAGE_URI = env.get("RATELIMIT_STORAGE_URI", "memory://")
         self.RATELIMIT_HEADERS_ENABLED = True
         # Password guessing: sign-in attempts per client address.
@@ -113,6 +118,7 @@ class TestConfig(Config):
         self.PULSE_MIN_GROUP_SIZE = 5
         self.ORG_TIMEZONE = "UTC"
         self.BASE_URL = "http://flashpoint.test"
+        self.BASE_URL_CONFIGURED = True
         self.SESSION_COOKIE_SECURE = False
         for key, value in overrides.items():
             setattr(self, key, value)

@@ -9,8 +9,9 @@ def init_app(app: Flask) -> None:
     template can use."""
     from werkzeug.exceptions import HTTPException
 
-    from flashpoint.core import security, templating
+    from flashpoint.core import admin, security, templating
     from flashpoint.core.views import core, handle_http_error, handle_unexpected_error
+    from flashpoint.permissions import register_rules
     from flashpoint.registry import NavItem, add_nav_item
 
     security.init_app(app)
@@ -18,4 +19,7 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(Exception, handle_unexpected_error)
     add_nav_item(app, NavItem(0, "Home", "core.home", active_prefix="core.home"))
+    register_rules(app, admin.rules)
+    app.register_blueprint(admin.overview)
+    add_nav_item(app, NavItem(990, "Set-up", "admin_overview.index", "view_setup", "admin_overview."))
     templating.init_app(app)

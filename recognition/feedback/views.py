@@ -5,6 +5,7 @@ from flask import (Blueprint, Response, abort, current_app, flash, redirect, ren
                    stream_with_context, url_for)
 from flask_login import current_user
 
+from flashpoint.core import addresses
 from flashpoint.extensions import csrf, db, limiter
 from flashpoint.people.models import METRICS, Team
 from flashpoint.permissions import can, is_hr, permission_required, require
@@ -83,7 +84,7 @@ def thanks(slug: str):
 # --- Team pages: the form link and the QR poster ----------------------------------------------
 
 def _form_url(team: Team) -> str:
-    return current_app.config["BASE_URL"] + url_for("feedback_public.form", slug=team.slug)
+    return addresses.page_url(url_for("feedback_public.form", slug=team.slug))
 
 
 @team_pages.route("", endpoint="index")
@@ -110,7 +111,9 @@ def team(slug: str):
 def team_poster(slug: str):
     team = _team_or_404(slug)
     require("manage_team", team)
-    return render_template("feedback/poster.html", team=team, form_url=_form_url(team))
+    form_url = _form_url(team)
+    return render_template("feedback/poster.html", team=team, form_url=form_url,
+                           warning=addresses.poster_warning(form_url))
 
 
 @team_pages.route("/<slug>/qr.<any(svg, png):kind>")
