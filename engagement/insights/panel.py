@@ -18,6 +18,7 @@ from engagement.insights import live
 from engagement.insights.figures import EngagementFigures
 from engagement.insights.models import GRAINS, PulseHistory, TeamPeriod
 from engagement.insights.periods import period_end, starts_for
+from engagement.pulses import anonymity
 from engagement.pulses.models import PulseCycle
 from flashpoint.extensions import db
 from flashpoint.timeutil import utcnow
@@ -177,13 +178,18 @@ def history_figures(rows) -> EngagementFigures | None:
 
     Each driver's score is the respondent-weighted mean of its rows, the engagement the
     respondent-weighted mean of all driver scores, and the group size the largest `respondents`
-    (rows count the same people answering different drivers, so they are not added up).
+    (rows count the same people answering different drivers, so they are not added up). A row
+    given by fewer people than the threshold counts in no score, as a small cycle does
+    (`anonymity.shown`): beside the drivers shown, it would be the engagement's remainder.
     """
     rows = list(rows)
     if not rows:
         return None
+    threshold = anonymity.min_group_size()
     weighted: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
     for row in rows:
+        if not anonymity.shown(row.respondents, threshold):
+            continue
         weighted[row.driver][0] += row.score * row.respondents
         weighted[row.driver][1] += row.respondents
     total = sum(w for _, w in weighted.values())

@@ -92,11 +92,16 @@ def test_team_periods_below_the_threshold_enter_nothing(app):
     assert [p.team.slug for p in points] == ["big"]
 
 
-def test_threshold_follows_the_setting_without_a_rebuild(app):
+def test_a_lowered_threshold_shows_small_history_after_a_rebuild(app):
+    """A history row under the threshold counts in no score (as a small cycle), so lowering the
+    setting shows it once the panel is rebuilt, as for live pulses."""
     make_team("four")
     import_history([("four", "2026-01-01", "recognition", 70, 4)])
     assert Panel("month", date(2026, 1, 1), date(2026, 1, 31)).engagement_rows(date(2026, 1, 1), date(2026, 1, 31)) == []
     app.config["PULSE_MIN_GROUP_SIZE"] = 3
+    assert Panel("month", date(2026, 1, 1), date(2026, 1, 31)).engagement_rows(date(2026, 1, 1), date(2026, 1, 31)) == []
+    panel.rebuild()
+    db.session.commit()
     assert len(Panel("month", date(2026, 1, 1), date(2026, 1, 31)).engagement_rows(date(2026, 1, 1), date(2026, 1, 31))) == 1
 
 
