@@ -29,7 +29,12 @@ def normalise_database_url(raw: str) -> str:
 
 def _env_int(name: str, default: int) -> int:
     raw = os.environ.get(name)
-    return int(raw) if raw not in (None, "") else default
+    if raw in (None, ""):
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a whole number, not {raw!r}") from None
 
 
 def _env_float(name: str, default: float) -> float:
@@ -66,6 +71,10 @@ class Config:
         self.SLACK_OPEN_BURST = _env_float("SLACK_OPEN_BURST", 3.0)
         # Anonymity floor: never below 3 whatever the environment says.
         self.PULSE_MIN_GROUP_SIZE = max(3, _env_int("PULSE_MIN_GROUP_SIZE", 5))
+        # Comments, easier to attribute than a number, have a higher floor; set lower than the
+        # figures' threshold, it is raised to it (never an error: the safe side is always taken).
+        self.PULSE_MIN_COMMENT_GROUP_SIZE = max(self.PULSE_MIN_GROUP_SIZE,
+                                                _env_int("PULSE_MIN_COMMENT_GROUP_SIZE", 10))
         self.ORG_TIMEZONE = env.get("ORG_TIMEZONE") or "UTC"
         # Messages (sent outside any request) link to BASE_URL; while it is unset, pages use the
         # address each request came in on (flashpoint/core/addresses.py) and messages the address
@@ -116,6 +125,7 @@ class TestConfig(Config):
         # Suites sign many people in from one address; tests of the limit itself lower it.
         self.LOGIN_RATE_LIMIT = "1000 per minute"
         self.PULSE_MIN_GROUP_SIZE = 5
+        self.PULSE_MIN_COMMENT_GROUP_SIZE = 10
         self.ORG_TIMEZONE = "UTC"
         self.BASE_URL = "http://flashpoint.test"
         self.BASE_URL_CONFIGURED = True

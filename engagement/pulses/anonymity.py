@@ -1,5 +1,12 @@
-"""The one place deciding which pulse figures may be shown: the group-size threshold and the
-subtraction rule. Pages, the CSV export and any API ask here.
+"""The one place deciding which pulse figures and comments may be shown: the group-size
+thresholds, the subtraction rule, which answers may count at all, and the order of comments.
+Results, the heatmap, the CSV export, comment threads and the insights panel ask here.
+
+What may count: a cycle's answers count only once it has closed and only when at least the
+threshold of people answered it (`counts`); an imported history row only when its respondents meet
+the threshold. Every figure is therefore a sum of whole cycles (or rows) of at least the threshold,
+so no two figures — a week and its month, a team before and after someone moved, the same cycle
+seen with 6 answers and again with 7 — differ by fewer people than the threshold.
 
 Teams form a tree (a department contains its teams; a virtual root stands for the whole
 organisation). Each team has an *own* group (its direct members) and a figure covering its
@@ -10,12 +17,14 @@ whole subtree. A figure is shown only when
    every hidden part under it) is either empty or itself at least the threshold — otherwise
    "parent minus the shown teams" would give away a hidden team's figure.
 
-Rule 2 hides the parent, never a team that meets the threshold (docs/interface.md, "Pulses and
-anonymity"): decisions are taken bottom-up, and a team's own visibility depends only on what lies
-below it.
+Rule 2 is complementary suppression: when one part of a parent is hidden, a second figure of
+that table is hidden with it so the first cannot be worked out. The complement hidden is the
+parent, never a team that meets the threshold (docs/interface.md, "Pulses and anonymity"):
+decisions are taken bottom-up, and a team's own visibility depends only on what lies below it.
 """
 from __future__ import annotations
 
+import hashlib
 from typing import Hashable
 
 import numpy as np
@@ -31,6 +40,24 @@ NO_DATA = "none"             # nobody answered
 def min_group_size() -> int:
     """The threshold: configured, and never below 3 whatever the configuration says."""
     return max(3, int(current_app.config["PULSE_MIN_GROUP_SIZE"]))
+
+
+def min_comment_group_size() -> int:
+    """The threshold for comments (free text is easier to attribute than a number): configured,
+    and never below the figures' threshold whatever the configuration says."""
+    return max(min_group_size(), int(current_app.config.get("PULSE_MIN_COMMENT_GROUP_SIZE") or 0))
+
+
+def counts(respondents: int, closed: bool, threshold: int | None = None) -> bool:
+    """May a cycle's answers add to any figure? Only a closed one (a running cycle seen twice would
+    give away the answers that came in between) answered by at least the threshold."""
+    return closed and shown(respondents, threshold)
+
+
+def comment_order(cycle_id: int, comment_id: str) -> str:
+    """A sort key shuffling a cycle's comments: the same on every look, unrelated to the order
+    they were written in (comment keys are random) or to their words."""
+    return hashlib.sha256(f"{cycle_id}:{comment_id}".encode()).hexdigest()
 
 
 def shown(size: int, threshold: int | None = None) -> bool:
@@ -96,5 +123,5 @@ def explain(reason: str | None, threshold: int | None = None) -> str:
         return ("Hidden: together with the figures shown for its teams, it would reveal a "
                 "smaller group's answers.")
     if reason == NO_DATA:
-        return "No answers yet."
+        return "No results yet: results show once a pulse closes."
     return ""

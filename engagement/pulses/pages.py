@@ -69,4 +69,5 @@ def results_page(viewer: User, grain: str, period: str, team: Team | None, today
     return dict(grain=grain, periods=periods, data_periods=data_periods, table=table,
                 scope=scope, show_org=show_org, chosen=chosen,
                 team=team, comments=comments, drivers=DRIVERS, labels=DRIVER_LABELS, ROOT=anonymity.ROOT,
-                explain=anonymity.explain, threshold=anonymity.min_group_size())
+                explain=anonymity.explain, threshold=anonymity.min_group_size(),
+                comment_threshold=anonymity.min_comment_group_size())

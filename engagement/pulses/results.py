@@ -3,9 +3,9 @@
 Engagement (docs/interface.md, "Engagement score"): the mean of the 1–5 driver answers scaled
 `(a-1)*25`; eNPS (the NPS of the 0–10 item) beside it. A live answer belongs to the period
 containing its cycle's opening date. A team's figure covers its sub-teams. Group size: in a team's
-own cycles, the largest number of respondents of one cycle in the period; a parent adds its teams'
-groups (each person belongs to one team). A cycle answered by fewer people than the threshold adds
-to no figure (it still counts towards the group size, so the page can say why a figure is hidden).
+own closed cycles, the largest number of respondents of one; a parent adds its teams' groups (each
+person belongs to one team). Which answers count is `anonymity.counts`: a running cycle adds to the
+response rate only, one answered by fewer than the threshold to no figure but to the group size.
 """
 from __future__ import annotations
 
@@ -159,9 +159,9 @@ class CycleTotals:
     answers: list = field(default_factory=list)  # (driver, count, sum, promoters, detractors)
 
 
-def cycle_totals(*where) -> dict[int, CycleTotals]:
+def cycle_totals(*where, answers: bool = True) -> dict[int, CycleTotals]:
     """The totals of the cycles matching `where` (conditions on PulseCycle), in three aggregate
-    statements whatever the number of answers."""
+    statements whatever the number of answers (two, reading no answer, when `answers` is false)."""
     found = {cid: CycleTotals(cid, team_id, opens_on, closed_at is not None)
              for cid, team_id, opens_on, closed_at in db.session.execute(
                  db.select(PulseCycle.id, PulseCycle.team_id, PulseCycle.opens_on, PulseCycle.closed_at).where(*where))}
@@ -174,6 +174,8 @@ def cycle_totals(*where) -> dict[int, CycleTotals]:
             .join(PulseCycle, PulseCycle.id == PulseParticipation.cycle_id)
             .where(*where).group_by(PulseParticipation.cycle_id)):
         found[cid].respondents, found[cid].invited = int(answered or 0), int(invited or 0)
+    if not answers:
+        return found
     for cid, driver, count, total, promoters, detractors in db.session.execute(
             db.select(PulseAnswer.cycle_id, PulseAnswer.driver, func.count(), func.sum(PulseAnswer.value),
                       func.sum(case((PulseAnswer.value >= 9, 1), else_=0)),
@@ -188,11 +190,13 @@ def add_cycle(cell: Cell, cycle: CycleTotals, threshold: int) -> None:
     """Add one cycle to a team-period's cell."""
     cell.invited += cycle.invited
     cell.answered += cycle.respondents
+    if not cycle.closed:
+        return  # a running cycle shows its response rate only (anonymity.counts)
     n = cycle.respondents
     # A cycle answered by fewer than the threshold still counts towards the group size (so
     # the page can say why a figure is hidden) but adds no value to any figure: pooled into
     # a month, its few answers could otherwise be worked out from the figures around them.
-    pooled = n >= threshold
+    pooled = anonymity.counts(n, cycle.closed, threshold)
     for driver, count, total, promoters, detractors in cycle.answers:
         if driver == ENPS:
             cell.sizes[ENPS] = max(cell.sizes[ENPS], n)
@@ -263,8 +267,9 @@ def _kept_cells(grain: str, first: date, last: date, threshold: int,
             if key in closed and key not in cells:
                 cells[key] = np.array(cell.vector(), float)
     if open_ids:
+        # Running cycles add their response rate only: their answers are not read at all.
         running: dict = defaultdict(Cell)
-        for cycle in cycle_totals(PulseCycle.id.in_(open_ids)).values():
+        for cycle in cycle_totals(PulseCycle.id.in_(open_ids), answers=False).values():
             add_cycle(running[(cycle.team_id, period_start(cycle.opens_on, grain))], cycle, threshold)
         for key, cell in running.items():
             vector = np.array(cell.vector(), float)
@@ -381,28 +386,34 @@ def _period_end(period: date, grain: str) -> date:
 
 
 def _respondents(cycle_ids) -> dict[int, int]:
+    """Respondents of each of these cycles that has closed (a running one has none to show yet)."""
     return dict(db.session.execute(
         db.select(PulseParticipation.cycle_id, func.count(PulseParticipation.id))
-        .where(PulseParticipation.cycle_id.in_(list(cycle_ids)), PulseParticipation.answered.is_(True))
+        .join(PulseCycle, PulseCycle.id == PulseParticipation.cycle_id)
+        .where(PulseParticipation.cycle_id.in_(list(cycle_ids)), PulseParticipation.answered.is_(True),
+               PulseCycle.closed_at.is_not(None))
         .group_by(PulseParticipation.cycle_id)).all())
 
 
 def comments_for(team_id: int, period: date, grain: str, threshold: int | None = None) -> list[PulseComment] | None:
-    """The comments left in a team's own cycles of the period, or None when its own group is
-    under the threshold (then no comment is shown, not even a count). A comment from a cycle
-    that too few answered is left out even then: its thread names the cycle's date."""
-    threshold = threshold if threshold is not None else anonymity.min_group_size()
+    """The comments left in a team's own closed cycles of the period, or None when its own group is
+    under the comments' threshold (then no comment is shown, not even a count). A comment from a
+    cycle that too few answered is left out even then: its thread names the cycle's date. The order
+    is shuffled (`anonymity.comment_order`), never the order they were written in."""
+    threshold = threshold if threshold is not None else anonymity.min_comment_group_size()
     if not anonymity.shown(own_group_size(team_id, period, grain), threshold):
         return None
     comments = db.session.scalars(
         db.select(PulseComment).join(PulseCycle, PulseCycle.id == PulseComment.cycle_id)
         .where(PulseCycle.team_id == team_id, PulseCycle.opens_on >= period,
-               PulseCycle.opens_on <= _period_end(period, grain))).all()
+               PulseCycle.opens_on <= _period_end(period, grain), PulseCycle.closed_at.is_not(None))).all()
     sizes = _respondents({c.cycle_id for c in comments})
-    # Random keys give no order; sort by text so the list order says nothing either.
-    return sorted((c for c in comments if sizes.get(c.cycle_id, 0) >= threshold), key=lambda c: c.body.lower())
+    return sorted((c for c in comments if anonymity.shown(sizes.get(c.cycle_id, 0), threshold)),
+                  key=lambda c: anonymity.comment_order(c.cycle_id, c.id))
 
 
 def comment_visible(comment: PulseComment) -> bool:
-    """A comment may be shown (to its team's managers and HR) when its cycle had enough respondents."""
-    return anonymity.shown(_respondents([comment.cycle_id]).get(comment.cycle_id, 0))
+    """A comment may be shown (to its team's managers and HR) once its cycle has closed with at
+    least the comments' threshold of respondents."""
+    return anonymity.shown(_respondents([comment.cycle_id]).get(comment.cycle_id, 0),
+                           anonymity.min_comment_group_size())

@@ -14,8 +14,10 @@ from flashpoint.outbox.models import Notification
 from tests.factories import make_team, make_user
 
 
-def answered_cycle(team, respondents: int, value: int, comment: str | None = None, now: datetime | None = None):
-    """Open a pulse now for `team` and have `respondents` of its members answer `value` everywhere."""
+def answered_cycle(team, respondents: int, value: int, comment: str | None = None, now: datetime | None = None,
+                   close: bool = False):
+    """Open a pulse now for `team` and have `respondents` of its members answer `value` everywhere;
+    closed at its end when `close` (a running cycle's answers show nowhere until it closes)."""
     now = now or datetime.utcnow()
     (_, cycle, _), = cycles.pulse_now([team.slug], now)
     delivery.send_due_invitations(now)
@@ -25,6 +27,9 @@ def answered_cycle(team, respondents: int, value: int, comment: str | None = Non
         answering.submit_answers(participation, values, comment, now)
         comment = None
     db.session.commit()
+    if close:
+        cycles.close_due_cycles(cycle.closes_at)
+        db.session.commit()
     return cycle
 
 
@@ -48,9 +53,9 @@ def build_department():
     big1, big2, small = (make_team(s, s.title(), parent=dept) for s in ("big-one", "big-two", "small"))
     for team, n in ((big1, 6), (big2, 6), (small, 3)):
         people(team, n)
-    answered_cycle(big1, 6, 5)     # engagement 100
-    answered_cycle(big2, 6, 3)     # engagement 50
-    answered_cycle(small, 2, 1, comment="Only two of us answered")   # engagement 0: must never be derivable
+    answered_cycle(big1, 6, 5, close=True)     # engagement 100
+    answered_cycle(big2, 6, 3, close=True)     # engagement 50
+    answered_cycle(small, 2, 1, comment="Only two of us answered", close=True)   # engagement 0: must never be derivable
     return dept, big1, big2, small
 
 
@@ -82,7 +87,7 @@ def test_managers_see_their_teams_and_sub_teams_only_and_staff_nothing(app, clie
     dept, big1, big2, small = build_department()
     other = make_team("other", "Other")
     people(other, 5)
-    answered_cycle(other, 5, 4)
+    answered_cycle(other, 5, 4, close=True)
     manager = make_user("manager", big1, manages=big1)
     login(manager)
     rows = export_rows(client)
@@ -97,7 +102,7 @@ def test_managers_see_their_teams_and_sub_teams_only_and_staff_nothing(app, clie
 def test_engagement_and_enps_follow_the_definitions(app, client, login):
     team = make_team("solo", "Solo")
     people(team, 5)
-    answered_cycle(team, 5, 4)   # (4-1)*25 = 75; eNPS: everyone 9 → +100
+    answered_cycle(team, 5, 4, close=True)   # (4-1)*25 = 75; eNPS: everyone 9 → +100
     login(make_user("hr"))
     row = export_rows(client)["solo"]
     assert row["engagement"] == "75.0" and row["enps"] == "100.0"
@@ -106,7 +111,7 @@ def test_engagement_and_enps_follow_the_definitions(app, client, login):
 
 def test_manager_replies_to_an_anonymous_comment_and_the_author_answers_unnamed(app, client, login, post_form):
     team = make_team("crew", "Crew")
-    crew = people(team, 5)
+    crew = people(team, 10)   # comments need PULSE_MIN_COMMENT_GROUP_SIZE (10)
     manager = make_user("manager", team, manages=team, name="Mona Manager")
     author = crew[0]
     author.set_password("correct horse battery")
@@ -116,8 +121,10 @@ def test_manager_replies_to_an_anonymous_comment_and_the_author_answers_unnamed(
     values = {item.id: (9 if item.scale == "nps11" else 4) for item in cycle.items}
     answering.submit_answers(participation, values, "Please fix the rota", datetime.utcnow())
     for p in db.session.scalars(sa.select(PulseParticipation).where(
-            PulseParticipation.cycle_id == cycle.id, PulseParticipation.answered.is_(False))).all()[:4]:
+            PulseParticipation.cycle_id == cycle.id, PulseParticipation.answered.is_(False))).all()[:9]:
         answering.submit_answers(p, values, None, datetime.utcnow())
+    db.session.commit()
+    cycles.close_due_cycles(cycle.closes_at)
     db.session.commit()
     comment = db.session.scalar(sa.select(PulseComment))
 
@@ -150,8 +157,8 @@ def test_a_cycle_answered_by_too_few_adds_nothing_to_the_months_figures(app, cli
     team = make_team("weekly", "Weekly")
     people(team, 7)
     day = datetime.combine(add_months(month_start(datetime.utcnow().date()), -2), datetime.min.time())
-    answered_cycle(team, 6, 5, now=day + timedelta(days=1, hours=10))   # 100
-    answered_cycle(team, 2, 1, now=day + timedelta(days=9, hours=10))   # two people: 0, must not pull it down
+    answered_cycle(team, 6, 5, now=day + timedelta(days=1, hours=10), close=True)   # 100
+    answered_cycle(team, 2, 1, now=day + timedelta(days=9, hours=10), close=True)   # two people: 0, must not pull it down
     login(make_user("hr"))
     row = export_rows(client)["weekly"]
     assert row["engagement"] == "100.0" and row["group_size"] == "6" and row["answered"] == "8"
@@ -159,8 +166,8 @@ def test_a_cycle_answered_by_too_few_adds_nothing_to_the_months_figures(app, cli
 
 def test_weekly_results_and_a_team_page_render(app, client, login):
     team = make_team("solo", "Solo")
-    people(team, 5)
-    answered_cycle(team, 5, 4, comment="Lovely week")
+    people(team, 10)   # comments need PULSE_MIN_COMMENT_GROUP_SIZE (10)
+    answered_cycle(team, 10, 4, comment="Lovely week", close=True)
     login(make_user("hr"))
     page = client.get("/pulses?grain=week&team=solo")
     html = page.get_data(as_text=True)
@@ -174,10 +181,10 @@ def test_a_comment_from_a_cycle_too_few_answered_stays_hidden_even_in_a_big_mont
     from engagement.pulses.rotation import add_months, month_start
 
     team = make_team("mixed", "Mixed")
-    people(team, 7)
+    people(team, 11)
     day = datetime.combine(add_months(month_start(datetime.utcnow().date()), -2), datetime.min.time())
-    answered_cycle(team, 6, 4, comment="From the big week", now=day + timedelta(days=1, hours=10))
-    answered_cycle(team, 2, 4, comment="From the tiny week", now=day + timedelta(days=9, hours=10))
+    answered_cycle(team, 10, 4, comment="From the big week", now=day + timedelta(days=1, hours=10), close=True)
+    answered_cycle(team, 2, 4, comment="From the tiny week", now=day + timedelta(days=9, hours=10), close=True)
     login(make_user("hr"))
     period = day.date().isoformat()
     page = client.get(f"/pulses?team=mixed&period={period}").get_data(as_text=True)
