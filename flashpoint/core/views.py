@@ -82,3 +82,31 @@ def handle_unexpected_error(error: Exception):
     except Exception:
         current_app.logger.exception("the 500 page itself failed")
         return PLAIN_500, 500, {"Content-Type": "text/html; charset=utf-8"}
+
+
+# How long a client should wait before trying again after the database was lost (seconds).
+RETRY_AFTER_SECONDS = 30
+
+PLAIN_503 = PLAIN_500.replace("Something went wrong on our side", "Flashpoint is briefly unavailable").replace(
+    "Nothing you did caused this. It has been logged; please try again in a moment.",
+    "The database did not answer. Nothing you did caused this; please try again in a moment.")
+
+
+def handle_database_unavailable(error: Exception):
+    """A lost database connection (OperationalError): 503 and Retry-After, not a 500. The session
+    is thrown away so the next request starts on a fresh connection (checked by pool_pre_ping)."""
+    current_app.logger.warning("database unavailable on %s: %s", request.path, error)
+    try:
+        db.session.rollback()
+        db.session.remove()
+    except Exception:  # the connection is already gone: nothing left to roll back
+        pass
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+    if _wants_json():
+        return jsonify(error="Service Unavailable",
+                       message="The database did not answer; try again shortly."), 503, headers
+    try:
+        return render_template("errors/503.html"), 503, headers
+    except Exception:  # drawing the layout needs the database too (who is signed in)
+        db.session.rollback()
+        return PLAIN_503, 503, {**headers, "Content-Type": "text/html; charset=utf-8"}
