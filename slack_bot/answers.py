@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 
+from slack_bot.blocks.common import escape
 from slack_bot.payloads import acting_slack_id
 from slack_bot.people import UNKNOWN_PERSON, person_for_slack_user
 
@@ -11,7 +12,9 @@ log = logging.getLogger(__name__)
 
 def tell(client, body: dict, text: str, respond=None) -> None:
     """Answer the person who acted, privately: through the response_url when the request has
-    one (commands, message buttons), else as a DM from the bot (App Home, modals)."""
+    one (commands, message buttons), else as a DM from the bot (App Home, modals). `text` is
+    plain text (it may name people, quote an error): it is escaped here, never read as markup."""
+    text = escape(text)
     try:
         if respond is not None and (body.get("response_url") or body.get("response_urls")):
             respond(text=text, response_type="ephemeral", replace_original=False)
@@ -41,5 +44,5 @@ def command_person(body: dict, client, respond):
     response_url, seen only by them."""
     person = person_for_slack_user(body.get("user_id"), client)
     if person is None:
-        respond(text=unknown_person_text(body.get("user_id")), response_type="ephemeral")
+        respond(text=escape(unknown_person_text(body.get("user_id"))), response_type="ephemeral")
     return person

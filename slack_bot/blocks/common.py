@@ -2,10 +2,17 @@
 
 Block Kit limits (Slack answers `invalid_blocks` beyond them) are applied here, once:
 section text 3,000 characters, header 150, button text 75, ≤ 50 blocks in a message.
+User text goes into mrkdwn (a section, a context, a message's `text`) only through `escape`, the
+one place it is made safe: `<!channel>`, `<@U…>` or `<https://…|click>` typed by someone shows as
+typed and never pings, mentions or links. Plain-text objects (headers, labels, options, input
+values) are shown literally by Slack and are not escaped.
+
 Kinds without a builder of their own get `default_blocks` (subject, text, quote, a link made
 absolute with BASE_URL, and a button for a one-time link).
 """
 from __future__ import annotations
+
+import re
 
 SECTION_MAX = 3000
 HEADER_MAX = 150
@@ -37,10 +44,15 @@ def absolute(link: str | None, base_url: str) -> str | None:
     return base_url.rstrip("/") + "/" + link.lstrip("/")
 
 
+# A Slack user id as Slack issues them; anything else stored as one is shown as the name instead.
+_SLACK_USER_ID = re.compile(r"[UW][A-Z0-9]{2,20}")
+
+
 def mention(user) -> str:
     """`<@U…>` for someone on Slack, else their name (escaped)."""
-    if getattr(user, "slack_user_id", None):
-        return f"<@{user.slack_user_id}>"
+    slack_id = getattr(user, "slack_user_id", None)
+    if slack_id and _SLACK_USER_ID.fullmatch(slack_id):
+        return f"<@{slack_id}>"
     return escape(user.name)
 
 
@@ -102,10 +114,11 @@ def limit_blocks(blocks: list[dict], limit: int) -> list[dict]:
 
 
 def fallback_text(notification) -> str:
+    """A message's `text`: Slack reads it as mrkdwn too (and pings from it), so it is escaped."""
     text = notification.subject
     if notification.text:
         text += "\n" + notification.text
-    return clip(text, FALLBACK_MAX)
+    return clip(escape(text), FALLBACK_MAX)
 
 
 def link_button(notification, base_url: str, label: str = "Open in Flashpoint") -> dict | None:

@@ -73,9 +73,10 @@ def approval_blocks(story, base_url: str, *, evidence: str | None = None) -> lis
 
 
 def approval_text(story) -> str:
+    """The approval message's `text` (mrkdwn, like the blocks): names escaped."""
     if story.is_pending:
-        return f"Hero story to approve: {story.hero_names}"
-    return f"Hero story about {story.hero_names}: {decision_words(story)}"
+        return escape(f"Hero story to approve: {story.hero_names}")
+    return escape(f"Hero story about {story.hero_names}: {decision_words(story)}")
 
 
 def approval_request_blocks(notification, story, base_url: str, *, evidence: str | None) -> list[dict]:
@@ -230,9 +231,10 @@ def decline_modal(story, metadata: dict) -> dict:
 
 
 def done_modal(title: str, text: str) -> dict:
-    """What replaces a submitted modal: a short confirmation with only a Close button."""
+    """What replaces a submitted modal: a short confirmation (plain `text`, names in it escaped)
+    with only a Close button."""
     return {"type": "modal", "title": {"type": "plain_text", "text": clip(title, 24)},
-            "close": {"type": "plain_text", "text": "Close"}, "blocks": [section(text)]}
+            "close": {"type": "plain_text", "text": "Close"}, "blocks": [section(escape(text))]}
 
 
 # --- The weekly digest ---------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from recognition.stories.models import HeroStory
 from recognition.stories.values import active_values
 from recognition.stories.wall import clap, unclap
 from slack_bot.answers import acting_person, tell
-from slack_bot.blocks.common import clip
+from slack_bot.blocks.common import clip, fallback_text
 from slack_bot.blocks.stories import decline_modal, done_modal, nomination_modal, praise_alert_blocks
 from slack_bot.flows import errors, update
 from slack_bot.home import publish_home
@@ -258,7 +258,7 @@ def settle_praise_alert(client, origin: dict, outcome: str) -> None:
     if note is None:
         return
     try:
-        client.chat_update(channel=channel, ts=ts, text=note.subject,
+        client.chat_update(channel=channel, ts=ts, text=fallback_text(note),
                            blocks=praise_alert_blocks(note, current_app.config["BASE_URL"], outcome=outcome))
     except Exception as exc:
         log.warning("could not update the praise alert %s/%s: %s", channel, ts, exc)
