@@ -1,7 +1,10 @@
-"""Answering the Slack user who acted: privately, and how to get an account when they have none."""
+"""Answering the Slack user who acted: privately, how to get an account when they have none, and
+why a modal did not open."""
 from __future__ import annotations
 
 import logging
+
+from slack_sdk.errors import SlackApiError
 
 from slack_bot.blocks.common import escape
 from slack_bot.payloads import acting_slack_id
@@ -24,6 +27,28 @@ def tell(client, body: dict, text: str, respond=None) -> None:
             client.chat_postMessage(channel=user_id, text=text)
     except Exception:  # an answer that cannot be delivered must not hide the real outcome
         log.exception("could not answer the Slack user")
+
+
+def open_modal(client, body: dict, view: dict, respond=None) -> bool:
+    """`views.open` with the request's trigger; when Slack refuses (the trigger lives 3 seconds,
+    once: `expired_trigger_id`) the person is told why instead of seeing nothing."""
+    try:
+        client.views_open(trigger_id=body["trigger_id"], view=view)
+        return True
+    except SlackApiError as exc:
+        error = (exc.response or {}).get("error") if exc.response is not None else None
+        log.warning("views.open refused: %s", error or exc)
+    except Exception:  # the connection failed: the form did not open either way
+        log.exception("views.open failed")
+        error = None
+    title = ((view.get("title") or {}).get("text") or "The form")
+    if error in ("expired_trigger_id", "invalid_trigger_id"):
+        text = (f"“{title}” could not open in time: Slack allows 3 seconds and they ran out. "
+                "Nothing was saved. Please try again.")
+    else:
+        text = f"“{title}” could not be opened just now ({error or 'Slack did not answer'}). Please try again."
+    tell(client, body, text, respond)
+    return False
 
 
 def unknown_person_text(slack_user_id: str | None) -> str:

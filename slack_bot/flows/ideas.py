@@ -9,6 +9,7 @@ from engagement.ideas.errors import IdeaError
 from engagement.ideas.models import Idea
 from flashpoint.extensions import db
 from flashpoint.people.models import Team
+from slack_bot.answers import open_modal
 from slack_bot.blocks.ideas import done_view, idea_modal
 from slack_bot.flows import errors, update
 
@@ -16,12 +17,14 @@ from slack_bot.flows import errors, update
 ERROR_BLOCKS = {"title": "title", "description": "description", "kind": "kind", "team": "team", "tags": "tags"}
 
 
-def open_idea_modal(client, trigger_id: str, person, title: str) -> None:
+def open_idea_modal(client, body: dict, respond, person, title: str) -> None:
     teams = db.session.scalars(db.select(Team).order_by(Team.name)).all()
     if person.team is not None:
         # The person's own team first: usually the one an idea concerns.
         teams = [person.team] + [t for t in teams if t.id != person.team_id]
-    client.views_open(trigger_id=trigger_id, view=idea_modal(teams, title, own_team=person.team))
+    view = idea_modal(teams, title, own_team=person.team)
+    db.session.commit()  # release the connection before the network call
+    open_modal(client, body, view, respond)
 
 
 def submit_idea(person, form: dict, base_url: str) -> tuple[dict, Idea | None]:

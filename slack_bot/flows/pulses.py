@@ -9,7 +9,7 @@ from engagement.pulses import answering
 from engagement.pulses.errors import LinkUnusable, PulseError
 from flashpoint.extensions import db
 from flashpoint.timeutil import utcnow
-from slack_bot.answers import acting_person, tell
+from slack_bot.answers import acting_person, open_modal, tell
 from slack_bot.blocks.pulses import message_view, pulse_modal
 from slack_bot.flows import errors, update
 from slack_bot.payloads import selected_value, text_value
@@ -25,7 +25,7 @@ def open_pulse(client, body: dict, respond, cycle_id: int | None) -> None:
     except PulseError as exc:
         tell(client, body, str(exc), respond)
         return
-    client.views_open(trigger_id=body["trigger_id"], view=pulse_modal(participation.cycle))
+    open_modal(client, body, pulse_modal(participation.cycle), respond)
 
 
 def submit_pulse(person, cycle_id: int, values: dict) -> dict:

@@ -20,7 +20,7 @@ from recognition.stories.errors import StoryError
 from recognition.stories.models import HeroStory
 from recognition.stories.values import active_values
 from recognition.stories.wall import clap, unclap
-from slack_bot.answers import acting_person, tell
+from slack_bot.answers import acting_person, open_modal, tell
 from slack_bot.blocks.common import clip, fallback_text
 from slack_bot.blocks.stories import decline_modal, done_modal, nomination_modal, praise_alert_blocks
 from slack_bot.flows import errors, update
@@ -37,7 +37,7 @@ ERROR_BLOCKS = {"heroes": "heroes", "text": "text", "kind": "kind", "values": "v
 
 # --- The nomination modal ----------------------------------------------------------------------
 
-def open_nomination(client, trigger_id: str, person, *, hero_slack_ids=(), other_heroes=(), text: str = "",
+def open_nomination(client, body: dict, respond, person, *, hero_slack_ids=(), other_heroes=(), text: str = "",
                     kind: str | None = None, value_ids=(), feedback_id: int | None = None,
                     evidence: str | None = None, metadata: dict | None = None, editing: bool = False) -> None:
     """Open the nomination modal prefilled; trigger ids live 3 seconds, so nothing slow first."""
@@ -50,7 +50,7 @@ def open_nomination(client, trigger_id: str, person, *, hero_slack_ids=(), other
                             feedback_id=feedback_id, evidence=evidence, metadata=metadata, editing=editing)
     # Release the connection before the network call.
     db.session.commit()
-    client.views_open(trigger_id=trigger_id, view=view)
+    open_modal(client, body, view, respond)
 
 
 def _feedback_options(person, feedback_id: int | None) -> list[tuple[int, str]]:
@@ -77,7 +77,7 @@ def open_edit(client, body: dict, respond, story_id: int) -> None:
         return
     on_slack = [h.slack_user_id for h in story.heroes if h.slack_user_id]
     off_slack = [h for h in story.heroes if not h.slack_user_id]
-    open_nomination(client, body["trigger_id"], person, hero_slack_ids=on_slack, other_heroes=off_slack,
+    open_nomination(client, body, respond, person, hero_slack_ids=on_slack, other_heroes=off_slack,
                     text=story.text, kind=story.kind, value_ids=[v.id for v in story.values],
                     metadata={"story_id": story.id, **origin(body)}, editing=True)
 
@@ -153,8 +153,7 @@ def open_decline(client, body: dict, respond, story_id: int) -> None:
     if not story.is_pending or not may_decide(story, person):
         _refuse(client, body, respond, story)
         return
-    client.views_open(trigger_id=body["trigger_id"],
-                      view=decline_modal(story, {"story_id": story.id, **origin(body)}))
+    open_modal(client, body, decline_modal(story, {"story_id": story.id, **origin(body)}), respond)
 
 
 def save_decline(person, meta: dict, reason: str) -> tuple[dict, HeroStory | None]:
@@ -224,7 +223,7 @@ def celebrate_praise(client, body: dict, respond, feedback_id: int) -> None:
     values = active_values()
     text = f"A customer of {feedback.team.name} praised {', '.join(p.name for p in heroes)} by name."
     open_nomination(
-        client, body["trigger_id"], person,
+        client, body, respond, person,
         hero_slack_ids=[h.slack_user_id for h in heroes if h.slack_user_id],
         other_heroes=[h for h in heroes if not h.slack_user_id],
         text=text, kind=item.suggested_kind, value_ids=[values[0].id] if values else [],

@@ -30,7 +30,7 @@ def register(bolt_app: App, flask_app) -> None:
             respond(text=HERO_HELP, response_type="ephemeral")
             return
         slack_ids, text = parse_hero_command(body.get("text", ""))
-        open_nomination(client, body["trigger_id"], person, hero_slack_ids=slack_ids, text=text)
+        open_nomination(client, body, respond, person, hero_slack_ids=slack_ids, text=text)
 
     @bolt_app.command("/idea")
     @with_context
@@ -39,4 +39,4 @@ def register(bolt_app: App, flask_app) -> None:
         person = command_person(body, client, respond)
         if person is None:
             return
-        open_idea_modal(client, body["trigger_id"], person, " ".join((body.get("text") or "").split()))
+        open_idea_modal(client, body, respond, person, " ".join((body.get("text") or "").split()))

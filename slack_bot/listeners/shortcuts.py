@@ -17,6 +17,6 @@ def register(bolt_app: App, flask_app) -> None:
             return
         message = body.get("message") or {}
         author = message.get("user")
-        open_nomination(client, body["trigger_id"], person,
+        open_nomination(client, body, respond, person,
                         hero_slack_ids=[author] if author else [],
                         text=parse_hero_command(message.get("text", ""))[1])
