@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install install-test run test bench bench-org clean
+.PHONY: install install-test run test bench bench-org translations clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -57,6 +57,15 @@ bench: $(VENV)/.installed-bench
 SCALE ?= 0.02
 bench-org: install-test
 	$(BIN)/python bench/org.py --scale $(SCALE)
+
+# Text to translate: extract what the code marks into translations/messages.pot, merge it into
+# each language's messages.po (translate the new entries there), then compile the .mo files the
+# app reads (docs/development.md, "Translations").
+translations: install
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k NavItem:2 -k _l --no-location --sort-output --omit-header \
+		-o translations/messages.pot .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-location --no-fuzzy-matching
+	$(BIN)/pybabel compile -d translations --statistics
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache tests/screenshots

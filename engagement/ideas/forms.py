@@ -1,27 +1,30 @@
 """Forms for submitting ideas, commenting, and the owner's status and reassignment forms."""
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, IntegerField, RadioField, SelectField, SelectMultipleField,
                      StringField, SubmitField, TextAreaField)
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from engagement.ideas.models import (COMMENT_MAX, DESCRIPTION_MAX, KINDS, MESSAGE_MAX, STATUSES,
                                      TITLE_MAX)
 
 
 class IdeaForm(FlaskForm):
-    title = StringField("Title", validators=[DataRequired("Give your idea a title."),
-                                             Length(max=TITLE_MAX, message=f"At most {TITLE_MAX} characters.")],
+    title = StringField(_l("Title"), validators=[DataRequired(_l("Give your idea a title.")),
+                                                 Length(max=TITLE_MAX, message=_l("At most %(max)s characters.", max=TITLE_MAX))],
                         render_kw={"maxlength": TITLE_MAX, "autocomplete": "off"})
-    description = TextAreaField("Description", validators=[Optional(), Length(max=DESCRIPTION_MAX)],
-                                description="What happens today, and what would delight customers instead?",
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(
+                                    max=DESCRIPTION_MAX, message=_l("At most %(max)s characters.", max=DESCRIPTION_MAX))],
+                                description=_l("What happens today, and what would delight customers instead?"),
                                 render_kw={"rows": 6, "maxlength": DESCRIPTION_MAX})
-    kind = RadioField("Kind", choices=list(KINDS.items()), default="idea")
-    team = SelectField("Team it concerns", choices=[], validators=[DataRequired("Choose a team.")])
-    tags = StringField("Tags", validators=[Optional(), Length(max=400)],
-                       description="Optional, separated by commas, e.g. checkout, queues")
-    anonymous = BooleanField("Post anonymously",
-                             description="Nobody sees your name, admins included; you still hear every follow-up.")
-    submit = SubmitField("Submit")
+    kind = RadioField(_l("Kind"), choices=[(key, _l(label)) for key, label in KINDS.items()], default="idea",
+                      validators=[InputRequired(_l("Choose idea or obstacle."))])
+    team = SelectField(_l("Team it concerns"), choices=[], validators=[DataRequired(_l("Choose a team."))])
+    tags = StringField(_l("Tags"), validators=[Optional(), Length(max=400, message=_l("At most %(max)s characters.", max=400))],
+                       description=_l("Optional, separated by commas, e.g. checkout, queues"))
+    anonymous = BooleanField(_l("Post anonymously"),
+                             description=_l("Nobody sees your name, admins included; you still hear every follow-up."))
+    submit = SubmitField(_l("Submit"))
 
 
 class CommentForm(FlaskForm):

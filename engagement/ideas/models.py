@@ -7,6 +7,7 @@ from sqlalchemy import (Boolean, CheckConstraint, Column, DateTime, ForeignKey, 
                         Table, Text, UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from flashpoint.core.languages import N_
 from flashpoint.extensions import db
 from flashpoint.people.models import Team, User
 from flashpoint.timeutil import utcnow
@@ -18,8 +19,12 @@ MESSAGE_MAX = 2000
 TAG_MAX = 40
 TAGS_MAX = 8
 
-KINDS = {"idea": "Idea", "obstacle": "Obstacle to customer delight"}
+KINDS = {"idea": N_("Idea"), "obstacle": N_("Obstacle to customer delight")}
 STATUSES = ("new", "under review", "planned", "in progress", "implemented", "declined", "duplicate")
+# The statuses as people read them, for the catalogue (the stored values stay English keys).
+STATUS_WORDS = {"new": N_("new"), "under review": N_("under review"), "planned": N_("planned"),
+                "in progress": N_("in progress"), "implemented": N_("implemented"),
+                "declined": N_("declined"), "duplicate": N_("duplicate")}
 OPEN_STATUSES = ("new", "under review", "planned", "in progress")
 CLOSED_STATUSES = ("implemented", "declined", "duplicate")
 

@@ -3,6 +3,7 @@ did", the similar-ideas lookup and the CSV export."""
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext, ngettext
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
@@ -11,7 +12,8 @@ from engagement.ideas.errors import IdeaError
 from engagement.ideas.board import SORTS, BoardFilters, all_tags, board_page, similar_ideas, vote_counts
 from engagement.ideas.forms import ButtonForm, CommentForm, IdeaForm, ReassignForm, StatusForm
 from engagement.ideas.impact import METRIC_LABELS, idea_impact, impacts_of
-from engagement.ideas.models import KINDS, STATUSES, Idea
+from engagement.ideas.models import KINDS, STATUS_WORDS, STATUSES, Idea
+from flashpoint.core.languages import translated
 from flashpoint.extensions import db
 from flashpoint.pagination import keyset_page
 from flashpoint.people.models import Team, User
@@ -54,6 +56,7 @@ def export():
 
 
 @ideas.route("/new", methods=["GET", "POST"])
+@translated
 @permission_required("submit_idea")
 def new():
     form = _idea_form()
@@ -67,8 +70,8 @@ def new():
             getattr(form, exc.field or "title").errors.append(str(exc))
         else:
             db.session.commit()
-            flash("Thank you: your idea is on the board. You will hear about every change."
-                  + (" Your name is not shown to anyone." if idea.anonymous else ""), "success")
+            flash(gettext("Thank you: your idea is on the board. You will hear about every change.")
+                  + (" " + gettext("Your name is not shown to anyone.") if idea.anonymous else ""), "success")
             return redirect(url_for("ideas.show", idea_id=idea.id))
     return render_template("ideas/new.html", form=form), 200 if request.method == "GET" or not form.errors else 400
 
@@ -76,7 +79,7 @@ def new():
 def _idea_form() -> IdeaForm:
     """The new-idea form; on GET prefilled with my team and the title typed in /idea or the board."""
     form = IdeaForm()
-    form.team.choices = [("", "Choose a team…")] + _team_choices()
+    form.team.choices = [("", gettext("Choose a team…"))] + _team_choices()
     if request.method == "GET":
         if current_user.team is not None:
             form.team.data = current_user.team.slug
@@ -89,6 +92,7 @@ def _team_by_slug(slug: str | None) -> Team | None:
 
 
 @ideas.route("/similar")
+@translated
 @permission_required("view_ideas")
 def similar():
     """Ideas like the title being typed (JSON for static/js/ideas.js): vote instead of repeating."""
@@ -98,6 +102,7 @@ def similar():
     return jsonify(ideas=[{
         "id": idea.id, "title": idea.title, "status": idea.status, "kind": idea.kind, "votes": votes,
         "team": idea.team.name, "url": url_for("ideas.show", idea_id=idea.id), "score": round(score, 3),
+        "status_label": gettext(STATUS_WORDS[idea.status]), "votes_label": ngettext("%(num)s vote", "%(num)s votes", votes),
     } for idea, votes, score in rows])
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import update
 
 from engagement.pulses.comments import COMMENT_MAX
@@ -22,15 +23,15 @@ def parse_answers(cycle: PulseCycle, raw: dict[str, str]) -> tuple[dict[int, int
     for item in cycle.items:
         text = (raw.get(f"q{item.id}") or "").strip()
         if not text:
-            errors[item.id] = "Choose an answer for this question."
+            errors[item.id] = _("Choose an answer for this question.")
             continue
         try:
             value = int(text)
         except ValueError:
-            errors[item.id] = f"Answer with a number from {item.low} to {item.high}."
+            errors[item.id] = _("Answer with a number from %(low)s to %(high)s.", low=item.low, high=item.high)
             continue
         if not item.low <= value <= item.high:
-            errors[item.id] = f"Answer with a number from {item.low} to {item.high}."
+            errors[item.id] = _("Answer with a number from %(low)s to %(high)s.", low=item.low, high=item.high)
             continue
         values[item.id] = value
     return values, errors
@@ -46,23 +47,23 @@ def submit_answers(participation: PulseParticipation, values: dict[int, int], co
     """
     cycle = participation.cycle
     if not cycle.is_open(now):
-        raise LinkUnusable("This pulse has closed; answers are no longer taken.")
+        raise LinkUnusable(_("This pulse has closed; answers are no longer taken."))
     items = {item.id: item for item in cycle.items}
     if set(values) != set(items):
-        raise PulseError("Answer every question.")
+        raise PulseError(_("Answer every question."))
     for item_id, value in values.items():
         item = items[item_id]
         if not isinstance(value, int) or not item.low <= value <= item.high:
-            raise PulseError(f"Answer with a number from {item.low} to {item.high}.")
+            raise PulseError(_("Answer with a number from %(low)s to %(high)s.", low=item.low, high=item.high))
     comment = (comment or "").strip()
     if len(comment) > COMMENT_MAX:
-        raise PulseError(f"Keep the comment under {COMMENT_MAX} characters.")
+        raise PulseError(_("Keep the comment under %(max)s characters.", max=COMMENT_MAX))
     result = db.session.execute(
         update(PulseParticipation)
         .where(PulseParticipation.id == participation.id, PulseParticipation.answered.is_(False))
         .values(answered=True).execution_options(synchronize_session=False))
     if result.rowcount != 1:
-        raise LinkUnusable("You have already answered this pulse. Thank you!")
+        raise LinkUnusable(_("You have already answered this pulse. Thank you!"), answered=True)
     answers = [PulseAnswer(cycle_id=cycle.id, cycle_item_id=item_id, driver=items[item_id].driver, value=value)
                for item_id, value in values.items()]
     random.SystemRandom().shuffle(answers)
@@ -82,11 +83,11 @@ def open_participation(user: User, cycle_id: int, now: datetime) -> PulsePartici
     participation = db.session.scalar(db.select(PulseParticipation).where(
         PulseParticipation.cycle_id == cycle_id, PulseParticipation.user_id == user.id))
     if participation is None or participation.invited_at is None:
-        raise PulseError("This pulse was not sent to you.")
+        raise PulseError(_("This pulse was not sent to you."))
     if participation.answered:
-        raise LinkUnusable("You have already answered this pulse. Thank you!")
+        raise LinkUnusable(_("You have already answered this pulse. Thank you!"), answered=True)
     if not participation.cycle.is_open(now):
-        raise LinkUnusable("This pulse has closed.")
+        raise LinkUnusable(_("This pulse has closed."))
     return participation
 
 

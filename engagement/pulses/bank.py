@@ -1,66 +1,69 @@
 """The question bank: HR's items (add, reword, retire, restore, the active ones by driver) and the
 starting items written for Flashpoint, three 1–5 agreement items per driver and the eNPS question,
-which a migration writes into an empty bank (and the first cycle, in a database made otherwise)."""
+which a migration writes into an empty bank (and the first cycle, in a database made otherwise).
+They are catalogue entries too, so the answer page asks them in the respondent's language;
+an item HR writes or rewords is asked as written."""
 from __future__ import annotations
 
 from datetime import datetime
 
 from engagement.pulses.errors import PulseError
 from engagement.pulses.models import AGREE5, DRIVERS, ENPS, NPS11, PulseItem
+from flashpoint.core.languages import N_
 from flashpoint.extensions import db
 
-ENPS_WORDING = "How likely are you to recommend working here to a friend?"
+ENPS_WORDING = N_("How likely are you to recommend working here to a friend?")
 
 STARTER_ITEMS: dict[str, list[str]] = {
     "recognition": [
-        "When I do good work, someone notices and says so.",
-        "In the last two weeks I have heard thanks for something I did for a customer.",
-        "The effort I put in is valued here.",
+        N_("When I do good work, someone notices and says so."),
+        N_("In the last two weeks I have heard thanks for something I did for a customer."),
+        N_("The effort I put in is valued here."),
     ],
     "feedback": [
-        "I know how I am doing, because people tell me plainly and kindly.",
-        "The feedback I get helps me do my job better.",
-        "I can say what I think to my team without worrying about it.",
+        N_("I know how I am doing, because people tell me plainly and kindly."),
+        N_("The feedback I get helps me do my job better."),
+        N_("I can say what I think to my team without worrying about it."),
     ],
     "growth": [
-        "I am learning things here that make me better at my work.",
-        "I can see where I could go next in this organisation.",
-        "Someone here takes an interest in how I develop.",
+        N_("I am learning things here that make me better at my work."),
+        N_("I can see where I could go next in this organisation."),
+        N_("Someone here takes an interest in how I develop."),
     ],
     "empowerment": [
-        "I can put a customer's problem right without first asking for permission.",
-        "When I see a better way of doing something, I am free to try it.",
-        "I am trusted to use my judgement with customers.",
+        N_("I can put a customer's problem right without first asking for permission."),
+        N_("When I see a better way of doing something, I am free to try it."),
+        N_("I am trusted to use my judgement with customers."),
     ],
     "tools": [
-        "I have the tools and information I need to help customers well.",
-        "Our systems make my work easier rather than harder.",
-        "When something I need is missing, it gets sorted out quickly.",
+        N_("I have the tools and information I need to help customers well."),
+        N_("Our systems make my work easier rather than harder."),
+        N_("When something I need is missing, it gets sorted out quickly."),
     ],
     "manager": [
-        "My manager makes time for me when I need it.",
-        "My manager backs me up when I do the right thing for a customer.",
-        "I trust my manager to be fair with me.",
+        N_("My manager makes time for me when I need it."),
+        N_("My manager backs me up when I do the right thing for a customer."),
+        N_("I trust my manager to be fair with me."),
     ],
     "peers": [
-        "The people I work with help each other out.",
-        "I can count on my colleagues when things get busy.",
-        "I feel I belong in my team.",
+        N_("The people I work with help each other out."),
+        N_("I can count on my colleagues when things get busy."),
+        N_("I feel I belong in my team."),
     ],
     "purpose": [
-        "I understand how my work makes a difference to our customers.",
-        "I am proud of what this organisation does.",
-        "I know what we are trying to achieve this year, and it matters to me.",
+        N_("I understand how my work makes a difference to our customers."),
+        N_("I am proud of what this organisation does."),
+        N_("I know what we are trying to achieve this year, and it matters to me."),
     ],
     "wellbeing": [
-        "My workload is something I can manage over a normal week.",
-        "I can switch off from work when my day is done.",
-        "I come to work with energy most days.",
+        N_("My workload is something I can manage over a normal week."),
+        N_("I can switch off from work when my day is done."),
+        N_("I come to work with energy most days."),
     ],
     "customer_focus": [
-        "In my team, doing right by the customer comes first.",
-        "We talk about what customers tell us and act on it.",
-        "I would be happy to be served by my own team.",
+        N_("In my team, doing right by the customer comes first."),
+        N_("We talk about what customers tell us and act on it."),
+        N_("I would be happy to be served by my own team."),
     ],
 }
 

@@ -7,4 +7,9 @@ class PulseError(Exception):
 
 
 class LinkUnusable(PulseError):
-    """The one-time link is unknown, used or expired."""
+    """The one-time link is unknown, used or expired. `answered` tells the page to say the answers
+    are in, rather than that nothing was stored."""
+
+    def __init__(self, message: str, *, answered: bool = False) -> None:
+        super().__init__(message)
+        self.answered = answered

@@ -7,6 +7,7 @@ import hmac
 from datetime import datetime
 
 from flask import current_app
+from flask_babel import gettext as _
 
 from engagement.pulses.errors import LinkUnusable
 from engagement.pulses.models import PulseParticipation
@@ -32,13 +33,13 @@ def link_for(participation: PulseParticipation) -> str:
 def participation_for_token(token: str, now: datetime) -> PulseParticipation:
     """The participation behind a link, or LinkUnusable saying why in plain words."""
     if not token or len(token) > 128:
-        raise LinkUnusable("This pulse link is not valid.")
+        raise LinkUnusable(_("This pulse link is not valid."))
     participation = db.session.scalar(
         db.select(PulseParticipation).where(PulseParticipation.token_hash == token_hash(token)))
     if participation is None:
-        raise LinkUnusable("This pulse link is not valid. Check that you copied all of it.")
+        raise LinkUnusable(_("This pulse link is not valid. Check that you copied all of it."))
     if participation.answered:
-        raise LinkUnusable("This link has been used: your answers are already in. Thank you!")
+        raise LinkUnusable(_("This link has been used: your answers are already in. Thank you!"), answered=True)
     if not participation.cycle.is_open(now):
-        raise LinkUnusable("This pulse has closed, so the link no longer works. The next one will come soon.")
+        raise LinkUnusable(_("This pulse has closed, so the link no longer works. The next one will come soon."))
     return participation

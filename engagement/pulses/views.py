@@ -14,6 +14,7 @@ from engagement.pulses.forms import ItemEditForm, ItemForm, ReplyForm, ScheduleF
 from engagement.pulses.models import (
     DRIVER_LABELS, DRIVERS, ENPS, PulseComment, PulseItem, PulseSchedule,
 )
+from flashpoint.core.languages import translated
 from flashpoint.extensions import db
 from flashpoint.people.forms import ConfirmForm
 from flashpoint.people.models import Team
@@ -255,12 +256,13 @@ def retire_item(item_id: int):
 # --- The one-time link ------------------------------------------------------------------------
 
 @pulses.route("/pulse/<token>", methods=["GET", "POST"])
+@translated
 def answer(token: str):
     now = utcnow()
     try:
         participation = links.participation_for_token(token, now)
     except LinkUnusable as exc:
-        return render_template("pulses/link_closed.html", message=str(exc)), 410
+        return render_template("pulses/link_closed.html", refusal=exc), 410
     if request.method == "GET":
         return _answer_form(participation.cycle)
     chosen, comment = request.form.to_dict(), request.form.get("comment", "")
@@ -268,7 +270,7 @@ def answer(token: str):
         errors = answering.answer_from_form(participation, chosen, comment, now)
     except LinkUnusable as exc:
         db.session.rollback()
-        return render_template("pulses/link_closed.html", message=str(exc)), 409
+        return render_template("pulses/link_closed.html", refusal=exc), 409
     if errors:
         db.session.rollback()
         return _answer_form(participation.cycle, errors, chosen, comment)

@@ -10,7 +10,7 @@ def init_app(app: Flask) -> None:
     from sqlalchemy.exc import OperationalError
     from werkzeug.exceptions import HTTPException
 
-    from flashpoint.core import admin, security, templating
+    from flashpoint.core import admin, languages, security, templating
     from flashpoint.core.views import core, handle_database_unavailable, handle_http_error, handle_unexpected_error
     from flashpoint.permissions import register_rules
     from flashpoint.registry import NavItem, add_nav_item
@@ -25,3 +25,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(admin.overview)
     add_nav_item(app, NavItem(990, "Set-up", "admin_overview.index", "view_setup", "admin_overview."))
     templating.init_app(app)
+    languages.init_app(app)

@@ -10,6 +10,7 @@ from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, String, T
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from flashpoint.core.languages import N_
 from flashpoint.extensions import db
 from flashpoint.timeutil import utcnow
 
@@ -22,7 +23,7 @@ class Role(str, enum.Enum):
 
     @property
     def label(self) -> str:
-        return {"staff": "Staff", "manager": "Manager", "hr": "HR", "admin": "Admin"}[self.value]
+        return {"staff": N_("Staff"), "manager": N_("Manager"), "hr": N_("HR"), "admin": N_("Admin")}[self.value]
 
 
 ROLE_VALUES = [role.value for role in Role]

@@ -3,9 +3,11 @@ from __future__ import annotations
 
 from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template, request,
                    stream_with_context, url_for)
+from flask_babel import gettext
 from flask_login import current_user
 
 from flashpoint.core import addresses
+from flashpoint.core.languages import translated
 from flashpoint.extensions import csrf, db, limiter
 from flashpoint.people.models import METRICS, Team
 from flashpoint.permissions import can, is_hr, permission_required, require
@@ -27,13 +29,14 @@ PER_PAGE = 25
 def _team_or_404(slug: str) -> Team:
     team = db.session.scalar(db.select(Team).where(Team.slug == slug.lower()))
     if team is None:
-        abort(404, description="There is no feedback form at this address.")
+        abort(404, description=gettext("There is no feedback form at this address."))
     return team
 
 
 # --- The public form ------------------------------------------------------------------------
 
 @public.route("/f/<slug>", methods=["GET", "POST"])
+@translated
 @limiter.limit(FORM_RATE_LIMIT, methods=["POST"])
 @csrf.exempt  # the form checks its own token, so an expired page gets a friendly message, not a 400
 def form(slug: str):
@@ -45,7 +48,7 @@ def form(slug: str):
         if (request.form.get("website") or "").strip() or (form.validate() and _received(team, form)):
             return redirect(url_for("feedback_public.thanks", slug=team.slug))
         if form.csrf_token.errors:
-            form.csrf_token.errors = ["This page was open too long. Please check your answers and send again."]
+            form.csrf_token.errors = [gettext("This page was open too long. Please check your answers and send again.")]
     status = 400 if request.method == "POST" else 200
     return render_template("feedback/form.html", team=team, form=form, csat_words=CSAT_WORDS), status
 
@@ -76,6 +79,7 @@ def form_rate_limited(error):
 
 
 @public.route("/f/<slug>/thanks")
+@translated
 def thanks(slug: str):
     team = _team_or_404(slug)
     return render_template("feedback/thanks.html", team=team)

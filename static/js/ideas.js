@@ -22,7 +22,9 @@
         li.appendChild(a);
         var meta = document.createElement("span");
         meta.className = "small muted";
-        meta.textContent = " · " + idea.status + " · " + idea.votes + (idea.votes === 1 ? " vote" : " votes") + " · " + idea.team;
+        // The labels come in the page's language from the server.
+        meta.textContent = " · " + (idea.status_label || idea.status) + " · " +
+          (idea.votes_label || idea.votes + (idea.votes === 1 ? " vote" : " votes")) + " · " + idea.team;
         li.appendChild(meta);
         list.appendChild(li);
       });
