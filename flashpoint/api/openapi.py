@@ -93,7 +93,7 @@ def build_spec(app: Flask) -> dict:
         info={"description": "Customer feedback intake and engagement insights. Authenticate with "
                              "'Authorization: Bearer <token>' (tokens: `flask --app wsgi create-api-token`). "
                              "Scopes: " + "; ".join(f"`{k}` — {v}" for k, v in SCOPES.items())},
-        servers=[{"url": app.config["BASE_URL"] if app.config["BASE_URL_CONFIGURED"] else "/"}],
+        servers=[{"url": app.config["BASE_URL"] if app.config.get("BASE_URL_CONFIGURED") else "/"}],
     )
     spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     for name in sorted(_SCHEMAS):
