@@ -86,6 +86,9 @@ class Config:
         self.RATELIMIT_HEADERS_ENABLED = True
         # Password guessing: sign-in attempts per client address.
         self.LOGIN_RATE_LIMIT = env.get("LOGIN_RATE_LIMIT", "10 per minute")
+        # Failed sign-ins per account, whatever the address, in a fixed window (the account is
+        # paused until the window ends, never locked for good).
+        self.LOGIN_ACCOUNT_RATE_LIMIT = env.get("LOGIN_ACCOUNT_RATE_LIMIT") or "10 per 15 minutes"
         # "Forgot your password?" requests per client address.
         self.PASSWORD_RESET_RATE_LIMIT = env.get("PASSWORD_RESET_RATE_LIMIT") or "5 per minute"
         self.SMTP_URL = env.get("SMTP_URL") or None
@@ -124,6 +127,7 @@ class TestConfig(Config):
         self.RATELIMIT_STORAGE_URI = "memory://"
         # Suites sign many people in from one address; tests of the limit itself lower it.
         self.LOGIN_RATE_LIMIT = "1000 per minute"
+        self.LOGIN_ACCOUNT_RATE_LIMIT = "1000 per minute"
         self.PULSE_MIN_GROUP_SIZE = 5
         self.PULSE_MIN_COMMENT_GROUP_SIZE = 10
         self.ORG_TIMEZONE = "UTC"

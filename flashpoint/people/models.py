@@ -94,6 +94,9 @@ class User(UserMixin, db.Model):
     private_recognition: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Bumped by signing out: every session and remember-me cookie issued before carries the old
+    # value in its stamp and stops working (a copied cookie cannot outlive the sign-out).
+    session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     note: Mapped[str | None] = mapped_column(Text)
 
     team: Mapped[Team | None] = relationship(back_populates="members", foreign_keys=[team_id])
@@ -102,13 +105,22 @@ class User(UserMixin, db.Model):
     )
 
     def get_id(self) -> str:
-        """What the session remembers: the id and a stamp of the password hash, so changing a
-        password signs the person out everywhere else (other browsers, remember-me cookies)."""
+        """What the session remembers: the id and a stamp of the password hash and the session
+        generation, so changing a password or signing out ends the person's other sessions
+        (other browsers, remember-me cookies, a copied cookie). Checked by the user loader against
+        the row it loads anyway: no extra query per request."""
         return f"{self.id}.{self.session_stamp}"
 
     @property
     def session_stamp(self) -> str:
-        return hashlib.sha256((self.password_hash or "").encode()).hexdigest()[:16]
+        material = self.password_hash or ""
+        if self.session_generation:  # generation 0 keeps the stamps issued before it existed valid
+            material += f"\0{self.session_generation}"
+        return hashlib.sha256(material.encode()).hexdigest()[:16]
+
+    def end_sessions(self) -> None:
+        """Make every session issued so far stop working (the caller commits)."""
+        self.session_generation = (self.session_generation or 0) + 1
 
     # Flask-Login asks is_active; a deactivated person cannot sign in or stay signed in.
     @property

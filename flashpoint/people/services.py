@@ -80,6 +80,12 @@ def sign_in(email: str, password: str, now: datetime) -> User:
     return user
 
 
+def end_sessions(user: User) -> None:
+    """Signing out: every session of this person issued so far stops working, in every browser
+    and for any copy of the cookie (the caller commits)."""
+    user.end_sessions()
+
+
 def record_sign_in(user: User, now: datetime) -> None:
     """Remember when the person last signed in (the not-signed-in list reads it)."""
     user.last_login_at = now

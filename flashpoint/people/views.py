@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 
 from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template, request,
                    url_for)
+from flask_babel import gettext
 from flask_login import current_user, login_required, login_user, logout_user
 
 from flashpoint import csvfiles
@@ -48,8 +49,32 @@ def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
+def _account_limit() -> str:
+    return current_app.config["LOGIN_ACCOUNT_RATE_LIMIT"]
+
+
+def _account_key() -> str:
+    """Attempts on one account, from whatever addresses they come (spread-out password guessing)."""
+    return "sign-in-account:" + (request.form.get("email") or "").strip().lower()
+
+
+def _failed_sign_in(response: Response) -> bool:
+    # A sign-in that works redirects; only refused attempts count, so the person themselves
+    # is not slowed down by signing in often.
+    return response.status_code != 302
+
+
+def _account_paused_message() -> str:
+    return gettext("Too many failed sign-in attempts for this account. Signing in to it is paused for a "
+                   "while: try again later, or ask for a new password with “Forgot your password?”.")
+
+
 @auth.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
+# Per account, in a fixed window: an attacker can pause an account's sign-in for one window at a
+# time, never for good; a reset link (which does not go through this form) still lets the person in.
+@limiter.limit(_account_limit, key_func=_account_key, methods=["POST"], deduct_when=_failed_sign_in,
+               error_message=_account_paused_message)
 def login():
     if current_user.is_authenticated:
         return redirect(_safe_next(request.args.get("next")))
@@ -68,6 +93,10 @@ def login():
 
 @auth.route("/logout", methods=["POST"])
 def logout():
+    if current_user.is_authenticated:
+        # Server-side: every cookie of this person issued so far stops working, copies included.
+        services.end_sessions(current_user)
+        db.session.commit()
     logout_user()
     flash("You are signed out.", "info")
     return redirect(url_for("auth.login"))

@@ -153,3 +153,74 @@ class TestLoginRateLimit:
         assert "Slow down" in response.get_data(as_text=True)
         assert response.headers.get("Retry-After")
         assert db.session.scalar(db.select(User.last_login_at).where(User.email == "ana@example.test")) is None
+
+
+def test_a_session_cookie_copied_before_sign_out_stops_working(app, client, login, post_form):
+    """Signing out is server-side: a copy of the cookie (stolen, or another tab's) is refused."""
+    person = make_user("staff")
+    login(person)
+    copied = client.get_cookie("session").value
+    thief = app.test_client()
+    thief.set_cookie("session", copied)
+    assert thief.get("/").status_code == 200  # the copy works while the session lives
+    post_form("/logout", {}, page="/")
+    response = thief.get("/")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/login")
+    # ... and signing in again gives a session that works.
+    login(person)
+    assert client.get("/").status_code == 200
+    assert thief.get("/").status_code == 302
+
+
+def test_signing_out_also_ends_the_remember_me_cookie(app, client, post_form):
+    person = make_user("staff", email="ana@example.test")
+    token = csrf_token_from(client.get("/login").get_data(as_text=True))
+    client.post("/login", data={"email": "ana@example.test", "password": PASSWORD, "remember": "y",
+                                "csrf_token": token})
+    remembered = client.get_cookie("remember_token").value
+    post_form("/logout", {}, page="/")
+    later = app.test_client()  # a new browser session holding only the remember-me cookie
+    later.set_cookie("remember_token", remembered)
+    assert later.get("/").status_code == 302
+    db.session.refresh(person)
+    assert person.session_generation == 1
+
+
+class TestLoginRateLimitPerAccount:
+    """Guessing one account's password from many addresses is slowed down too, for a window only."""
+
+    @pytest.fixture
+    def app_overrides(self):
+        return {"LOGIN_ACCOUNT_RATE_LIMIT": "3 per 15 minutes", "LOGIN_RATE_LIMIT": "100 per minute"}
+
+    @staticmethod
+    def _from(client, address, email, password):
+        page = client.get("/login", environ_base={"REMOTE_ADDR": address})
+        token = csrf_token_from(page.get_data(as_text=True))
+        return client.post("/login", data={"email": email, "password": password, "csrf_token": token},
+                           environ_base={"REMOTE_ADDR": address})
+
+    def test_failed_attempts_from_many_addresses_pause_the_account(self, app, client):
+        from unittest import mock
+
+        make_user("staff", email="ana@example.test")
+        make_user("staff", email="bo@example.test")
+        # The limiter's storage reads time.time(): fixed instants, a window apart.
+        with mock.patch("time.time", return_value=1_796_000_000.0):
+            for n in range(3):
+                assert self._from(client, f"198.51.100.{n}", " Ana@example.test", "guess guess").status_code == 200
+            response = self._from(client, "203.0.113.9", "ana@example.test", PASSWORD)
+            html = response.get_data(as_text=True)
+            assert response.status_code == 429 and response.headers.get("Retry-After")
+            assert "Too many failed sign-in attempts for this account" in html
+            assert db.session.scalar(db.select(User.last_login_at).where(User.email == "ana@example.test")) is None
+            # Another account, from the same addresses, is not affected.
+            assert self._from(app.test_client(), "198.51.100.0", "bo@example.test", PASSWORD).status_code == 302
+        # The pause lasts one window, not for ever.
+        with mock.patch("time.time", return_value=1_796_000_000.0 + 15 * 60 + 1):
+            assert self._from(app.test_client(), "203.0.113.9", "ana@example.test", PASSWORD).status_code == 302
+
+    def test_successful_sign_ins_do_not_count(self, app):
+        make_user("staff", email="ana@example.test")
+        for _ in range(5):
+            assert self._from(app.test_client(), "198.51.100.7", "ana@example.test", PASSWORD).status_code == 302
