@@ -48,6 +48,8 @@ class Config:
     def __init__(self) -> None:
         env = os.environ
         self.SECRET_KEY = env.get("SECRET_KEY") or _local_secret_key()
+        # Former keys: sessions signed and values sealed (flashpoint/sealing.py) under them still open.
+        self.SECRET_KEY_FALLBACKS = [k.strip() for k in env.get("SECRET_KEY_FALLBACKS", "").split(",") if k.strip()]
         self.SQLALCHEMY_DATABASE_URI = normalise_database_url(env.get("DATABASE_URL") or (
             f"sqlite:///{INSTANCE_DIR / 'flashpoint.db'}"
         ))

@@ -1,13 +1,12 @@
 """Pulse cycles: opening them (on schedule or at once), which questions each asks, the open ones
-with their counts, and closing them (answers reshuffled so their order tells nothing).
+with their counts, and closing them (the answers, sealed while the cycle was open, written out in
+random order: see engagement/pulses/answering.py).
 
 A cycle is opened once per origin key (a unique constraint, not a check-then-act) and closed by a
 conditional update, so two processes never open or close the same cycle twice.
 """
 from __future__ import annotations
 
-import random
-import secrets
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -16,10 +15,11 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
 from engagement.pulses import rotation
+from engagement.pulses.answering import settle_answers
 from engagement.pulses.bank import active_items, seed_bank
 from engagement.pulses.errors import PulseError
 from engagement.pulses.models import (
-    ENPS, PulseAnswer, PulseCycle, PulseCycleItem, PulseItem, PulseParticipation, PulseSchedule,
+    ENPS, PulseCycle, PulseCycleItem, PulseItem, PulseParticipation, PulseSchedule,
 )
 from engagement.pulses.signals import cycle_closed
 from flashpoint.extensions import db
@@ -170,29 +170,9 @@ def close_due_cycles(now: datetime) -> int:
             update(PulseCycle).where(PulseCycle.id == cycle.id, PulseCycle.closed_at.is_(None))
             .values(closed_at=now).execution_options(synchronize_session=False))
         if result.rowcount == 1:
-            _reshuffle_answers(cycle.id)
             db.session.refresh(cycle)
+            settle_answers(cycle)
             cycle_closed.send(current_app._get_current_object(), cycle=cycle)
             closed += 1
     return closed
 
-
-def _reshuffle_answers(cycle_id: int) -> None:
-    """Rewrite a closed cycle's answers in random order under new random keys.
-
-    SQLite keeps them in key order (WITHOUT ROWID), but PostgreSQL stores rows in the order they
-    arrived, which follows the order people answered: rewriting them once the cycle closes
-    leaves that order nowhere (the old row versions go with the next vacuum).
-    """
-    rows = db.session.execute(db.select(PulseAnswer.cycle_item_id, PulseAnswer.driver, PulseAnswer.value)
-                              .where(PulseAnswer.cycle_id == cycle_id)).all()
-    if not rows:
-        return
-    rows = [dict(cycle_id=cycle_id, cycle_item_id=i, driver=d, value=v) for i, d, v in rows]
-    random.SystemRandom().shuffle(rows)
-    db.session.execute(db.delete(PulseAnswer).where(PulseAnswer.cycle_id == cycle_id))
-    db.session.execute(db.insert(PulseAnswer), [dict(row, id=_new_key()) for row in rows])
-
-
-def _new_key() -> str:
-    return secrets.token_hex(16)

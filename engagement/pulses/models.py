@@ -16,6 +16,11 @@ How the tables fit (and what the insights area may read):
   "enps"), `value` (1–5, or 0–10 for eNPS). Deliberately no person, no timestamp, and a random
   UUID primary key (on SQLite a WITHOUT ROWID table, so even the physical order is random):
   nothing ties an answer to whoever gave it, or to when.
+- `pulse_sealed_answers` — while a cycle is open, each person's answers wait here as ONE sealed
+  row (`cycle_id` + an AES-GCM box under a key derived from SECRET_KEY, padded to one length):
+  written in the same transaction as the person's participation, so it must be unreadable. At
+  close they are opened, shuffled and written into `pulse_answers` in one statement of the closing
+  transaction, and the sealed rows deleted (engagement/pulses/answering.py says why).
 - `pulse_comments` — optional free text, `cycle_id` + body only (same rules as answers).
   `pulse_comment_authors` is the separate, access-controlled link letting an anonymous author
   receive replies (`pulse_comment_replies`); it never joins to answers.
@@ -177,6 +182,18 @@ class PulseAnswer(db.Model):
         ForeignKey("pulse_cycle_items.id", ondelete="CASCADE"), index=True)
     driver: Mapped[str] = mapped_column(String(32))
     value: Mapped[int] = mapped_column(Integer)
+
+
+class PulseSealedAnswers(db.Model):
+    """One person's answers to an open cycle, sealed until it closes: no person, no time, a random
+    key, and contents only the app (holding SECRET_KEY) can read."""
+
+    __tablename__ = "pulse_sealed_answers"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=_uuid)
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("pulse_cycles.id", ondelete="CASCADE"), index=True)
+    sealed: Mapped[str] = mapped_column(Text)
 
 
 class PulseComment(db.Model):

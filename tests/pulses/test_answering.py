@@ -7,8 +7,10 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm.attributes import set_committed_value
 
-from engagement.pulses import answering, bank, errors
-from engagement.pulses.models import PulseAnswer, PulseComment, PulseCycle, PulseCycleItem, PulseItem, PulseParticipation
+from engagement.pulses import answering, bank, cycles, errors
+from engagement.pulses.models import (
+    PulseAnswer, PulseComment, PulseCycle, PulseCycleItem, PulseItem, PulseParticipation, PulseSealedAnswers,
+)
 from flashpoint.extensions import db
 from tests.pulses.conftest import answer_link, invitation_links, question_names, token_path
 
@@ -23,6 +25,11 @@ def count(model) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(model))
 
 
+def close(cycle) -> None:
+    cycles.close_due_cycles(cycle.closes_at)
+    db.session.commit()
+
+
 def test_answering_stores_values_and_a_comment_and_marks_the_person_answered(app, runner, client, team_of):
     team, manager, (person, *_rest) = team_of(3)
     cycle = open_pulse(runner, team)
@@ -32,6 +39,11 @@ def test_answering_stores_values_and_a_comment_and_marks_the_person_answered(app
     assert 'type="radio"' in html and "<legend>" in html and "Strongly agree" in html
     response = answer_link(client, invitation_links(person)[0], value=5, comment="More coffee, please.")
     assert response.status_code == 200 and "Thank you" in response.get_data(as_text=True)
+    # While the cycle is open the answers wait sealed, one row for the person, nothing legible.
+    assert count(PulseAnswer) == 0 and count(PulseSealedAnswers) == 1
+    assert '"5"' not in db.session.scalar(sa.select(PulseSealedAnswers.sealed))
+    close(cycle)
+    assert count(PulseSealedAnswers) == 0
     values = db.session.execute(sa.select(PulseAnswer.driver, PulseAnswer.value)).all()
     assert len(values) == len(cycle.items)
     assert all(v == 5 for d, v in values if d != "enps") and all(v == 8 for d, v in values if d == "enps")
@@ -46,13 +58,13 @@ def test_a_used_link_shows_a_clear_page_and_stores_nothing_more(app, runner, cli
     link = invitation_links(person)[0]
     html = client.get(token_path(link)).get_data(as_text=True)
     answer_link(client, link)
-    before = count(PulseAnswer)
+    before = count(PulseSealedAnswers)
     again = client.get(token_path(link))
     assert again.status_code == 410 and "already in" in again.get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
     repost = client.post(token_path(link), data={"csrf_token": token, **{q: "3" for q in question_names(html)}})
     assert repost.status_code == 410
-    assert count(PulseAnswer) == before
+    assert count(PulseSealedAnswers) == before == 1
 
 
 def test_a_second_answer_from_the_same_person_is_refused_even_racing_the_first(app, runner, team_of):
@@ -72,6 +84,8 @@ def test_a_second_answer_from_the_same_person_is_refused_even_racing_the_first(a
     except errors.LinkUnusable as exc:
         assert "already answered" in str(exc)
     db.session.rollback()
+    assert count(PulseSealedAnswers) == 1
+    close(cycle)
     assert count(PulseAnswer) == len(values)
 
 
@@ -90,7 +104,7 @@ def test_out_of_range_or_missing_answers_are_refused_and_nothing_is_stored(app, 
     body = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "Answer with a number from 1 to 5" in body and "Choose an answer for this question" in body
-    assert count(PulseAnswer) == 0 and count(PulseComment) == 0
+    assert count(PulseSealedAnswers) == 0 and count(PulseAnswer) == 0 and count(PulseComment) == 0
     assert db.session.scalar(sa.select(PulseParticipation.answered).where(
         PulseParticipation.user_id == person.id)) is False
     # The person's choices are kept on the page, and the link still works.
@@ -109,7 +123,7 @@ def test_an_unknown_or_expired_link_is_a_clear_page(app, runner, client, team_of
 
 def test_answers_table_has_no_person_and_no_time(app):
     inspector = sa.inspect(db.engine)
-    for table in ("pulse_answers", "pulse_comments"):
+    for table in ("pulse_answers", "pulse_sealed_answers", "pulse_comments"):
         columns = {c["name"]: c for c in inspector.get_columns(table)}
         assert not any("user" in name or "person" in name or "author" in name for name in columns), columns
         assert not any(isinstance(c["type"], (sa.DateTime, sa.Date, sa.TIMESTAMP)) for c in columns.values())
@@ -131,6 +145,7 @@ def test_answer_order_does_not_follow_the_order_people_answered(app, runner, cli
     # Person k answers eNPS with k (0..10): their place in line is written in the value.
     for k, person in enumerate(staff[:11]):
         answer_link(client, invitation_links(person)[0], enps=k)
+    close(cycle)
     stored = [v for (v,) in db.session.execute(sa.text(
         "SELECT value FROM pulse_answers WHERE cycle_item_id = :item"), {"item": enps_item.id})]
     by_key = [v for (v,) in db.session.execute(sa.text(

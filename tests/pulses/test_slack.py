@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from engagement.pulses.models import PulseAnswer, PulseComment, PulseCycle, PulseParticipation
+from engagement.pulses.models import PulseAnswer, PulseComment, PulseCycle, PulseParticipation, PulseSealedAnswers
 from flashpoint.extensions import db
 from flashpoint.outbox.delivery import deliver_due
 from flashpoint.timeutil import utcnow
@@ -65,7 +65,7 @@ def test_submitting_the_modal_stores_answers_anonymously_and_only_once(app, runn
                                      user_id="UPULSE", private_metadata=str(cycle.id))
     assert response.status_code == 200
     assert response.get_json()["response_action"] == "update"
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(PulseAnswer)) == len(cycle.items)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(PulseSealedAnswers)) == 1
     assert db.session.scalar(sa.select(PulseComment.body)) == "Slack is handy"
     assert db.session.scalar(sa.select(PulseParticipation.answered).where(
         PulseParticipation.user_id == person.id)) is True
@@ -73,7 +73,7 @@ def test_submitting_the_modal_stores_answers_anonymously_and_only_once(app, runn
     again = slack.view_submission("pulse_submit", modal_values(view), user_id="UPULSE",
                                   private_metadata=str(cycle.id))
     assert "already answered" in str(again.get_json())
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(PulseAnswer)) == len(cycle.items)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(PulseSealedAnswers)) == 1
     # Start again after answering: told so privately, no modal.
     opened = len(fake_slack.calls_to("views.open"))
     slack.block_action("pulse_start", str(cycle.id), user_id="UPULSE", channel_id="DUPULSE")
@@ -90,7 +90,7 @@ def test_a_missing_answer_is_shown_on_its_question_and_nothing_is_stored(app, ru
     response = slack.view_submission("pulse_submit", values, user_id="UPULSE", private_metadata=str(cycle.id))
     body = response.get_json()
     assert body["response_action"] == "errors" and first in body["errors"]
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(PulseAnswer)) == 0
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(PulseSealedAnswers)) == 0
 
 
 def test_someone_not_invited_cannot_open_or_submit_the_pulse(app, runner, slack, fake_slack):
@@ -100,7 +100,7 @@ def test_someone_not_invited_cannot_open_or_submit_the_pulse(app, runner, slack,
     assert fake_slack.calls_to("views.open") == []
     response = slack.view_submission("pulse_submit", {}, user_id="UOTHER", private_metadata=str(cycle.id))
     assert "not sent to you" in str(response.get_json())
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(PulseAnswer)) == 0
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(PulseSealedAnswers)) == 0
 
 
 def test_the_app_home_offers_the_open_pulse(app, runner):
