@@ -1,7 +1,7 @@
 """pulses: answers to an open cycle wait sealed in pulse_sealed_answers until it closes
 
-Revision ID: 1000_pulses_sealed_answers
-Revises: 0990_feedback_notification_kind
+Revision ID: 1010_pulses_sealed_answers
+Revises: 1000_people_session_generation
 Create Date: 2026-12-07 14:10:00
 
 """
@@ -9,8 +9,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '1000_pulses_sealed_answers'
-down_revision = '0990_feedback_notification_kind'
+revision = '1010_pulses_sealed_answers'
+down_revision = '1000_people_session_generation'
 branch_labels = None
 depends_on = None
 
