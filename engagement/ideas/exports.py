@@ -23,8 +23,13 @@ def board_csv(filters: BoardFilters, viewer: User) -> str:
             idea.id, safe_cell(idea.title), idea.kind, idea.team.slug, idea.status, votes,
             "anonymous" if idea.anonymous else safe_cell(idea.proposer_label()),
             safe_cell(idea.owner.name) if idea.owner else "", ",".join(idea.tag_names),
-            idea.created_at.isoformat(timespec="seconds"), idea.updated_at.isoformat(timespec="seconds"),
+            _instant(idea.created_at, idea.dated_to_the_day), _instant(idea.updated_at, idea.dated_to_the_day),
             idea.implemented_at.isoformat(timespec="seconds") if idea.implemented_at else "",
             idea.duplicate_of_id or "",
         ])
     return out.getvalue()
+
+
+def _instant(value, day_only: bool) -> str:
+    """ISO seconds; an anonymous idea's instants to the day only (see Idea.dated_to_the_day)."""
+    return value.date().isoformat() if day_only else value.isoformat(timespec="seconds")

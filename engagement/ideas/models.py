@@ -97,6 +97,12 @@ class Idea(db.Model):
     def tag_names(self) -> list[str]:
         return [t.name for t in self.tags]
 
+    @property
+    def dated_to_the_day(self) -> bool:
+        """An anonymous idea is dated to the day only: the minute it was written could tell who was
+        at a keyboard then. Its last change too, which is its creation or its author's comment."""
+        return bool(self.anonymous)
+
     def proposer_label(self) -> str:
         """How the submitter is named to everyone: never by name when anonymous."""
         if self.anonymous:
@@ -154,6 +160,11 @@ class IdeaComment(db.Model):
 
     idea: Mapped[Idea] = relationship(back_populates="comments")
     author: Mapped[User | None] = relationship()
+
+    @property
+    def dated_to_the_day(self) -> bool:
+        """The anonymous author's comments are dated to the day only, as their idea is."""
+        return bool(self.as_anonymous_author)
 
     def author_label(self) -> str:
         if self.as_anonymous_author:

@@ -19,7 +19,8 @@ REMINDER_AFTER = timedelta(days=14)
 def default_owner(team: Team, submitter: User | None = None) -> User | None:
     """A manager of the team who is not the submitter, else of the nearest parent team, else HR: the
     person who would approve a story about the team's people (docs/interface.md, "Approvers"), so
-    nobody is the only judge of their own idea."""
+    nobody is the only judge of their own idea. For an anonymous idea the caller passes no submitter:
+    who owns it must not depend on who proposed it (its owner may then be its author, unknown to all)."""
     owners = approvers_for_teams([team], {submitter.id} if submitter is not None else set())
     return owners[0] if owners else None
 

@@ -57,8 +57,11 @@ def submit_idea(submitter: User, *, title: str, description: str = "", kind: str
         raise IdeaError("Choose the team it concerns.", "team")
     tag_names = parse_tags(tags)
     now = utcnow()
+    # An anonymous idea goes to whoever any idea about its team goes to: skipping its proposer would
+    # send a manager's anonymous idea to the parent team's manager, and so tell who wrote it.
+    owner = default_owner(team, None if anonymous else submitter)
     idea = Idea(title=title, description=description, kind=kind, team=team, submitter=submitter,
-                anonymous=bool(anonymous), owner=default_owner(team, submitter), status="new",
+                anonymous=bool(anonymous), owner=owner, status="new",
                 created_at=now, updated_at=now, status_changed_at=now)
     idea.tags = [IdeaTag(name=name) for name in tag_names]
     db.session.add(idea)

@@ -89,3 +89,40 @@ def test_the_anonymous_submitter_is_not_named_to_the_owner_when_a_new_idea_arriv
     [note] = db.session.scalars(db.select(Notification).where(Notification.kind == "idea.assigned")).all()
     assert note.recipient == org.boss
     _assert_hidden(note.subject + note.text + str(note.payload), "the owner's notification")
+
+
+def test_who_owns_an_anonymous_idea_says_nothing_about_who_proposed_it(org):
+    """Were the proposer skipped when the owner is chosen, a manager's anonymous idea about their own
+    team would go to the parent team's manager, and everyone would know a manager of the team wrote
+    it. An anonymous idea goes to the owner any idea about its team goes to, whoever proposed it."""
+    by_the_manager = make_idea(org.boss, org.shop, title="Rotas a week ahead", anonymous=True)
+    by_staff = make_idea(org.staff, org.shop, title="Rotas two weeks ahead", anonymous=True)
+    assert by_the_manager.owner == by_staff.owner == org.boss
+    # Signed, the rule stays: nobody owns the idea they proposed.
+    signed = make_idea(org.boss, org.shop, title="Rotas on the wall", anonymous=False)
+    assert signed.owner == org.head
+
+
+def test_an_anonymous_idea_and_its_authors_comments_are_dated_to_the_day(org, login, client):
+    """The minute an anonymous idea or its author's comment was written could tell who was at a
+    keyboard then: the page and the export show the day only; everyone else's comments keep their time."""
+    from datetime import datetime
+
+    from engagement.ideas import comments
+
+    zelda = make_user("staff", org.shop, name=SECRET_NAME, email=SECRET_EMAIL)
+    idea = make_idea(zelda, org.shop, title="Quiet hour on Tuesdays", anonymous=True)
+    idea.created_at = idea.updated_at = datetime(2026, 3, 4, 13, 47, 21)
+    comments.add_comment(idea, zelda, "I can run the first one.").created_at = datetime(2026, 3, 5, 14, 52, 9)
+    comments.add_comment(idea, org.colleague, "Count me in.").created_at = datetime(2026, 3, 5, 16, 5, 0)
+    db.session.commit()
+    idea.updated_at = datetime(2026, 3, 5, 14, 52, 9)
+    db.session.commit()
+    login(org.colleague)
+    page = client.get(f"/ideas/{idea.id}").get_data(as_text=True)
+    assert "04 Mar 2026" in page and "05 Mar 2026" in page
+    assert "13:47" not in page and "14:52" not in page
+    assert "05 Mar 2026, 16:05" in page  # a signed comment keeps its time
+    export = client.get("/ideas/export.csv?scope=org").get_data(as_text=True)
+    [row] = [line for line in export.splitlines() if "Quiet hour" in line]
+    assert ",2026-03-04,2026-03-05," in row and "13:47" not in row and "14:52" not in row
