@@ -90,8 +90,7 @@ def _clean_values(value_ids, errors: dict) -> list[CompanyValue]:
         errors["values"] = "Choose the values from the list."
         return []
     if not ids:
-        errors["values"] = "Choose at least one value the story shows."
-        return []
+        return []  # values are optional: a story need not be filed under one to be celebrated
     values = db.session.scalars(db.select(CompanyValue).where(
         CompanyValue.id.in_(ids), CompanyValue.active.is_(True))).all()
     if len(values) != len(ids):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flashpoint.extensions import db
 from flashpoint.people.models import Team, User
-from flashpoint.permissions import can, is_hr
+from flashpoint.permissions import can, is_hr, manages_person
 from recognition.feedback.models import Feedback
 from recognition.praise.matching import suggested_kind
 from recognition.hr_cache import hr_cached
@@ -12,6 +12,7 @@ from recognition.redaction import redact_contacts
 from recognition.stories import wall as stories_wall
 from recognition.stories.approvals import decision_words
 from recognition.stories.approvers import approver_for, pending_for
+from recognition.stories.drafts import draft_from_praise
 from recognition.stories.models import KIND_LABELS, HeroStory
 from recognition.stories.quotes import hero_quote, public_quote
 from recognition.stories.values import active_values, all_values
@@ -113,16 +114,24 @@ def form_page(viewer: User, form, story: HeroStory | None, feedback: Feedback | 
     evidence = None
     if feedback is not None:
         evidence = {"feedback": feedback, "words": redact_contacts(feedback.comment)}
+    heroes = teams.get("Chosen", [])
+    # The button says what one click does: the viewer's own people are celebrated at once.
+    at_once = story is None and bool(heroes) and all(manages_person(viewer, h) for h in heroes)
     return dict(form=form, story=story, teams=teams, values=values, selected=chosen, evidence=evidence,
-                kinds=KIND_LABELS)
+                kinds=KIND_LABELS, publishes_at_once=at_once)
 
 
 def prefill_nomination(form, viewer: User, feedback: Feedback | None, kind: str | None, hero_ids: list[str]) -> None:
-    """A new nomination's form as a link asked for it: from a piece of praise, with some heroes."""
+    """A new nomination's form as a link asked for it. From a piece of praise it is the whole draft
+    (heroes, a first sentence, a kind), so one more click publishes it."""
+    chosen = [int(h) for h in hero_ids if h.isdigit() and int(h) != viewer.id]
     if feedback is not None:
+        draft = draft_from_praise(feedback, viewer, kind, chosen)
         form.feedback_id.data = str(feedback.id)
-        form.kind.data = kind or suggested_kind(feedback.comment)
-    form.heroes.data = [int(h) for h in hero_ids if h.isdigit() and int(h) != viewer.id]
+        form.kind.data = draft.kind
+        form.text.data = draft.text
+        chosen = [p.id for p in draft.heroes]
+    form.heroes.data = chosen
     if form.kind.data not in KIND_LABELS:
         form.kind.data = "proactive"
 

@@ -1,4 +1,4 @@
-"""Company values: the list HR keeps, every story shows one or more."""
+"""Company values: the list HR keeps; a story may show some (they are optional)."""
 from __future__ import annotations
 
 from sqlalchemy import func
@@ -63,7 +63,7 @@ def update_value(value: CompanyValue, name: str, description: str, active: bool)
         others = db.session.scalar(db.select(func.count(CompanyValue.id)).where(
             CompanyValue.active.is_(True), CompanyValue.id != value.id))
         if not others:
-            raise StoryError({"active": "Keep at least one value: every story shows one."})
+            raise StoryError({"active": "Keep at least one value to offer on new stories."})
     value.name, value.description, value.active = name, description, active
     return value
 

@@ -189,8 +189,8 @@ def nomination_modal(*, values: list, hero_slack_ids: list[str] = (), other_hero
     if initial:
         values_element["initial_options"] = initial
     if value_options:
-        blocks.append({"type": "input", "block_id": "values", "label": {"type": "plain_text", "text": "Values"},
-                       "element": values_element})
+        blocks.append({"type": "input", "block_id": "values", "optional": True,
+                       "label": {"type": "plain_text", "text": "Values"}, "element": values_element})
     if feedback_options:
         feedback_opts = [option(label, str(fid)) for fid, label in feedback_options][:100]
         feedback_element = {"type": "static_select", "action_id": "feedback", "options": feedback_opts,

@@ -14,8 +14,10 @@ from flashpoint.outbox.models import Notification
 from flashpoint.permissions import can
 from recognition.feedback.models import Feedback
 from recognition.praise.inbox import dismiss_praise, praise_for_manager, praise_items
+from recognition.redaction import redact_contacts
 from recognition.stories.approvals import approve, decision_words, decline, edit, nominate
 from recognition.stories.approvers import approver_for, may_decide, may_edit
+from recognition.stories.drafts import draft_from_praise
 from recognition.stories.errors import StoryError
 from recognition.stories.models import HeroStory
 from recognition.stories.values import active_values
@@ -218,16 +220,14 @@ def celebrate_praise(client, body: dict, respond, feedback_id: int) -> None:
     if feedback is None or not can(person, "triage_praise", feedback):
         tell(client, body, "That praise is not in your inbox any more.", respond)
         return
-    item = praise_items([feedback], person)[0]
-    heroes = [p for p in item.named if p.id != person.id]
-    values = active_values()
-    text = f"A customer of {feedback.team.name} praised {', '.join(p.name for p in heroes)} by name."
+    draft = draft_from_praise(feedback, person)
+    heroes = draft.heroes
     open_nomination(
         client, body, respond, person,
         hero_slack_ids=[h.slack_user_id for h in heroes if h.slack_user_id],
         other_heroes=[h for h in heroes if not h.slack_user_id],
-        text=text, kind=item.suggested_kind, value_ids=[values[0].id] if values else [],
-        feedback_id=feedback.id, evidence=item.words,
+        text=draft.text, kind=draft.kind, value_ids=[],
+        feedback_id=feedback.id, evidence=redact_contacts(feedback.comment),
         metadata={"feedback_id": feedback.id, **message_origin(body)})
 
 

@@ -96,3 +96,30 @@ def test_hero_pages_fit_a_phone(phone_page, path):
     response = phone_page.goto(path)
     assert response.status == 200
     assert phone_page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), path
+
+
+def test_celebrating_praise_takes_two_clicks_in_the_browser(page, live_server):
+    """The manager's clicks from the praise inbox to a celebrated story are counted: two."""
+    hero_name, hero_id = _a_downtown_hero(live_server)
+    marker = uuid.uuid4().hex[:6]
+    page.goto("/f/store-downtown")
+    page.check("input[name=score][value='5']")
+    page.fill("textarea[name=comment]", f"{hero_name} helped me choose a gift, so kind ({marker}).")
+    with page.expect_navigation():
+        page.click("form.feedback-form button[type=submit]")
+
+    sign_in(page, DEMO_LOGINS["manager"])
+    page.goto("/praise")
+    clicks = 0
+    with page.expect_navigation():
+        page.locator("li.praise-item", has_text=marker).get_by_role("link", name="Celebrate as hero story").click()
+    clicks += 1
+    assert page.locator(f"input[name=heroes][value='{hero_id}']").is_checked()
+    assert hero_name in page.locator("textarea[name=text]").input_value()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Celebrate now").click()
+    clicks += 1
+    assert clicks == 2 and re.search(r"/heroes/\d+$", page.url)
+    assert "straight to the wall" in page.locator(".flashes").inner_text()
+    page.goto("/heroes")
+    assert page.locator("article.story-card", has_text=hero_name).count() >= 1

@@ -47,15 +47,15 @@ def test_praise_alert_becomes_a_celebrated_story_in_two_clicks(app, slack, fake_
     assert blocks["heroes"]["element"]["initial_users"] == ["UHERO"]
     assert blocks["feedback"]["element"]["initial_option"]["value"] == str(feedback.id)
     assert blocks["kind"]["element"]["initial_option"]["value"] in ("proactive", "recovery")
-    assert blocks["values"]["element"]["initial_options"]
-    assert blocks["text"]["element"]["initial_value"]
+    assert blocks["values"].get("optional") is True and "initial_options" not in blocks["values"]["element"]
+    assert "Hana Hero" in blocks["text"]["element"]["initial_value"]
+    assert "lost keys" not in blocks["text"]["element"]["initial_value"]  # the words stay the customer's
 
     # Click 2: submit as prefilled. The manager manages the hero, so it is approved at once.
     state = nomination_values(
         heroes=blocks["heroes"]["element"]["initial_users"], text=blocks["text"]["element"]["initial_value"],
         kind=blocks["kind"]["element"]["initial_option"]["value"],
-        value_ids=[int(o["value"]) for o in blocks["values"]["element"]["initial_options"]],
-        feedback_id=feedback.id)
+        value_ids=[], feedback_id=feedback.id)
     slack.view_submission("hero_nominate", state, user_id="UMGR", private_metadata=modal["private_metadata"])
     story = db.session.query(HeroStory).one()
     assert story.state == "approved" and story.feedback_id == feedback.id

@@ -94,15 +94,23 @@ def test_a_story_of_exactly_3000_characters_is_accepted(shop, login, post_form):
     assert nominate(post_form, [shop["priya"]], text="y" * 3000).status_code == 302
 
 
-def test_missing_heroes_kind_and_values_are_each_named(shop, login, post_form):
+def test_missing_heroes_and_kind_are_each_named(shop, login, post_form):
     login(shop["sam"])
     response = post_form("/heroes/new", {"text": "A fine story", "kind": "heroic"})
     html = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "Choose at least one hero." in html
     assert "Choose whether it was proactive delight or a recovery." in html
-    assert "Choose at least one value the story shows." in html
     assert stories() == []
+
+
+def test_values_are_optional(shop, login, post_form):
+    login(shop["sam"])
+    response = post_form("/heroes/new", {"heroes": [shop["priya"].id], "text": "Priya stayed late to help.",
+                                         "kind": "proactive"})
+    assert response.status_code == 302
+    [story] = stories()
+    assert story.values == []
 
 
 def test_an_inactive_hero_is_refused(shop, login, post_form):

@@ -1,8 +1,13 @@
 """The manager's praise inbox: their teams' praise, verbatim, candidates to confirm, celebrate, dismiss."""
+import re
+from html.parser import HTMLParser
 from urllib.parse import parse_qs, urlparse
+
+from werkzeug.datastructures import MultiDict
 
 from flashpoint.extensions import db
 from recognition.praise.models import PraiseDismissal, PraiseMatch
+from recognition.stories.models import HeroStory
 from tests.factories import make_manager, make_team, make_user
 from tests.stories.factories import customer_says, notes
 
@@ -119,3 +124,77 @@ def test_celebrate_opens_the_nomination_prefilled(app, client, login):
     assert 'name="kind" value="recovery" checked' in form
     assert f'name="feedback_id" type="hidden" value="{feedback.id}"' in form
     assert "Despite the mix-up Priya sorted it out" in form
+
+
+class _FormDefaults(HTMLParser):
+    """What a browser would send for the POST form of a page with this class if nobody touched it."""
+
+    def __init__(self, form_class: str):
+        super().__init__()
+        self.form_class = form_class
+        self.fields: list[tuple[str, str]] = []
+        self._in_post_form = self._done = False
+        self._textarea: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form" and self.form_class in (a.get("class") or "").split() and not self._done:
+            self._in_post_form = True
+        elif self._in_post_form and tag == "input" and a.get("name"):
+            if a.get("type") in ("checkbox", "radio") and "checked" not in a:
+                return
+            if a.get("type") not in ("submit", "button", "search"):
+                self.fields.append((a["name"], a.get("value") or ""))
+        elif self._in_post_form and tag == "textarea":
+            self._textarea = a.get("name")
+            self.fields.append((self._textarea, ""))
+
+    def handle_data(self, data):
+        if self._textarea:
+            name, text = self.fields[-1]
+            self.fields[-1] = (name, text + data)
+
+    def handle_endtag(self, tag):
+        if tag == "textarea":
+            self._textarea = None
+        elif tag == "form" and self._in_post_form:
+            self._in_post_form, self._done = False, True
+
+
+def test_celebrating_praise_takes_two_clicks(app, client, login):
+    """Click 1: *Celebrate* in the inbox opens the whole story drafted; click 2 publishes it as it is."""
+    team = make_team("shop", "The Shop")
+    manager = make_manager(team, name="Maya Lindqvist")
+    priya = make_user(team=team, name="Priya Sharma")
+    feedback = customer_says(team, "Priya found the right size for my daughter, so patient!")
+    login(manager)
+    inbox = client.get("/praise").get_data(as_text=True)
+    href = re.search(r'href="(/heroes/new\?[^"]+)"', inbox).group(1).replace("&amp;", "&")
+    form_page = client.get(href)                                           # click 1
+    html = form_page.get_data(as_text=True)
+    assert "Celebrate now" in html
+    parser = _FormDefaults("nominate-form")
+    parser.feed(html)
+    sent = parser.fields
+    assert ("heroes", str(priya.id)) in sent and ("feedback_id", str(feedback.id)) in sent
+    assert not any(name == "values" for name, _ in sent)  # no value chosen, and none needed
+    text = dict(sent)["text"]
+    assert "Priya Sharma" in text and "The Shop" in text
+    assert "right size" not in text  # the customer's words stay on the feedback, quoted by the rules
+    response = client.post(href.split("?")[0], data=MultiDict(sent))                # click 2
+    assert response.status_code == 302
+    story = db.session.scalar(db.select(HeroStory))
+    assert story.state == "approved" and story.heroes == [priya] and story.feedback_id == feedback.id
+    assert story.text == text.strip()
+
+
+def test_a_draft_for_someone_elses_people_is_a_nomination(app, client, login):
+    """HR celebrating a store's praise sends it to the store's manager: the button says so."""
+    team = make_team("shop")
+    make_manager(team, name="Maya Lindqvist")
+    priya = make_user(team=team, name="Priya Sharma")
+    feedback = customer_says(team, "Priya was wonderful today")
+    login(make_user("hr", name="Harriet HR"))
+    html = client.get(f"/heroes/new?feedback={feedback.id}&hero={priya.id}").get_data(as_text=True)
+    assert "Celebrate now" not in html and ">Nominate<" in html
+    assert "Priya Sharma made a customer&#39;s day" in html
