@@ -6,6 +6,7 @@ Read-only. Only team-periods whose group meets PULSE_MIN_GROUP_SIZE enter anythi
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -67,32 +68,58 @@ def default_range(today: date | None = None) -> tuple[date, date]:
 
 
 DATE_RANGE = (date(1900, 1, 1), date(2999, 12, 31))
+# The same range as a pattern, for the API's document (OpenAPI 3.0 has no bounds for date strings).
+DATE_PATTERN = r"^(19[0-9]{2}|2[0-9]{3})-[0-9]{2}-[0-9]{2}$"
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_WHOLE_NUMBER = re.compile(r"-?[0-9]+")
 
 
-def parse_query(args, *, allow_method: bool = True) -> Query:
-    """Validate query-string values; raise QueryError naming every bad one."""
+def parse_query(args, *, allow_method: bool = True, strict: bool = False) -> Query:
+    """Validate query-string values; raise QueryError naming every bad one.
+
+    The insights page's form is lenient (an empty field or `CSAT` means what a person meant). The
+    API is `strict`: each value must be exactly what its OpenAPI document declares, so a parameter
+    given empty (`to=`) is refused rather than read as "the default", and dates are YYYY-MM-DD only.
+    """
     errors: dict[str, str] = {}
     query = Query()
-    metric = (args.get("metric") or "csat").strip().lower()
-    if metric not in METRICS:
+
+    def value(key: str, default: str) -> str:
+        raw = args.get(key)
+        if raw is None:
+            return default
+        if strict:
+            if raw == "":
+                errors[key] = f"'{key}' is empty: leave it out for its default, or give a value."
+                return default
+            return raw
+        return raw.strip().lower() or default
+
+    metric = value("metric", "csat")
+    if metric not in METRICS and "metric" not in errors:
         errors["metric"] = f"Unknown metric '{metric}': use csat, nps or ces."
     query.metric = metric
-    grain = (args.get("grain") or "month").strip().lower()
-    if grain not in GRAINS:
+    grain = value("grain", "month")
+    if grain not in GRAINS and "grain" not in errors:
         errors["grain"] = f"Unknown grain '{grain}': use week or month."
     query.grain = grain
-    raw_lag = (args.get("lag") or "0").strip()
-    try:
-        query.lag = int(raw_lag)
-        if query.lag not in LAGS:
-            errors["lag"] = f"The lag runs from -3 to 3 periods; {query.lag} is out of range."
-    except ValueError:
-        errors["lag"] = f"The lag must be a whole number from -3 to 3, not '{raw_lag}'."
+    raw_lag = value("lag", "0")
+    if "lag" not in errors:
+        try:
+            if strict and not _WHOLE_NUMBER.fullmatch(raw_lag):
+                raise ValueError(raw_lag)
+            query.lag = int(raw_lag)
+            if query.lag not in LAGS:
+                errors["lag"] = f"The lag runs from -3 to 3 periods; {query.lag} is out of range."
+        except ValueError:
+            errors["lag"] = f"The lag must be a whole number from -3 to 3, not '{raw_lag}'."
     dates = {}
     for key in ("from", "to"):
-        raw = (args.get(key) or "").strip()
-        if raw:
+        raw = value(key, "")
+        if raw and key not in errors:
             try:
+                if strict and not _ISO_DATE.fullmatch(raw):
+                    raise ValueError(raw)
                 dates[key] = date.fromisoformat(raw)
             except ValueError:
                 errors[key] = f"'{raw}' is not an ISO date (YYYY-MM-DD)."
@@ -106,13 +133,13 @@ def parse_query(args, *, allow_method: bool = True) -> Query:
     query.start = dates.get("from") or default_range(query.end)[0]
     if "from" not in errors and "to" not in errors and query.start > query.end:
         errors["from"] = "'from' is after 'to'."
-    weight = (args.get("weight") or "").strip().lower()
-    if weight not in ("", "none", "feedback"):
+    weight = value("weight", "none")
+    if weight not in ("none", "feedback") and "weight" not in errors:
         errors["weight"] = "Weight is 'none' or 'feedback' (by each point's number of feedback items)."
     query.weighted = weight == "feedback"
     if allow_method:
-        method = (args.get("method") or "spearman").strip().lower()
-        if method not in METHODS:
+        method = value("method", "spearman")
+        if method not in METHODS and "method" not in errors:
             errors["method"] = "Method is spearman or pearson."
         query.method = method
     if errors:

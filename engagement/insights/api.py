@@ -9,6 +9,12 @@ from flashpoint.api import api_bp, api_operation, api_schema, api_scope_required
 from flashpoint.api.errors import ApiValidationError
 
 _NUM = {"type": "number", "nullable": True}
+# Dates as the code reads them: YYYY-MM-DD within the range insights cover. A parameter given empty
+# (`to=`) is refused with a 400 rather than read as its default (parse_query's strict mode).
+_DATE = {"type": "string", "format": "date", "pattern": analysis.DATE_PATTERN}
+_DATE_WORDS = (f"YYYY-MM-DD from {analysis.DATE_RANGE[0].isoformat()} to {analysis.DATE_RANGE[1].isoformat()}; "
+               "leave the parameter out for its default (an empty value is refused).")
+
 COEFFICIENT = api_schema("CorrelationCoefficient", {
     "type": "object",
     "description": "A coefficient with its 95 % Fisher-z interval and two-sided p-value. When it cannot be "
@@ -30,8 +36,9 @@ CORRELATION = api_schema("Correlation", {
         "metric": {"type": "string", "enum": list(analysis.METRICS)},
         "grain": {"type": "string", "enum": ["week", "month"]},
         "lag": {"type": "integer", "minimum": -3, "maximum": 3},
-        "from": {"type": "string", "format": "date"},
-        "to": {"type": "string", "format": "date"},
+        "weight": {"type": "string", "enum": ["none", "feedback"]},
+        "from": _DATE,
+        "to": _DATE,
         "n": {"type": "integer", "description": "team-periods used"},
         "teams": {"type": "integer", "description": "distinct teams among the points"},
         "pearson": COEFFICIENT,
@@ -41,9 +48,12 @@ CORRELATION = api_schema("Correlation", {
             "type": "object",
             "properties": {"team": {"type": "string", "description": "team slug"},
                            "period_start": {"type": "string", "format": "date"},
-                           "engagement": {"type": "number", "description": "0–100, period t"},
-                           "customer": {"type": "number",
-                                        "description": "CSAT %, NPS −100..100 or CES 1–7, period t + lag"}},
+                           "engagement": {"type": "number", "minimum": 0, "maximum": 100,
+                                          "description": "0–100, period t"},
+                           # The widest of the three scales; each metric's own range is in words.
+                           "customer": {"type": "number", "minimum": -100, "maximum": 100,
+                                        "description": "period t + lag: CSAT % (0–100), NPS (−100..100) "
+                                                       "or CES (mean rating, 1–7)"}},
             "required": ["team", "period_start", "engagement", "customer"]}},
     },
     "required": ["n", "teams", "pearson", "spearman", "within_team", "points"],
@@ -54,10 +64,10 @@ PARAMETERS = [
     {"name": "grain", "in": "query", "schema": {"type": "string", "enum": ["week", "month"], "default": "month"}},
     {"name": "lag", "in": "query", "schema": {"type": "integer", "minimum": -3, "maximum": 3, "default": 0},
      "description": "Engagement of period t against the customer score of t + lag (positive: does engagement lead?)."},
-    {"name": "from", "in": "query", "schema": {"type": "string", "format": "date"},
-     "description": "Earliest period start (default: a year before `to`)."},
-    {"name": "to", "in": "query", "schema": {"type": "string", "format": "date"},
-     "description": "Latest period start (default: today)."},
+    {"name": "from", "in": "query", "schema": _DATE,
+     "description": f"Earliest period start (default: a year before `to`); {_DATE_WORDS}"},
+    {"name": "to", "in": "query", "schema": _DATE,
+     "description": f"Latest period start (default: today); {_DATE_WORDS}"},
     {"name": "weight", "in": "query", "schema": {"type": "string", "enum": ["none", "feedback"], "default": "none"},
      "description": "`feedback` weights each team-period by its number of feedback items (weighted Pearson; "
                     "Spearman as weighted Pearson of ranks; p and intervals on Kish's effective n)."},
@@ -72,12 +82,12 @@ PARAMETERS = [
                 "within-team figures 2 teams with 2 points each.",
     tags=["insights"], parameters=PARAMETERS,
     responses={200: ("The figures and the points they were computed from", CORRELATION),
-               400: ("An unknown metric, a lag out of range or a bad date", {"$ref": "#/components/schemas/Errors"})},
+               400: ("An unknown metric, a lag out of range, a bad date or a parameter given empty", {"$ref": "#/components/schemas/Errors"})},
 )
 @api_scope_required("insights:read")
 def insights_correlation():
     try:
-        query = analysis.parse_query(request.args, allow_method=False)
+        query = analysis.parse_query(request.args, allow_method=False, strict=True)
     except analysis.QueryError as exc:
         raise ApiValidationError(exc.errors) from None
     return jsonify(analysis.correlation_payload(query))

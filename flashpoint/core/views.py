@@ -39,13 +39,23 @@ def _wants_json() -> bool:
     )
 
 
+def _error_headers(error: HTTPException) -> dict[str, str]:
+    """Headers an error answer owes its client, whichever form (JSON or page) it takes."""
+    headers = {}
+    if error.code == 405 and getattr(error, "valid_methods", None):
+        # RFC 9110: a 405 names the methods the resource does support.
+        headers["Allow"] = ", ".join(sorted(error.valid_methods))
+    if error.code == 429 and getattr(error, "retry_after", None):
+        headers["Retry-After"] = str(error.retry_after)
+    return headers
+
+
 def handle_http_error(error: HTTPException):
     if _wants_json():
         body = {"error": error.name, "message": error.description}
         response = jsonify(body)
         response.status_code = error.code or 500
-        if error.code == 429 and getattr(error, "retry_after", None):
-            response.headers["Retry-After"] = str(error.retry_after)
+        response.headers.update(_error_headers(error))
         return response
     template = f"errors/{error.code}.html" if error.code in (400, 403, 404, 429) else "errors/generic.html"
     try:
@@ -54,8 +64,8 @@ def handle_http_error(error: HTTPException):
         current_app.logger.exception("the %s page itself failed", error.code)
         db.session.rollback()
         return error
-    if error.code == 405 and error.valid_methods:
-        response.headers["Allow"] = ", ".join(error.valid_methods)
+    if error.code == 405:
+        response.headers.update(_error_headers(error))
     return response
 
 

@@ -8,6 +8,7 @@ from flashpoint.api.errors import ApiValidationError, json_object
 from flashpoint.extensions import db
 from recognition.feedback import intake, validation
 from recognition.feedback.models import COMMENT_MAX
+from recognition.sentiment import SCORE_RANGES
 
 FEEDBACK_IN = api_schema("FeedbackIn", {
     "type": "object",
@@ -19,14 +20,21 @@ FEEDBACK_IN = api_schema("FeedbackIn", {
         "received_at": {"type": "string", "format": "date-time",
                         "description": "ISO 8601; without an offset it is UTC. At most 5 minutes in the future."},
         "team": {"type": "string", "description": "The team's slug, e.g. store-downtown."},
-        "metric": {"type": "string", "enum": ["csat", "nps", "ces"]},
-        "score": {"type": "integer", "description": "csat 1–5, nps 0–10, ces 1–7."},
+        "metric": {"type": "string", "enum": list(SCORE_RANGES)},
+        "score": {"type": "integer", "minimum": min(low for low, _ in SCORE_RANGES.values()),
+                  "maximum": max(high for _, high in SCORE_RANGES.values()),
+                  "description": ", ".join(f"{m} {low}–{high}" for m, (low, high) in SCORE_RANGES.items())
+                  + " (each metric's own range is declared in `oneOf`)."},
         "comment": {"type": "string", "maxLength": COMMENT_MAX, "nullable": True},
         "consent": {"type": "boolean", "default": False, "nullable": True,
                     "description": "The customer agrees to be quoted on the wall of thanks."},
         "helper_name": {"type": "string", "maxLength": validation.HELPER_NAME_MAX, "nullable": True,
                         "description": "Who helped the customer, in their words."},
     },
+    # The score's range depends on the metric: one branch per metric, so a tool reading the document
+    # knows that a CES score runs from 1 to 7 (and nothing else is accepted).
+    "oneOf": [{"properties": {"metric": {"enum": [metric]}, "score": {"minimum": low, "maximum": high}}}
+              for metric, (low, high) in SCORE_RANGES.items()],
     "example": {"external_id": "zendesk-48213", "received_at": "2026-03-01T14:30:00Z", "team": "store-downtown",
                 "metric": "csat", "score": 5, "comment": "Amara found the right size for me.", "consent": True},
 })
