@@ -1,6 +1,7 @@
 """The outbox: what domain code records, how the delivery duty sends it, and the admin's view of it."""
 from __future__ import annotations
 
+import re
 import threading
 from datetime import datetime, timedelta
 
@@ -14,6 +15,7 @@ from flashpoint.outbox.delivery import (MAX_ATTEMPTS, PermanentDeliveryError, Tr
 from flashpoint.outbox.models import Notification, State
 from flashpoint.outbox.services import VariedWordings, record_notification, varied, varied_for
 from tests.concurrency import at_once
+from tests.conftest import csrf_token_from
 from tests.factories import make_team, make_user
 
 T0 = datetime(2026, 3, 2, 10, 0)
@@ -364,3 +366,43 @@ def test_only_admins_see_and_act_on_the_outbox(client, login, post_form, role):
 def test_empty_outbox_says_so(client, login):
     login(make_user("admin"))
     assert "The outbox is empty." in client.get("/admin/outbox").get_data(as_text=True)
+
+
+def test_outbox_says_nothing_about_how_an_anonymous_author_is_reached(client, login):
+    """Sent through Slack, muted, failed with an error: each would narrow down who the anonymous
+    author is. The preview shows the message and none of that; no state counts it or finds it."""
+    author = make_user("staff", make_team(), name="Secret Author")
+    login(admin := make_user("admin"))
+    baseline = client.get("/admin/outbox").get_data(as_text=True)
+    chips = baseline[baseline.index('aria-label="Filter by state"'):baseline.index("</nav>")]
+    notes = []
+    for state, transport, error in (("sent", "slack", None), ("muted", None, None),
+                                    ("failed", "email", "550 mailbox secret.author@example.com unknown"),
+                                    ("unclear", "slack", "timeout talking to Slack")):
+        note = _record(author, kind="pulse.comment_reply", subject="A reply to your comment", text="Someone replied.",
+                       anonymous_recipient=True)
+        note.state, note.transport, note.last_error, note.attempts = state, transport, error, 3
+        notes.append(note)
+    db.session.commit()
+    html = client.get("/admin/outbox").get_data(as_text=True)
+    assert html.count("the anonymous author") == 4 and "Secret Author" not in html
+    items = html.split('<li class="preview')[1:]
+    assert len(items) == 4
+    for item in items:
+        item = item.split("</li>")[0].lower()
+        assert "delivery not shown" in item and "state-" not in item
+        words = re.sub(r'class="[^"]*"', "", item)  # the page's own "muted" style says nothing
+        for word in ("sent", "muted", "failed", "unclear", "slack", "mail", "attempts", "550", "timeout",
+                     "send again", "set aside"):
+            assert word not in words, word
+    # The state chips count exactly what they counted before, and no state lists these messages.
+    assert html[html.index('aria-label="Filter by state"'):html.index("</nav>")] == chips
+    for state in ("sent", "muted", "failed", "unclear", "in_app", "pending"):
+        listed = client.get(f"/admin/outbox?state={state}").get_data(as_text=True)
+        assert "the anonymous author" not in listed, state
+    # Acting on one is refused as if it did not exist: the answer would say whether it had failed.
+    token = csrf_token_from(client.get("/admin/outbox").get_data(as_text=True))
+    for note in notes:
+        for action in ("resend", "dismiss"):
+            response = client.post(f"/admin/outbox/{note.id}/{action}", data={"csrf_token": token})
+            assert response.status_code == 404, (action, note.state)
