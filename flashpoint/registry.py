@@ -74,3 +74,14 @@ def add_must_act(app: Flask, kind: str) -> None:
 
 def must_act_kinds(app: Flask) -> frozenset[str]:
     return frozenset(app.extensions.get("flashpoint.must_act", ()))
+
+
+def add_shown_at_home(app: Flask, kind: str) -> None:
+    """Declare a notification kind whose subject a home panel already shows (praise waiting, stories
+    to approve): its in-app copy is filed as read, so the home page and the unread count do not
+    say the same thing twice. Slack and e-mail still deliver it."""
+    app.extensions.setdefault("flashpoint.shown_at_home", set()).add(kind)
+
+
+def shown_at_home_kinds(app: Flask) -> frozenset[str]:
+    return frozenset(app.extensions.get("flashpoint.shown_at_home", ()))

@@ -7,7 +7,7 @@ def init_app(app: Flask) -> None:
     from engagement.pulses import duties, models, permissions  # noqa: F401  (tables and rules)
     from engagement.pulses.cli import pulse_now_command
     from engagement.pulses.demo import load_pulses
-    from engagement.pulses.home import render_panel
+    from engagement.pulses.home import engagement_panel, render_panel
     from engagement.pulses.views import pulses
     from flashpoint.permissions import register_rules
     from flashpoint.registry import NavItem, add_demo_step, add_home_panel, add_must_act, add_nav_item
@@ -21,4 +21,5 @@ def init_app(app: Flask) -> None:
     add_must_act(app, "pulse.reminder")
     add_nav_item(app, NavItem(300, "Pulses", "pulses.index", "view_pulse_results", "pulses."))
     add_home_panel(app, 30, render_panel)
+    add_home_panel(app, 40, engagement_panel)
     add_demo_step(app, 40, "pulses", load_pulses)

@@ -2,6 +2,7 @@
 period chosen and a team's comments, each figure already through `anonymity`."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from engagement.pulses import anonymity, results, rotation
@@ -71,3 +72,45 @@ def results_page(viewer: User, grain: str, period: str, team: Team | None, today
                 team=team, comments=comments, drivers=DRIVERS, labels=DRIVER_LABELS, ROOT=anonymity.ROOT,
                 explain=anonymity.explain, threshold=anonymity.min_group_size(),
                 comment_threshold=anonymity.min_comment_group_size())
+
+
+@dataclass
+class EngagementTrend:
+    """One line of the home page's engagement panel: a team (or the organisation) month by month."""
+    label: str
+    points: list[tuple[date, float | None]]  # None where no result is shown (hidden or no pulse)
+    latest: results.TeamPeriod | None        # the last month with a figure shown
+    change: float | None                     # its engagement minus the month before's, when both shown
+    hidden: str                              # why nothing is shown, when `latest` is None
+
+
+def engagement_trends(viewer: User, today: date, months: int = 6) -> list[EngagementTrend]:
+    """The home page's answer to "how engaged are my people": HR reads the organisation, a manager
+    each team at the top of what they manage (its sub-teams counted in), the last `months` months,
+    every figure through `anonymity` exactly as on the results page."""
+    first = rotation.add_months(rotation.month_start(today), -(months - 1))
+    periods = results.periods_between(first, today, "month")
+    if can(viewer, "view_organisation_pulse"):
+        table = results.compute("month", first, today)
+        nodes = [(anonymity.ROOT, "The organisation")]
+    else:
+        scope = teams_in_scope(viewer)
+        ids = {team.id for team, _ in scope}
+        if not ids:
+            return []
+        table = results.compute("month", first, today, teams=ids)
+        nodes = [(team.id, team.name) for team, _ in scope if team.parent_id not in ids]
+    trends = []
+    for node, label in nodes:
+        rows = [table.get(period, {}).get(node) for period in periods]
+        points = [(p, row.engagement.value if row is not None and row.engagement.shown else None)
+                  for p, row in zip(periods, rows)]
+        shown = [i for i, (_, value) in enumerate(points) if value is not None]
+        latest = rows[shown[-1]] if shown else None
+        change = None
+        if len(shown) >= 2 and shown[-2] == shown[-1] - 1:
+            change = points[shown[-1]][1] - points[shown[-2]][1]
+        last_row = next((row for row in reversed(rows) if row is not None), None)
+        hidden = anonymity.explain(last_row.engagement.hidden if last_row else anonymity.NO_DATA)
+        trends.append(EngagementTrend(label, points, latest, change, hidden))
+    return trends

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Iterable
 
+from flask import current_app
 from sqlalchemy import func, insert
 
 from flashpoint.extensions import db
 from flashpoint.outbox.models import Notification, State
 from flashpoint.people.models import User
+from flashpoint.registry import shown_at_home_kinds
 from flashpoint.timeutil import utcnow
 
 def record_notification(
@@ -56,8 +58,12 @@ def _values(kind: str, subject: str, text: str, *, recipient: User | None, chann
             payload[key] = value
         else:
             payload.pop(key, None)
+    now = utcnow()
+    # What a home panel shows is not news in the notification centre as well (see add_shown_at_home).
+    read_at = now if recipient is not None and kind in shown_at_home_kinds(current_app) else None
     return {"kind": kind, "subject": subject[:200], "channel": channel, "anonymous_recipient": anonymous_recipient,
-            "payload": payload, "dedupe_key": dedupe_key, "state": State.PENDING.value, "next_attempt_at": utcnow()}
+            "payload": payload, "dedupe_key": dedupe_key, "state": State.PENDING.value, "next_attempt_at": now,
+            "read_at": read_at}
 
 
 # Dedupe keys per look-up (SQLite caps the bound parameters of one statement).

@@ -8,9 +8,9 @@ from recognition.praise import models, permissions  # noqa: F401  (models: table
 def init_app(app: Flask) -> None:
     """Route new feedback as it arrives; register the inbox, its panel and `route-praise`."""
     from flashpoint.permissions import register_rules
-    from flashpoint.registry import NavItem, add_home_panel, add_nav_item
+    from flashpoint.registry import NavItem, add_home_panel, add_nav_item, add_shown_at_home
     from recognition.praise import cli, home, views
-    from recognition.praise.routing import on_feedback_received
+    from recognition.praise.routing import CUSTOMER_SAID, MANAGER_ALERT, on_feedback_received
 
     register_rules(app, permissions.rules)
     app.register_blueprint(views.praise)
@@ -18,4 +18,8 @@ def init_app(app: Flask) -> None:
     # weak=False: stay connected for the app's lifetime whatever holds a reference.
     signals.feedback_received.connect(on_feedback_received, weak=False)
     add_nav_item(app, NavItem(110, "Praise", "praise.inbox", "view_praise_inbox", "praise.inbox"))
+    add_home_panel(app, 8, home.praise_waiting_panel)
     add_home_panel(app, 20, home.praise_for_me_panel)
+    # Both are on the home page (praise waiting, customers named you): not unread news as well.
+    add_shown_at_home(app, MANAGER_ALERT)
+    add_shown_at_home(app, CUSTOMER_SAID)

@@ -125,6 +125,27 @@ def praise_for_manager(user: User, include_dismissed: bool = False, limit: int =
     return _praise_items(list(feedbacks), user)
 
 
+def waiting_praise(manager: User, since, limit: int = 3) -> tuple[int, list[PraiseItem]]:
+    """Praise since `since` for the teams this person manages that names someone, has no story
+    (pending or celebrated) and was not set aside: how many, and the newest `limit`."""
+    team_ids = manager.managed_team_ids()
+    if not team_ids:
+        return 0, []
+    named = db.select(PraiseMatch.id).where(PraiseMatch.feedback_id == Feedback.id)
+    storied = db.select(HeroStory.id).where(HeroStory.feedback_id == Feedback.id, HeroStory.state != "declined")
+    dismissed = db.select(PraiseDismissal.id).where(PraiseDismissal.feedback_id == Feedback.id,
+                                                    PraiseDismissal.user_id == manager.id)
+    waiting = (db.select(Feedback.id)
+               .where(Feedback.positive.is_(True), Feedback.team_id.in_(sorted(team_ids)),
+                      Feedback.received_at >= since, named.exists(), ~storied.exists(), ~dismissed.exists()))
+    count = db.session.scalar(db.select(func.count()).select_from(waiting.subquery())) or 0
+    if not count:
+        return 0, []
+    newest = db.session.scalars(waiting.order_by(Feedback.received_at.desc(), Feedback.id.desc()).limit(limit)).all()
+    by_id = {f.id: f for f in _load_feedback(list(newest))}
+    return count, _praise_items([by_id[i] for i in newest], manager)
+
+
 def praise_items(feedbacks: list[Feedback], viewer: User | None = None) -> list[PraiseItem]:
     return _praise_items(list(feedbacks), viewer)
 

@@ -9,13 +9,14 @@ from recognition.stories import models, permissions  # noqa: F401  (tables known
 def init_app(app: Flask) -> None:
     """Register the hero wall, nominations and their reminders."""
     from flashpoint.permissions import register_rules
-    from flashpoint.registry import NavItem, add_demo_step, add_home_panel, add_must_act, add_nav_item
+    from flashpoint.registry import NavItem, add_demo_step, add_home_panel, add_must_act, add_nav_item, add_shown_at_home
     from flashpoint.scheduler import register_duty
     from recognition.stories import approvals, demo, home, views
 
     register_rules(app, permissions.rules)
     # An approval request or reminder asks its recipient to decide: never muted.
     add_must_act(app, "story.approval_request")
+    add_shown_at_home(app, "story.approval_request")  # the "Hero stories to approve" panel lists it
     add_must_act(app, "story.approval_reminder")
     app.register_blueprint(views.stories)
     add_nav_item(app, NavItem(100, "Heroes", "stories.wall", "view_heroes", "stories."))

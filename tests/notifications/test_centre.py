@@ -22,7 +22,7 @@ def test_centre_lists_own_notifications_newest_first_with_links(app, client, log
     ada = make_user(name="Ada")
     other = make_user(name="Other")
     base = utcnow() - timedelta(hours=3)
-    for n, kind in enumerate(["praise.customer_said", "idea.status_changed", "story.decided"]):
+    for n, kind in enumerate(["idea.assigned", "idea.status_changed", "story.decided"]):
         note = notify(ada, kind, f"Subject {n}", f"Text {n}", link=f"/ideas/{n}")
         note.created_at = base + timedelta(hours=n)
     notify(other, "praise.customer_said", "Not for Ada", "x")
