@@ -46,9 +46,12 @@ def section_for(note: Notification, *, reveal_secret: bool = True) -> Section:
     """One notification as an e-mail section. The one-time link becomes the button; an admin's
     preview passes reveal_secret=False and sees a placeholder instead."""
     link = absolute(note.link)
-    secret = absolute(note.secret_url) if note.secret_url else None
-    if secret and not reveal_secret:
+    if not note.has_secret_url:
+        secret = None
+    elif not reveal_secret:  # never opened for a preview
         secret = "[one-time link, shown to the recipient only]"
+    else:
+        secret = absolute(note.secret_url) if note.secret_url else None
     label = ACTION_LABELS.get(note.kind)
     quote = quote_to_show(note.text, note.quote)
     if secret:

@@ -9,7 +9,18 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from flashpoint.extensions import db
 from flashpoint.people.models import User
+from flashpoint.sealing import PREFIX, Unsealable, seal_text, unseal_text
 from flashpoint.timeutil import utcnow
+
+# A one-time link (a pulse link, a password reset, a welcome) is stored sealed: with it anyone could
+# answer a pulse or set a password in its recipient's name, and a database reader must not be able
+# to. It is opened when the message is built (Slack, e-mail) and on the recipient's own
+# notifications page, nowhere else.
+SECRET_URL_PURPOSE = "notification-secret-url"
+
+
+def seal_secret_url(url: str) -> str:
+    return seal_text(SECRET_URL_PURPOSE, url)
 
 
 class State(str, enum.Enum):
@@ -39,7 +50,8 @@ class Notification(db.Model):
     # The recipient is an anonymous author: no admin view may show who they are.
     anonymous_recipient: Mapped[bool] = mapped_column(Boolean, default=False)
     subject: Mapped[str] = mapped_column(String(200))
-    # text, link, quote, and optionally secret_url (a one-time link only the recipient may see)
+    # text, link, quote, and optionally secret_url (a one-time link only the recipient may see,
+    # sealed: see SECRET_URL_PURPOSE)
     payload: Mapped[dict] = mapped_column(JSON, default=dict)
     # Idempotency: the same key is recorded once (a unique constraint, not a hope).
     dedupe_key: Mapped[str | None] = mapped_column(String(200), unique=True)
@@ -69,5 +81,19 @@ class Notification(db.Model):
         return (self.payload or {}).get("quote")
 
     @property
+    def has_secret_url(self) -> bool:
+        """Whether there is a one-time link, without opening it (the admin's preview asks this)."""
+        return bool((self.payload or {}).get("secret_url"))
+
+    @property
     def secret_url(self) -> str | None:
-        return (self.payload or {}).get("secret_url")
+        """The one-time link, opened; None when there is none or the key that sealed it is gone."""
+        stored = (self.payload or {}).get("secret_url")
+        if not stored:
+            return None
+        if not stored.startswith(PREFIX):
+            return stored  # written before links were sealed (the migration seals those it finds)
+        try:
+            return unseal_text(SECRET_URL_PURPOSE, stored)
+        except Unsealable:
+            return None

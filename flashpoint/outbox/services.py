@@ -8,7 +8,7 @@ from flask import current_app
 from sqlalchemy import func, insert
 
 from flashpoint.extensions import db
-from flashpoint.outbox.models import Notification, State
+from flashpoint.outbox.models import Notification, State, seal_secret_url
 from flashpoint.people.models import User
 from flashpoint.registry import shown_at_home_kinds
 from flashpoint.timeutil import utcnow
@@ -58,6 +58,9 @@ def _values(kind: str, subject: str, text: str, *, recipient: User | None, chann
             payload[key] = value
         else:
             payload.pop(key, None)
+    if secret_url:
+        # Sealed: whoever reads the database must not be able to use the link (flashpoint/sealing.py).
+        payload["secret_url"] = seal_secret_url(secret_url)
     now = utcnow()
     # What a home panel shows is not news in the notification centre as well (see add_shown_at_home).
     read_at = now if recipient is not None and kind in shown_at_home_kinds(current_app) else None
