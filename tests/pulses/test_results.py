@@ -73,6 +73,22 @@ def test_hr_sees_teams_but_not_a_small_team_nor_a_parent_that_would_reveal_it(ap
     assert "would reveal a smaller group" in page
 
 
+def test_the_results_page_draws_bars_and_heat_cells_and_never_a_hidden_value(app, client, login):
+    """The sparklines and the heatmap are written in Python (pages.spark, pages.heat_cells) for speed:
+    shown figures as bars and banded cells, hidden ones as a dash whose escaped tooltip says why."""
+    build_department()
+    login(make_user("hr"))
+    page = client.get("/pulses").get_data(as_text=True)
+    assert '<td class="num heat heat-4">100</td>' in page          # big-one's drivers, all 100
+    assert '<td class="num heat heat-2">50</td>' in page           # big-two's, 50: band 40–59
+    assert 'y="0.0" width="6" height="28.0" class="bar"><title>' in page and ': 100</title>' in page  # a full bar of 100
+    assert 'height="2" class="gap"><title>' in page                # periods without a figure
+    assert "a smaller group&#39;s answers" in page and "smaller group's" not in page
+    small_row = page[page.index('heatmap'):]
+    small_row = small_row[small_row.index('>Small<'):small_row.index("</tr>", small_row.index('>Small<'))]
+    assert 'class="hidden-fig"' in small_row and ">0<" not in small_row   # the small team's 0 never shows
+
+
 def test_comments_of_a_small_team_are_never_shown(app, client, login):
     dept, big1, big2, small = build_department()
     login(make_user("hr"))
