@@ -199,6 +199,9 @@ class PanelRow:
     customer_score = TeamPeriod.customer_score
 
 
+_COUNT_COLUMNS = ("csat_n", "csat_good", "nps_n", "nps_promoters", "nps_detractors", "ces_n", "ces_sum")
+
+
 class Panel:
     """Team-period rows of one grain over a range, with the anonymity threshold applied."""
 
@@ -207,15 +210,21 @@ class Panel:
         self.threshold = anonymity.min_group_size()
         first = shift(period_start(start, grain), grain, -margin)
         last = shift(period_start(end, grain), grain, margin)
-        # Plain column rows, not ORM objects: a three-year weekly range is thousands of rows.
-        result = db.session.execute(
-            sa.select(*[TeamPeriod.__table__.c[name] for name in PanelRow.COLUMNS[:-1]],
-                      sa.type_coerce(TeamPeriod.__table__.c.drivers, sa.Text))
+        # Plain column rows straight from the connection (no ORM result machinery): two years of
+        # weeks for 400 teams is 40,000 rows. Period starts come as SQLite's text (or PostgreSQL's
+        # dates) and are turned into dates once per distinct value.
+        columns = TeamPeriod.__table__.c
+        raw = db.session.connection().execute(
+            sa.select(columns.team_id, sa.type_coerce(columns.period_start, sa.String),
+                      *[columns[name] for name in PanelRow.COLUMNS[2:-1]], sa.type_coerce(columns.drivers, sa.Text))
             .where(TeamPeriod.grain == grain, TeamPeriod.period_start >= first, TeamPeriod.period_start <= last)
-        )
+        ).all()
+        starts: dict = {}
+        for value in {values[1] for values in raw}:
+            starts[value] = date.fromisoformat(value) if isinstance(value, str) else value
         self.rows: dict[tuple[int, date], PanelRow] = {}
-        for values in result:
-            row = PanelRow(*values)
+        for values in raw:
+            row = PanelRow(values[0], starts[values[1]], *values[2:])
             self.rows[(row.team_id, row.period_start)] = row
         team_ids = {team_id for team_id, _ in self.rows}
         self.teams: dict[int, TeamInfo] = {}
@@ -230,11 +239,20 @@ class Panel:
         self._eligible: dict = {}
         self._scores: dict = {}
         # Positions of teams and of the consecutive periods loaded, for the arrays points are read from.
-        self._team_at = {team_id: i for i, team_id in enumerate(sorted({t for t, _ in self.rows}))}
+        ordered_teams = sorted({t for t, _ in self.rows})
+        self._team_at = {team_id: i for i, team_id in enumerate(ordered_teams)}
+        self._team_ids = np.array(ordered_teams, dtype=np.int64)
+        self._department_ids = np.array([self.teams[t].department_id for t in ordered_teams], dtype=np.int64)
         self._periods = [first]
         while self._periods[-1] < last:
             self._periods.append(shift(self._periods[-1], grain, 1))
         self._period_at = {start: j for j, start in enumerate(self._periods)}
+        # Every row's team and period position, and the customer counts, as columns (for `_grid`).
+        listed = list(self.rows.values())
+        self._row_team = np.array([self._team_at[row.team_id] for row in listed], dtype=np.int64)
+        self._row_period = np.array([self._period_at.get(row.period_start, -1) for row in listed], dtype=np.int64)
+        self._counts = {name: np.array([getattr(row, name) or 0 for row in listed], dtype=np.int64)
+                        for name in _COUNT_COLUMNS}
 
     def eligible(self, row: PanelRow) -> bool:
         """Engagement is shown only where the group meets the anonymity threshold."""
@@ -266,14 +284,12 @@ class Panel:
             a, b = np.zeros(shape, dtype=np.int64), np.zeros(shape, dtype=np.int64)
             columns = {"csat": ("csat_n", "csat_good", None), "nps": ("nps_n", "nps_promoters", "nps_detractors"),
                        "ces": ("ces_n", "ces_sum", None)}[metric]
-            for (team_id, ps), row in self.rows.items():
-                i, j = self._team_at[team_id], self._period_at.get(ps)
-                if j is None:
-                    continue
-                n[i, j] = getattr(row, columns[0]) or 0
-                a[i, j] = getattr(row, columns[1]) or 0
-                if columns[2]:
-                    b[i, j] = getattr(row, columns[2]) or 0
+            inside = self._row_period >= 0
+            at = (self._row_team[inside], self._row_period[inside])
+            n[at] = self._counts[columns[0]][inside]
+            a[at] = self._counts[columns[1]][inside]
+            if columns[2]:
+                b[at] = self._counts[columns[2]][inside]
             with np.errstate(divide="ignore", invalid="ignore"):
                 if metric == "csat":
                     score = 100.0 * a / n
@@ -298,19 +314,44 @@ class Panel:
             items[inside] = n[team_at[inside], target[inside]]
             found = ~np.isnan(customer)
         keep = np.flatnonzero(found)
-        return PointSet(self, [rows[k] for k in keep], engagement[keep], customer[keep], items[keep])
+        return PointSet(self, [rows[k] for k in keep], engagement[keep], customer[keep], items[keep], team_at[keep])
+
+    def driver_scores(self, rows: list[PanelRow], keys: Sequence[str]) -> np.ndarray:
+        """The driver scores of `rows` as a matrix [row, driver of `keys`], NaN where a driver was not
+        asked. The rows' JSON is decoded in one call (thousands of small ones cost more than the rest)."""
+        texts = [row for row in rows if isinstance(row._drivers, str)]
+        if texts:
+            try:
+                decoded = json.loads("[" + ",".join(row._drivers for row in texts) + "]")
+            except ValueError:  # one by one, so the damaged row raises as reading it alone would
+                decoded = [json.loads(row._drivers) for row in texts]
+            for row, value in zip(texts, decoded):
+                row._drivers = value
+        at = {key: k for k, key in enumerate(keys)}
+        scores = np.full((len(rows), len(keys)), np.nan)
+        for i, row in enumerate(rows):
+            for key, value in (row._drivers or {}).items():
+                k = at.get(key)
+                if k is not None:
+                    scores[i, k] = value
+        return scores
 
 
 class PointSet(Sequence):
     """The points of one metric and lag, in the page's order: arrays for the statistics, and Point
     objects made only when someone iterates (a year of weeks is thousands of points)."""
 
-    def __init__(self, panel: Panel, rows: list, engagement, customer, items) -> None:
+    def __init__(self, panel: Panel, rows: list, engagement, customer, items, team_at) -> None:
         self._panel, self._rows = panel, rows
         self.engagement, self.customer, self.items = engagement, customer, items.astype(float)
-        self.team_ids = np.array([row.team_id for row in rows], dtype=np.int64)
-        self.department_ids = np.array([panel.teams[row.team_id].department_id for row in rows], dtype=np.int64)
+        self.team_at = team_at  # each point's team as a position in the panel's teams
+        self.team_ids = panel._team_ids[team_at]
+        self.department_ids = panel._department_ids[team_at]
         self._points = None
+
+    @property
+    def rows(self) -> list[PanelRow]:
+        return self._rows
 
     def __len__(self) -> int:
         return len(self._rows)
@@ -346,26 +387,29 @@ def _arrays(points, weighted: bool):
     return x, y, w
 
 
-def correlate(points: list[Point], weighted: bool = False) -> dict[str, stats.Correlation]:
-    """Pooled, within-team and within-department figures for one set of points."""
+def correlate(points: list[Point], weighted: bool = False, departments: bool = True) -> dict[str, stats.Correlation]:
+    """Pooled, within-team and (unless `departments` is false: only the page's chosen set shows it)
+    within-department figures for one set of points."""
     x, y, w = _arrays(points, weighted)
     if isinstance(points, PointSet):
-        teams, departments = points.team_ids, points.department_ids
+        teams, department_ids = points.team_ids, points.department_ids
     else:
         teams = [p.team.id for p in points]
-        departments = [p.team.department_id for p in points]
-    return {
+        department_ids = [p.team.department_id for p in points]
+    figures = {
         "pooled": stats.pooled(x, y, teams, w),
         "within_team": stats.within(x, y, teams, w, group_word="team"),
-        "within_department": stats.within(x, y, departments, w, group_word="department"),
     }
+    if departments:
+        figures["within_department"] = stats.within(x, y, department_ids, w, group_word="department")
+    return figures
 
 
 def correlation_payload(query: Query) -> dict:
     """The JSON answer of GET /api/v1/insights/correlation (docs/interface.md, "Correlation figures")."""
     panel = Panel(query.grain, query.start, query.end)
     points = panel.points(query.metric, query.lag, query.start, query.end)
-    figures = correlate(points, query.weighted)
+    figures = correlate(points, query.weighted, departments=False)
     pooled, within = figures["pooled"], figures["within_team"]
     payload = {
         "metric": query.metric, "grain": query.grain, "lag": query.lag,

@@ -45,17 +45,13 @@ def metric_verdict(by_metric: list[dict]) -> str:
             "cannot yet tell the scores apart.")
 
 
-def _drivers(points: list[Point], method: str, weighted: bool) -> dict:
+def _drivers(panel: Panel, points, method: str, weighted: bool) -> dict:
     """Each driver's link to the customer score (BH-adjusted p) and Shapley shares of R²."""
     # The driver scores as a matrix [point, driver] (NaN where a driver was not asked), read once.
-    scores = np.full((len(points), len(DRIVERS)), np.nan)
-    for i, p in enumerate(points):
-        for key, value in p.drivers.items():
-            if key in _DRIVER_INDEX:
-                scores[i, _DRIVER_INDEX[key]] = value
-    customer = np.array([p.customer for p in points], float)
-    items = np.array([p.items for p in points], float)
-    teams = np.array([p.team.id for p in points])
+    scores = panel.driver_scores(points.rows, DRIVERS)
+    customer = np.asarray(points.customer, float)
+    items = np.asarray(points.items, float)
+    teams = points.team_ids
     rows = []
     for k, key in enumerate(DRIVERS):
         has = ~np.isnan(scores[:, k])
@@ -94,15 +90,22 @@ def _drivers(points: list[Point], method: str, weighted: bool) -> dict:
 
 
 def _heatmap(panel: Panel, rows: list[PanelRow]) -> dict:
-    sums: dict[int, dict[str, list[float]]] = defaultdict(lambda: defaultdict(lambda: [0.0, 0]))
-    for row in rows:
-        for key, value in (row.drivers or {}).items():
-            sums[row.team_id][key][0] += value
-            sums[row.team_id][key][1] += 1
-    team_ids = sorted(sums, key=lambda t: panel.teams[t].name)
-    drivers = [k for k in DRIVERS if any(k in sums[t] for t in team_ids)]
-    z = [[(sums[t][k][0] / sums[t][k][1]) if sums[t][k][1] else None for k in drivers] for t in team_ids]
-    return {"teams": [panel.teams[t].name for t in team_ids], "drivers": [DRIVER_LABELS[k] for k in drivers],
+    """Each team's mean of each driver over the rows, teams by name."""
+    if not rows:
+        return {"teams": [], "drivers": [], "z": []}
+    scores = panel.driver_scores(rows, DRIVERS)
+    team_ids = sorted({row.team_id for row in rows}, key=lambda t: panel.teams[t].name)
+    at = {team_id: i for i, team_id in enumerate(team_ids)}
+    team = np.array([at[row.team_id] for row in rows], dtype=np.int64)
+    asked = ~np.isnan(scores)
+    # bincount adds each team's values in the rows' order, as a running sum over the rows would.
+    sums = np.stack([np.bincount(team, weights=np.where(asked[:, k], scores[:, k], 0.0), minlength=len(team_ids))
+                     for k in range(len(DRIVERS))], axis=1)
+    counts = np.stack([np.bincount(team, weights=asked[:, k], minlength=len(team_ids)).astype(np.int64)
+                       for k in range(len(DRIVERS))], axis=1)
+    shown = [k for k in range(len(DRIVERS)) if counts[:, k].any()]
+    z = [[float(sums[i, k] / counts[i, k]) if counts[i, k] else None for k in shown] for i in range(len(team_ids))]
+    return {"teams": [panel.teams[t].name for t in team_ids], "drivers": [DRIVER_LABELS[DRIVERS[k]] for k in shown],
             "z": z}
 
 
@@ -152,14 +155,15 @@ def report(query: Query) -> dict:
     lag_profile = []
     for lag in LAGS:
         lag_points = points if lag == query.lag else panel.points(query.metric, lag, query.start, query.end)
-        lag_figures = figures if lag == query.lag else correlate(lag_points, query.weighted)
+        lag_figures = figures if lag == query.lag else correlate(lag_points, query.weighted, departments=False)
         lag_profile.append({"lag": lag, "pooled": _coef_row("Across teams", lag_figures["pooled"], method),
                             "within_team": _coef_row("Within teams", lag_figures["within_team"], method)})
 
     by_metric = []
     for metric in METRICS:
         metric_points = points if metric == query.metric else panel.points(metric, query.lag, query.start, query.end)
-        metric_figures = figures if metric == query.metric else correlate(metric_points, query.weighted)
+        metric_figures = figures if metric == query.metric else correlate(metric_points, query.weighted,
+                                                                           departments=False)
         by_metric.append({"metric": metric, "label": METRIC_LABELS[metric],
                           "pooled": _coef_row("Across teams", metric_figures["pooled"], method),
                           "within_team": _coef_row("Within teams", metric_figures["within_team"], method)})
@@ -168,16 +172,16 @@ def report(query: Query) -> dict:
     trends = _trends(panel, rows, query.metric)
     fitted = None
     if pooled.pearson.computed:
-        slope, intercept = np.polyfit([p.engagement for p in points], [p.customer for p in points], 1,
-                                      w=np.sqrt([p.items for p in points]) if query.weighted else None)
-        xs = [min(p.engagement for p in points), max(p.engagement for p in points)]
+        slope, intercept = np.polyfit(points.engagement, points.customer, 1,
+                                      w=np.sqrt(points.items) if query.weighted else None)
+        xs = [float(points.engagement.min()), float(points.engagement.max())]
         fitted = {"x": xs, "y": [float(intercept + slope * v) for v in xs]}
 
     chosen = pooled.coefficient(method)
     within_chosen = figures["within_team"].coefficient(method)
     return {
         "query": query, "label": label, "unit": METRIC_UNITS[query.metric], "threshold": panel.threshold,
-        "points": points,
+        "points": points, "panel": panel,
         "figures": [
             _coef_row("Across teams and periods", pooled, method),
             _coef_row("Within teams", figures["within_team"], method),
@@ -190,7 +194,7 @@ def report(query: Query) -> dict:
         "lag_profile": lag_profile,
         "by_metric": by_metric,
         "metric_verdict": metric_verdict(by_metric),
-        "drivers": _drivers(points, method, query.weighted),
+        "drivers": _drivers(panel, points, method, query.weighted),
         "heatmap": _heatmap(panel, rows),
         "trends": trends,
         "recognition": _recognition(trends),
@@ -200,13 +204,17 @@ def report(query: Query) -> dict:
     }
 
 
-def _scatter(points) -> dict:
+def _scatter(panel: Panel, points) -> dict:
     """The scatter's points as columns (team names once, then an index per point): a year of weeks
     is thousands of points."""
     names: dict[str, int] = {}
-    team = [names.setdefault(p.team.name, len(names)) for p in points]
-    return {"teams": list(names), "team": team, "period": [p.period_start.isoformat() for p in points],
-            "engagement": [p.engagement for p in points], "customer": [p.customer for p in points]}
+    teams = panel.teams
+    team = [names.setdefault(teams[row.team_id].name, len(names)) for row in points.rows]
+    iso: dict = {}
+    period = [iso.get(row.period_start) or iso.setdefault(row.period_start, row.period_start.isoformat())
+              for row in points.rows]
+    return {"teams": list(names), "team": team, "period": period,
+            "engagement": points.engagement.tolist(), "customer": points.customer.tolist()}
 
 
 def chart_data(result: dict) -> dict:
@@ -215,7 +223,7 @@ def chart_data(result: dict) -> dict:
     return {
         "metric": result["label"], "unit": result["unit"], "method": query.method, "lag": query.lag,
         "grain": query.grain,
-        "scatter": _scatter(result["points"]),
+        "scatter": _scatter(result["panel"], result["points"]),
         "fitted": result["fitted"],
         "trends": result["trends"],
         "lags": [{"lag": row["lag"], "r": row["pooled"]["r"], "low": row["pooled"]["ci_low"],

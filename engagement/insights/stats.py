@@ -154,7 +154,7 @@ def pooled(x, y, teams, weights=None) -> Correlation:
     """Across all team-periods: needs at least 2 teams and 4 points."""
     x, y = np.asarray(x, float), np.asarray(y, float)
     w = None if weights is None else np.asarray(weights, float)
-    n, n_teams = len(x), len(set(teams))
+    n, n_teams = len(x), len(np.unique(teams) if isinstance(teams, np.ndarray) else set(teams))
     if n_teams < MIN_POOLED_TEAMS or n < MIN_POOLED_POINTS:
         reason = (f"needs at least {MIN_POOLED_TEAMS} teams and {MIN_POOLED_POINTS} team-periods; "
                   f"there {'is' if n_teams == 1 else 'are'} {n_teams} team{'s' if n_teams != 1 else ''} "
