@@ -5,6 +5,7 @@ Read-only, like the analysis it is built on.
 """
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 
 import numpy as np
@@ -43,6 +44,47 @@ def metric_verdict(by_metric: list[dict]) -> str:
         return (f"{best['label']} tracks engagement best here: its interval lies above the others'.")
     return (f"{best['label']} has the strongest link in these data, but the intervals overlap, so the data "
             "cannot yet tell the scores apart.")
+
+
+def plain_answer(corr: stats.Correlation, method: str, label: str, periods: int, grain: str) -> dict:
+    """The question HR asks, answered first and in words: does engagement go with `label` here?
+
+    `word` is "Yes", "No" or "Not known yet"; `sentence` says it plainly; `settle` (or None) what
+    would settle it. "No" needs both an interval spanning zero and enough teams to have seen a
+    moderate link (`stats.teams_needed`): short of that, "no clear link" only means not known yet.
+    The months are a rough guide: each further period adds about as many independent points as
+    the periods so far did on average.
+    """
+    coef = corr.coefficient(method)
+    needed = stats.teams_needed()
+    more_teams = max(0, needed - corr.teams)
+    settle = None
+    if more_teams:
+        settle = f"about {more_teams} more team{'s' if more_teams != 1 else ''} taking part in pulses"
+        effective = corr.effective_n or corr.n
+        if periods and effective:
+            more_periods = math.ceil((needed - effective) / (effective / periods)) if effective < needed else 0
+            if 0 < more_periods <= 24:
+                settle += f", or about {more_periods} more {grain}{'s' if more_periods != 1 else ''} of pulses"
+        settle = f"It would take {settle}."
+    if not coef.computed or coef.ci_low is None or coef.ci_high is None:
+        return {"word": "Not known yet", "settle": settle or "It needs more team-periods with both figures.",
+                "sentence": f"There is not enough data yet to say whether engagement goes with {label}."}
+    if coef.ci_low > 0:
+        return {"word": "Yes", "settle": None,
+                "sentence": f"Teams with higher engagement have higher {label} here"
+                            + ("." if stats.strength(coef.ci_low) == "negligible"
+                               else f", and the link is at least {stats.strength(coef.ci_low)}.")}
+    if coef.ci_high < 0:
+        return {"word": "No", "settle": None,
+                "sentence": f"Here teams with higher engagement have lower {label}: the opposite of what one would expect."}
+    if more_teams:
+        return {"word": "Not known yet", "settle": settle,
+                "sentence": f"No link between engagement and {label} shows so far, but with {corr.teams} "
+                            f"team{'s' if corr.teams != 1 else ''} a moderate one could still be hiding."}
+    return {"word": "No", "settle": None,
+            "sentence": f"Engagement and {label} do not move together here: with {corr.teams} teams, "
+                        "a moderate link would have shown."}
 
 
 def _drivers(panel: Panel, points, method: str, weighted: bool) -> dict:
@@ -143,6 +185,17 @@ def _recognition(trends: list[dict]) -> list[dict]:
     return table
 
 
+def headline(query: Query) -> dict:
+    """The plain answer alone, for pages that show only that (HR's home): one correlation, not the
+    lags, scores and drivers of the whole report."""
+    panel = Panel(query.grain, query.start, query.end)
+    points = panel.points(query.metric, query.lag, query.start, query.end)
+    pooled = correlate(points, query.weighted)["pooled"]
+    label = METRIC_LABELS[query.metric]
+    answer = plain_answer(pooled, query.method, label, len({row.period_start for row in points.rows}), query.grain)
+    return {**answer, "label": label}
+
+
 def report(query: Query) -> dict:
     """Everything the insights page shows, charts and tables alike."""
     panel = Panel(query.grain, query.start, query.end)
@@ -187,6 +240,7 @@ def report(query: Query) -> dict:
             _coef_row("Within teams", figures["within_team"], method),
             _coef_row("Within departments", figures["within_department"], method, "departments"),
         ],
+        "answer": plain_answer(pooled, method, label, len({row.period_start for row in points.rows}), query.grain),
         "verdict": stats.verdict(chosen, "higher engagement", f"{label}"),
         "within_verdict": stats.verdict(within_chosen, "a rise in a team's engagement", f"{label} in that team"),
         "power_warning": stats.power_warning(pooled.teams) if points else None,

@@ -1,9 +1,11 @@
 """The insights page for HR, its CSV exports, and plotly.js served from the installed package."""
 from __future__ import annotations
 
+import hashlib
+from functools import cache
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, jsonify, render_template, request, send_file
+from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request, send_file, url_for
 
 from engagement.insights import analysis, exports, page
 from engagement.insights.periods import label as period_label
@@ -56,10 +58,37 @@ def export():
 
 
 @insights.route("/plotly.min.js")
-def plotly_js():
-    """plotly.js from the installed `plotly` Python package: no CDN, works on a closed network."""
+def plotly_js_unversioned():
+    """The name pages used before the fingerprint: still answers, pointing at the current file."""
+    return redirect(plotly_url())
+
+
+@insights.route("/plotly-<fingerprint>.min.js")
+def plotly_js(fingerprint: str):
+    """plotly.js from the installed `plotly` Python package: no CDN, works on a closed network.
+    Its name carries a fingerprint of its content, so browsers keep it a year and an upgrade of
+    the package is a new name; an old name redirects to the current one."""
+    path, current = plotly_file()
+    if fingerprint != current:
+        return redirect(url_for("insights.plotly_js", fingerprint=current))
+    response = send_file(path, mimetype="text/javascript", max_age=PLOTLY_MAX_AGE)
+    response.cache_control.immutable = True
+    return response
+
+
+PLOTLY_MAX_AGE = 365 * 24 * 3600
+
+
+@insights.app_template_global()
+def plotly_url() -> str:
+    """Where pages with charts load plotly.js from (only those pages: it is 4 MB)."""
+    return url_for("insights.plotly_js", fingerprint=plotly_file()[1])
+
+
+@cache
+def plotly_file() -> tuple[Path, str]:
+    """The file and the first 12 hex digits of its SHA-256, read once per process."""
     import plotly
 
     path = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
-    response = send_file(path, mimetype="text/javascript", max_age=86400)
-    return response
+    return path, hashlib.sha256(path.read_bytes()).hexdigest()[:12]

@@ -114,4 +114,11 @@
     if (select) { select.addEventListener("change", drawTrend); }
     drawTrend();
   }
+  // Charts drawn while "For analysts" was folded have no width yet: redraw them when it opens.
+  var analysts = document.querySelector("[data-analysts]");
+  if (analysts) {
+    analysts.addEventListener("toggle", function () {
+      if (analysts.open) { window.dispatchEvent(new Event("resize")); }
+    });
+  }
 })();

@@ -45,6 +45,8 @@ def test_hr_reads_the_organisations_engagement(demo_app):
         engagement = _panel(html, "Engagement")
         assert "The organisation" in engagement and re.search(r"\d+% answered", engagement)
         assert "Praise to celebrate" not in html  # HR manages no team: the inbox is theirs, not a home chore
+        answer = _panel(html, "Engagement and customers")
+        assert re.search(r"<strong>(Yes|No|Not known yet)\.</strong>", answer)
 
 
 def test_staff_read_praise_about_them(demo_app):

@@ -3,6 +3,7 @@ explanations of empty and bad states, CSV exports, and plotly.js served from the
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import re
@@ -134,15 +135,66 @@ def test_exports_carry_the_points_and_figures_over_the_threshold_only(app, clien
     assert "kiosk" not in figures.get_data(as_text=True)
 
 
-def test_plotly_is_served_by_the_app_from_the_installed_package(app, client):
-    import plotly
-
-    response = client.get("/insights/plotly.min.js")
-    assert response.status_code == 200
-    assert response.mimetype == "text/javascript"
+def test_plotly_is_served_by_the_app_under_a_fingerprint_browsers_keep(app, client, login, hr):
+    _plant(small=True)
+    login(hr)
+    html = client.get("/insights", query_string=YEAR).get_data(as_text=True)
+    src = re.search(r'<script src="(/insights/plotly-[0-9a-f]{12}\.min\.js)"', html).group(1)
+    response = client.get(src)
+    assert response.status_code == 200 and response.mimetype == "text/javascript"
+    assert response.cache_control.max_age == 365 * 24 * 3600 and response.cache_control.immutable
     body = response.get_data()
     assert len(body) > 1_000_000 and b"plotly" in body[:2000].lower()
-    assert plotly.__version__
+    assert hashlib.sha256(body).hexdigest()[:12] in src
+    assert client.get("/insights/plotly.min.js").headers["Location"].endswith(src)
+    assert client.get("/insights/plotly-000000000000.min.js").headers["Location"].endswith(src)
+    # Pages without charts do not send it: the home page, and insights with nothing to draw.
+    assert "plotly" not in client.get("/").get_data(as_text=True)
+    empty = client.get("/insights", query_string={"from": "2001-01-01", "to": "2001-12-31"}).get_data(as_text=True)
+    assert "plotly" not in empty
+
+
+def test_the_page_answers_in_words_first_and_folds_the_statistics(app, client, login, hr):
+    _plant(small=True)
+    login(hr)
+    html = client.get("/insights", query_string=YEAR).get_data(as_text=True)
+    answer = re.search(r'<p class="plain-answer"><strong>(Yes|No|Not known yet)\.</strong>([^<]*)</p>', html)
+    assert answer, "the page must open with a yes / no / not known yet sentence"
+    assert html.index("plain-answer") < html.index('id="chart-scatter"') < html.index("For analysts")
+    analysts = html[html.index("<details class=\"card for-analysts\""):html.index("</details>", html.index("For analysts"))]
+    assert "Within teams" in analysts and "Lead or follow?" in analysts and "Benjamini" in analysts
+    assert "flash-warning" not in html  # nothing shouted above the answer can contradict it
+    if answer.group(1) == "Not known yet":
+        assert "more team" in answer.group(2)
+
+
+def _corr(r, low, high, teams, n=None):
+    from engagement.insights.stats import Coefficient, Correlation
+
+    coef = Coefficient(r=r, ci_low=low, ci_high=high, p=0.01)
+    return Correlation(n=n or teams * 12, teams=teams, pearson=coef, spearman=coef, effective_n=n or teams * 12)
+
+
+@pytest.mark.parametrize("corr, word, words", [
+    (_corr(0.4, 0.2, 0.55, teams=120), "Yes", "at least weak"),
+    (_corr(0.05, -0.1, 0.2, teams=120), "No", "would have shown"),
+    (_corr(0.2, -0.1, 0.45, teams=20, n=60), "Not known yet", "about 65 more teams"),
+    (_corr(-0.4, -0.6, -0.2, teams=120), "No", "opposite"),
+])
+def test_the_plain_answer_claims_no_more_than_the_interval_and_the_teams_allow(corr, word, words):
+    from engagement.insights.page import plain_answer
+
+    answer = plain_answer(corr, "spearman", "CSAT", periods=12, grain="month")
+    assert answer["word"] == word
+    assert words in answer["sentence"] + " " + (answer["settle"] or "")
+
+
+def test_not_known_yet_says_how_many_more_months_would_settle_it():
+    from engagement.insights.page import plain_answer
+
+    answer = plain_answer(_corr(0.2, -0.1, 0.45, teams=20, n=60), "spearman", "CSAT", periods=12, grain="month")
+    # 60 effective points over 12 months: 5 a month, 25 more to reach 85 → 5 more months.
+    assert answer["settle"] == "It would take about 65 more teams taking part in pulses, or about 5 more months of pulses."
 
 
 @pytest.mark.parametrize("params", [{"from": "0001-01-01"}, {"to": "9999-12-31"}])
