@@ -128,9 +128,10 @@ def parse_query(args, *, allow_method: bool = True, strict: bool = False) -> Que
                 if not DATE_RANGE[0] <= dates[key] <= DATE_RANGE[1]:
                     errors[key] = (f"'{raw}' is outside the dates insights cover "
                                    f"({DATE_RANGE[0].isoformat()} to {DATE_RANGE[1].isoformat()}).")
-    # Default: the 12 months up to `to` (today when it is not given).
+    # Default: the 12 months up to `to` (today when it is not given), never before the dates insights
+    # cover: a `to` early in 1900 would otherwise answer with a `from` the document does not allow.
     query.end = dates.get("to") or utcnow().date()
-    query.start = dates.get("from") or default_range(query.end)[0]
+    query.start = dates.get("from") or max(default_range(query.end)[0], DATE_RANGE[0])
     if "from" not in errors and "to" not in errors and query.start > query.end:
         errors["from"] = "'from' is after 'to'."
     weight = value("weight", "none")

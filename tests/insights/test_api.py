@@ -214,3 +214,11 @@ def test_dates_at_the_ends_of_the_calendar_answer_400_naming_the_field(get, key,
     response = get(**{key: value})
     assert response.status_code == 400
     assert "outside the dates insights cover" in response.get_json()["errors"][key]
+
+
+def test_a_to_early_in_1900_defaults_from_to_the_first_date_covered(app, get):
+    """Found by fuzzing the OpenAPI document: `to=1900-07-23` alone answered `"from": "1899-07-24"`,
+    a date the document's own response schema does not allow."""
+    body = get(to="1900-07-23").get_json()
+    assert body["from"] == "1900-01-01" and body["to"] == "1900-07-23"
+    assert get(to="1901-07-23").get_json()["from"] == "1900-07-24"
