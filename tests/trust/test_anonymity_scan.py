@@ -11,7 +11,7 @@ Then the scan searches, for her name (and each half of it), her e-mail address a
 - every GET route of the URL map (static files aside) × 5 viewers (signed out, a staff colleague
   of her team, her team's manager who owns the idea, HR, admin), the ids in the path filled from
   the planted objects (every notification id for the outbox's e-mail preview), plus query variants
-  of the board, the exports and the results: 124 paths x 5 viewers = 620 pages, 50 of them CSV
+  of the board, the exports and the results: 125 paths x 5 viewers = 625 pages, 50 of them CSV
   and JSON exports;
 - every API answer (8: the correlation in each metric and grain, the OpenAPI document, a feedback
   post);
@@ -280,13 +280,14 @@ def get_paths(app, objects) -> list[tuple[str, str]]:
             "notification_id": objects["notification_ids"], "user_id": [objects["author_id"], objects["boss_id"]],
             "team_id": [objects["shop_id"]], "slug": ["shop"], "token": ["not-a-token"],
             "comment_id": [objects["comment_id"]], "schedule_id": [1], "item_id": [1], "kind": ["svg"],
-            "feedback_id": [objects["feedback_id"]]}
+            "feedback_id": [objects["feedback_id"]], "fingerprint": ["0"]}
     paths = []
     for rule in app.url_map.iter_rules():
         if "GET" not in rule.methods or rule.endpoint == "static":
             continue
         combos = [{}]
         for arg in rule.arguments:
+            assert arg in fill, f"{rule.rule}: give <{arg}> a value in get_paths so the scan reaches it"
             combos = [dict(c, **{arg: value}) for c in combos for value in fill[arg]]
         with app.test_request_context():
             from flask import url_for
