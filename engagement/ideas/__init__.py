@@ -16,6 +16,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(ideas)
     add_nav_item(app, NavItem(200, "Ideas", "ideas.board", "view_ideas", "ideas."))
     add_home_panel(app, 200, home.render_panel)
+    add_home_panel(app, 210, home.ideas_by_status_panel)
     add_demo_step(app, 30, "ideas", demo.load_ideas)
     register_duty(app, "idea_owner_reminders", timedelta(hours=1), owners.remind_owners)
     # An owner reminded about a waiting idea is asked to act.

@@ -188,3 +188,9 @@ def similar_ideas(text: str, *, limit: int = 5, threshold: float = 0.3, exclude_
     ideas = {i.id: i for i in db.session.scalars(db.select(Idea).where(Idea.id.in_([i for i, _ in best])))}
     counts = vote_counts(list(ideas.values()))
     return [(ideas[i], counts[i], score) for i, score in best]
+
+
+def status_counts() -> dict[str, int]:
+    """How many ideas stand at each status, in the workflow's order (one grouped count)."""
+    found = dict(db.session.execute(db.select(Idea.status, func.count(Idea.id)).group_by(Idea.status)).all())
+    return {status: found.get(status, 0) for status in STATUSES}

@@ -1,4 +1,5 @@
-"""The home page panel: ideas waiting for their owner, and news on the ideas I am behind."""
+"""Home page panels: ideas waiting for their owner, news on the ideas I am behind, and for HR the
+organisation's ideas by status."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -7,6 +8,8 @@ from flask import render_template
 from markupsafe import Markup
 
 from engagement.ideas import owners, personal
+from engagement.ideas.board import status_counts
+from flashpoint.permissions import is_hr
 from flashpoint.timeutil import utcnow
 
 
@@ -19,3 +22,13 @@ def render_panel(user) -> Markup | None:
         return None
     return Markup(render_template("ideas/_home_panel.html", waiting=waiting, updates=updates, mine=mine,
                                   stale_before=now - owners.REMINDER_AFTER))
+
+
+def ideas_by_status_panel(user) -> Markup | None:
+    """HR: how the organisation's ideas stand, each status a link to the board filtered by it."""
+    if not is_hr(user):
+        return None
+    counts = status_counts()
+    if not any(counts.values()):
+        return None
+    return Markup(render_template("ideas/_status_panel.html", counts=counts))

@@ -21,5 +21,6 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(views.stories)
     add_nav_item(app, NavItem(100, "Heroes", "stories.wall", "view_heroes", "stories."))
     add_home_panel(app, 10, home.pending_approvals_panel)
+    add_home_panel(app, 50, home.unsung_heroes_panel)
     add_demo_step(app, 20, "stories", demo.load_stories)
     register_duty(app, "story_approval_reminders", timedelta(hours=1), approvals.remind_waiting)

@@ -45,6 +45,10 @@ def test_hr_reads_the_organisations_engagement(demo_app):
         engagement = _panel(html, "Engagement")
         assert "The organisation" in engagement and re.search(r"\d+% answered", engagement)
         assert "Praise to celebrate" not in html  # HR manages no team: the inbox is theirs, not a home chore
+        unsung = _panel(html, "Unsung heroes")
+        assert "mention" in unsung
+        ideas = _panel(html, "Ideas by status")
+        assert "status=implemented" in ideas and "status=planned" in ideas
         answer = _panel(html, "Engagement and customers")
         assert re.search(r"<strong>(Yes|No|Not known yet)\.</strong>", answer)
 
@@ -53,6 +57,7 @@ def test_staff_read_praise_about_them(demo_app):
     with demo_app.app_context():
         html = _home_of(demo_app, "staff")
         assert "Customers named you" in html and "Engagement" not in html
+        assert "Unsung heroes" not in html and "Ideas by status" not in html
 
 
 def test_a_kind_shown_at_home_is_filed_read_and_still_delivered(app):
