@@ -77,12 +77,12 @@ def new():
 
 
 def _idea_form() -> IdeaForm:
-    """The new-idea form; on GET prefilled with my team and the title typed in /idea or the board."""
+    """The new-idea form; on GET prefilled with the title typed in /idea or the board. The team is
+    never chosen in advance: an anonymous idea left on the proposer's own team would tell which
+    team's page shows it first, and so where its author works."""
     form = IdeaForm()
     form.team.choices = [("", gettext("Choose a team…"))] + _team_choices()
     if request.method == "GET":
-        if current_user.team is not None:
-            form.team.data = current_user.team.slug
         form.title.data = (request.args.get("title") or "")[:150]
     return form
 

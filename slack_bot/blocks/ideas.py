@@ -16,17 +16,16 @@ TEAM_OPTIONS_MAX = 100       # a static select holds at most 100 options
 
 # --- The modal -------------------------------------------------------------------------------
 
-def idea_modal(teams: list, title: str = "", *, own_team=None) -> dict:
+def idea_modal(teams: list, title: str = "") -> dict:
     """The submission modal, with `title` prefilled from `/idea <text>`; `teams` come with the
-    person's own team (`own_team`) first, and that one is chosen."""
+    person's own team first (the caller orders them), but none is chosen in advance: an anonymous idea left on
+    the proposer's own team would tell where its author works."""
     teams = [option(t.name, t.slug) for t in teams[:TEAM_OPTIONS_MAX]]
     title_element = {"type": "plain_text_input", "action_id": "title", "max_length": TITLE_MAX}
     if title:
         title_element["initial_value"] = clip(title, TITLE_MAX)
     team_element = {"type": "static_select", "action_id": "team", "options": teams,
                     "placeholder": {"type": "plain_text", "text": "Choose a team"}}
-    if own_team is not None and teams:
-        team_element["initial_option"] = teams[0]
     kinds = [option(label, key) for key, label in KINDS.items()]
     return {
         "type": "modal", "callback_id": SUBMIT_CALLBACK,

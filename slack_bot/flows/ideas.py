@@ -22,7 +22,7 @@ def open_idea_modal(client, body: dict, respond, person, title: str) -> None:
     if person.team is not None:
         # The person's own team first: usually the one an idea concerns.
         teams = [person.team] + [t for t in teams if t.id != person.team_id]
-    view = idea_modal(teams, title, own_team=person.team)
+    view = idea_modal(teams, title)
     db.session.commit()  # release the connection before the network call
     open_modal(client, body, view, respond)
 

@@ -126,3 +126,13 @@ def test_an_anonymous_idea_and_its_authors_comments_are_dated_to_the_day(org, lo
     export = client.get("/ideas/export.csv?scope=org").get_data(as_text=True)
     [row] = [line for line in export.splitlines() if "Quiet hour" in line]
     assert ",2026-03-04,2026-03-05," in row and "13:47" not in row and "14:52" not in row
+
+
+def test_no_team_is_chosen_in_advance_for_a_new_idea(org, login, client):
+    """Left on the proposer's own team by default, an anonymous idea would tell which team's page
+    shows it first, and so where its author works: the web form (like the Slack modal) asks."""
+    login(org.staff)
+    html = client.get("/ideas/new?title=Lockers").get_data(as_text=True)
+    team_select = re.search(r'<select[^>]*name="team".*?</select>', html, flags=re.S).group(0)
+    assert 'value="shop"' in team_select and "selected" not in team_select.replace('value=""', "")
+    assert 'value="Lockers"' in html

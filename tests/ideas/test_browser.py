@@ -33,6 +33,7 @@ def test_similar_ideas_show_while_typing_and_an_anonymous_idea_is_submitted(org,
     assert f"#{existing.id} Open a second till" in suggestion and "new" in suggestion
     page.fill("#title", "<b>Self-checkout</b> for small baskets")
     page.check("#anonymous")
+    page.select_option("#team", "shop")  # never chosen in advance (it would tell where an anonymous author works)
     page.click("main form input[type=submit]")
     page.wait_for_url(app_url + "/ideas/*")
     assert "<b>Self-checkout</b> for small baskets" in page.inner_text("h1")   # shown as text

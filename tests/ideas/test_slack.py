@@ -52,7 +52,9 @@ def test_idea_command_opens_a_modal_prefilled_with_the_text(people, slack, fake_
     assert view["callback_id"] == "idea_submit" and len(view["title"]["text"]) <= 24
     blocks = {b["block_id"]: b for b in view["blocks"]}
     assert blocks["title"]["element"]["initial_value"] == "Bowls of water for dogs"
-    assert blocks["team"]["element"]["initial_option"]["value"] == "shop"
+    # The own team is offered first but not chosen: an anonymous idea must not default to it.
+    assert blocks["team"]["element"]["options"][0]["value"] == "shop"
+    assert "initial_option" not in blocks["team"]["element"]
     assert {o["value"] for o in blocks["kind"]["element"]["options"]} == {"idea", "obstacle"}
 
 
