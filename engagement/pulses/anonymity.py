@@ -21,6 +21,13 @@ Rule 2 is complementary suppression: when one part of a parent is hidden, a seco
 that table is hidden with it so the first cannot be worked out. The complement hidden is the
 parent, never a team that meets the threshold (docs/interface.md, "Pulses and anonymity"):
 decisions are taken bottom-up, and a team's own visibility depends only on what lies below it.
+
+Survey vendors hide "the next-smallest group" when exactly one group of a breakdown is hidden,
+because their total is always shown. Here the total is the complementary cell instead: hiding it
+protects the hidden part just as well and never takes a figure from a team that meets the
+threshold. And since a hidden group's answers count in no figure at all (above), suppression is a
+second line of defence: `tests/pulses/test_small_groups_every_path.py` rewrites a small group's
+answers and finds every page, export and API answer unchanged.
 """
 from __future__ import annotations
 
