@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template, request,
                    stream_with_context, url_for)
 from flask_babel import gettext
-from flask_login import current_user
+from flask_login import current_user, login_required
 
 from flashpoint.core import addresses
 from flashpoint.core.languages import translated
@@ -100,6 +100,7 @@ def teams_index():
 
 
 @team_pages.route("/<slug>")
+@login_required
 def team(slug: str):
     team = _team_or_404(slug)
     require("manage_team", team)
@@ -112,6 +113,7 @@ def team(slug: str):
 
 
 @team_pages.route("/<slug>/poster")
+@login_required
 def team_poster(slug: str):
     team = _team_or_404(slug)
     require("manage_team", team)
@@ -121,6 +123,7 @@ def team_poster(slug: str):
 
 
 @team_pages.route("/<slug>/qr.<any(svg, png):kind>")
+@login_required
 def team_qr(slug: str, kind: str):
     team = _team_or_404(slug)
     require("manage_team", team)
