@@ -74,7 +74,8 @@ GET    /ideas/similar                                 login 200   200   200   20
 GET    /insights                                      login 403   403   403   200   200
 GET    /insights/data.json                            login 403   403   403   200   200
 GET    /insights/export.csv                           login 403   403   403   200   200
-GET    /insights/plotly.min.js                        200   200   200   200   200   200
+GET    /insights/plotly-<fingerprint>.min.js          200   200   200   200   200   200
+GET    /insights/plotly.min.js                        302   302   302   302   302   302   # the old name: on to the current file
 GET    /login                                         200   302   302   302   302   302
 GET    /notifications                                 login 200   200   200   200   200
 GET    /notifications/<notification_id>/open          login 302   404   404   404   404   # the staff member's own notification
@@ -232,6 +233,7 @@ def _people_and_objects() -> tuple[dict[str, str], dict[str, str]]:
     from flashpoint.outbox.models import Notification
     from flashpoint.people.models import Team, User, team_managers
     from recognition.praise.models import PraiseMatch
+    from engagement.insights.views import plotly_file
     from recognition.stories import approvals
 
     manager = db.session.scalar(sa.select(User).where(User.email == f"manager@{DEMO_DOMAIN}"))
@@ -281,7 +283,8 @@ def _people_and_objects() -> tuple[dict[str, str], dict[str, str]]:
     absent = [name for name, value in found.items() if value is None]
     assert not absent, f"the demo organisation has no object for {absent}"
     return emails, {**{k: str(v) for k, v in found.items()}, "team_id": str(team.id), "slug": team.slug,
-                    "token": "not-a-real-token", "filename": "css/flashpoint.css", "kind": "svg"}
+                    "token": "not-a-real-token", "filename": "css/flashpoint.css", "kind": "svg",
+                    "fingerprint": plotly_file()[1]}
 
 
 def _url(path: str, values: dict[str, str]) -> str:
