@@ -13,8 +13,9 @@ from datetime import date, timedelta
 
 import numpy as np
 import sqlalchemy as sa
+from flask import jsonify
 
-from engagement.insights import stats
+from engagement.insights import cache, stats
 from engagement.pulses import anonymity
 from engagement.insights.models import GRAINS, TeamPeriod
 from engagement.insights.periods import period_start, shift
@@ -48,6 +49,10 @@ class Query:
     end: date | None = None
     weighted: bool = False
     method: str = "spearman"
+
+    def key(self) -> tuple:
+        """Everything that makes one query's answer differ from another's."""
+        return (self.metric, self.grain, self.lag, self.start, self.end, self.weighted, self.method)
 
     def args(self) -> dict:
         args = {"metric": self.metric, "grain": self.grain, "lag": self.lag, "from": self.start.isoformat(),
@@ -200,6 +205,12 @@ class PanelRow:
     customer_score = TeamPeriod.customer_score
 
 
+def panel_range(grain: str, start: date, end: date, margin: int = 3) -> tuple[date, date]:
+    """The first and last period starts a Panel reads for a range: `margin` periods either side, for
+    the lags."""
+    return shift(period_start(start, grain), grain, -margin), shift(period_start(end, grain), grain, margin)
+
+
 _COUNT_COLUMNS = ("csat_n", "csat_good", "nps_n", "nps_promoters", "nps_detractors", "ces_n", "ces_sum")
 
 
@@ -209,8 +220,7 @@ class Panel:
     def __init__(self, grain: str, start: date, end: date, margin: int = 3) -> None:
         self.grain = grain
         self.threshold = anonymity.min_group_size()
-        first = shift(period_start(start, grain), grain, -margin)
-        last = shift(period_start(end, grain), grain, margin)
+        first, last = panel_range(grain, start, end, margin)
         # Plain column rows straight from the connection (no ORM result machinery): two years of
         # weeks for 400 teams is 40,000 rows. Period starts come as SQLite's text (or PostgreSQL's
         # dates) and are turned into dates once per distinct value.
@@ -404,6 +414,15 @@ def correlate(points: list[Point], weighted: bool = False, departments: bool = T
     if departments:
         figures["within_department"] = stats.within(x, y, department_ids, w, group_word="department")
     return figures
+
+
+def correlation_json(query: Query) -> bytes:
+    """The JSON body of GET /api/v1/insights/correlation: `correlation_payload` as Flask writes it,
+    kept per process while the panel rows in range and the teams stay as they were (`cache`).
+    Two years of weeks is 40,000 points, 3.4 MB."""
+    first, last = panel_range(query.grain, query.start, query.end)
+    return cache.kept(("correlation", query.key()), query.grain, first, last,
+                      lambda: jsonify(correlation_payload(query)).get_data())
 
 
 def correlation_payload(query: Query) -> dict:

@@ -2,7 +2,7 @@
 (docs/interface.md, "Correlation figures") defines it."""
 from __future__ import annotations
 
-from flask import jsonify, request
+from flask import current_app, request
 
 from engagement.insights import analysis
 from flashpoint.api import api_bp, api_operation, api_schema, api_scope_required
@@ -90,4 +90,4 @@ def insights_correlation():
         query = analysis.parse_query(request.args, allow_method=False, strict=True)
     except analysis.QueryError as exc:
         raise ApiValidationError(exc.errors) from None
-    return jsonify(analysis.correlation_payload(query))
+    return current_app.response_class(analysis.correlation_json(query), mimetype="application/json")

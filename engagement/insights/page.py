@@ -10,9 +10,9 @@ from collections import defaultdict
 
 import numpy as np
 
-from engagement.insights import stats
+from engagement.insights import cache, stats
 from engagement.insights.analysis import (
-    LAGS, METRIC_LABELS, METRIC_UNITS, METRICS, MIN_CUSTOMER_ITEMS, Panel, PanelRow, Point, Query, correlate,
+    LAGS, METRIC_LABELS, METRIC_UNITS, METRICS, MIN_CUSTOMER_ITEMS, Panel, PanelRow, Query, correlate, panel_range,
 )
 from engagement.insights.models import DRIVER_LABELS, DRIVERS
 
@@ -197,7 +197,14 @@ def headline(query: Query) -> dict:
 
 
 def report(query: Query) -> dict:
-    """Everything the insights page shows, charts and tables alike."""
+    """Everything the insights page shows, charts and tables alike: `compute_report`'s answer, kept
+    per process while the panel rows in range and the teams stay as they were (`cache`)."""
+    first, last = panel_range(query.grain, query.start, query.end)
+    return cache.kept(("report", query.key()), query.grain, first, last, lambda: compute_report(query))
+
+
+def compute_report(query: Query) -> dict:
+    """Everything the insights page shows, computed from the panel."""
     panel = Panel(query.grain, query.start, query.end)
     points = panel.points(query.metric, query.lag, query.start, query.end)
     figures = correlate(points, query.weighted)
@@ -234,7 +241,8 @@ def report(query: Query) -> dict:
     within_chosen = figures["within_team"].coefficient(method)
     return {
         "query": query, "label": label, "unit": METRIC_UNITS[query.metric], "threshold": panel.threshold,
-        "points": points, "panel": panel,
+        # How many points; the chart's scatter as columns (the answer keeps no panel rows).
+        "points": len(points), "scatter": _scatter(panel, points),
         "figures": [
             _coef_row("Across teams and periods", pooled, method),
             _coef_row("Within teams", figures["within_team"], method),
@@ -277,7 +285,7 @@ def chart_data(result: dict) -> dict:
     return {
         "metric": result["label"], "unit": result["unit"], "method": query.method, "lag": query.lag,
         "grain": query.grain,
-        "scatter": _scatter(result["panel"], result["points"]),
+        "scatter": result["scatter"],
         "fitted": result["fitted"],
         "trends": result["trends"],
         "lags": [{"lag": row["lag"], "r": row["pooled"]["r"], "low": row["pooled"]["ci_low"],
