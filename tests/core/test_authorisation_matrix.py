@@ -21,6 +21,7 @@ import sqlalchemy as sa
 
 from flashpoint.extensions import db
 from tests.conftest import csrf_token_from
+from tests.slack.helpers import fake_slack  # noqa: F401  (fixture)
 
 ROLES = ("anon", "staff", "other", "manager", "hr", "admin")
 ROLE_NAMES = {"anon": "anonymous", "staff": "staff of the team", "other": "manager of another team",
@@ -158,8 +159,8 @@ class Row:
     expected: dict[str, str]  # role → answer
 
 
-def _rows() -> list[Row]:
-    lines = [line.split("#")[0].split() for line in MATRIX.strip().splitlines()]
+def _rows(table: str) -> list[Row]:
+    lines = [line.split("#")[0].split() for line in table.strip().splitlines()]
     header, body = lines[0], lines[1:]
     assert header == ["method", "path", "anon", "staff", "other", "mgr", "hr", "admin"], header
     rows = [Row(cells[0], cells[1], dict(zip(ROLES, cells[2:], strict=True))) for cells in body]
@@ -168,7 +169,15 @@ def _rows() -> list[Row]:
     return rows
 
 
-ROWS = _rows()
+# Routes that exist only when Slack is configured (the demo runs without it): Slack signs its
+# requests; a session, whoever's, opens nothing.
+SLACK_MATRIX = """
+method path                                           anon  staff other mgr   hr    admin
+POST   /slack/events                                  401   401   401   401   401   401
+"""
+
+ROWS = _rows(MATRIX)
+SLACK_ROWS = _rows(SLACK_MATRIX)
 _CONVERTER = re.compile(r"<(?:[^:<>]+:)?(\w+)>")
 
 
@@ -318,16 +327,16 @@ def _sign_in(client, email: str) -> str:
     return csrf_token_from(client.get("/account/password").get_data(as_text=True))
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_each_role_gets_exactly_the_declared_answer_on_every_route(demo_app, role):
+def _walk(app, role: str, rows: list[Row]) -> list[str]:
+    """Request every row as this role, in order; the rows whose answer differs from the declared one."""
     emails, values = _people_and_objects()
-    client = demo_app.test_client()
+    client = app.test_client()
     if role == "anon":
         csrf = csrf_token_from(client.get("/login").get_data(as_text=True))
     else:
         csrf = _sign_in(client, emails[role])
     wrong = []
-    for row in ROWS:
+    for row in rows:
         url = _url(row.path, values)
         if row.method == "GET":
             response = client.get(url)
@@ -339,4 +348,24 @@ def test_each_role_gets_exactly_the_declared_answer_on_every_route(demo_app, rol
             wrong.append(f"{row.method} {row.path} ({url}): {got}, declared {row.expected[role]}")
         if os.environ.get("AUTHZ_MATRIX_DUMP"):
             print(f"ANSWER {row.method} {row.path} {role} {got}")
+    return wrong
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_gets_exactly_the_declared_answer_on_every_route(demo_app, role):
+    wrong = _walk(demo_app, role, ROWS)
     assert not wrong, f"{ROLE_NAMES[role]} got other answers than declared:\n" + "\n".join(wrong)
+
+
+class TestWithSlackConfigured:
+    @pytest.fixture
+    def app_overrides(self, fake_slack):
+        from tests.slack.helpers import slack_settings
+
+        return slack_settings(fake_slack)
+
+    def test_slack_routes_are_declared_and_open_to_slack_alone(self, demo_app):
+        slack_only = _routes(demo_app) - {(row.method, row.path) for row in ROWS}
+        assert slack_only == {(row.method, row.path) for row in SLACK_ROWS}, "declare them in SLACK_MATRIX"
+        wrong = [f"{role}: {line}" for role in ROLES for line in _walk(demo_app, role, SLACK_ROWS)]
+        assert not wrong, "\n".join(wrong)
