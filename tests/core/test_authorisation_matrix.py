@@ -6,7 +6,9 @@ fails it too. Each role then requests every route on its own fresh copy of the d
 (a request may change data: approving, voting, revoking) and must get exactly the declared answer.
 
 Path arguments are objects of *the team* (the demo manager's team, where the demo staff member
-works): a manager of another team addressing them by id must be refused. `POST`s carry a valid
+works): a manager of another team addressing them by id must be refused. Whatever they are let
+see, neither that manager nor the staff member finds the team's people's e-mail addresses in any
+answer (lists and exports are scoped, not only guarded). `POST`s carry a valid
 CSRF token and no other field, so what answers is the authorisation (and then the form's
 validation), never the CSRF check.
 """
@@ -291,6 +293,8 @@ def _people_and_objects() -> tuple[dict[str, str], dict[str, str]]:
              "schedule_id": schedule, "item_id": item, "token_id": token.id}
     absent = [name for name, value in found.items() if value is None]
     assert not absent, f"the demo organisation has no object for {absent}"
+    # What only the team's own managers, HR and admins may read: its people's e-mail addresses.
+    emails["team"] = list(db.session.scalars(sa.select(User.email).where(User.team_id == team.id)))
     return emails, {**{k: str(v) for k, v in found.items()}, "team_id": str(team.id), "slug": team.slug,
                     "token": "not-a-real-token", "filename": "css/flashpoint.css", "kind": "svg",
                     "fingerprint": plotly_file()[1]}
@@ -346,6 +350,11 @@ def _walk(app, role: str, rows: list[Row]) -> list[str]:
         got = _answer(client, response)
         if got != row.expected[role]:
             wrong.append(f"{row.method} {row.path} ({url}): {got}, declared {row.expected[role]}")
+        if role in ("staff", "other"):
+            body = response.get_data(as_text=True)
+            seen = [email for email in emails["team"] if email in body and email != emails[role]]
+            if seen:
+                wrong.append(f"{row.method} {row.path} ({url}): shows the team's {', '.join(seen)}")
         if os.environ.get("AUTHZ_MATRIX_DUMP"):
             print(f"ANSWER {row.method} {row.path} {role} {got}")
     return wrong
