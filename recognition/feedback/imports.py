@@ -213,21 +213,26 @@ def _problems(opener: Opener, now: datetime, dry_run: bool) -> FeedbackImportRep
     teams = {t.slug: t for t in db.session.scalars(db.select(Team))}
     first_line: dict[str, int] = {}
     with opener() as stream:
-        for row in csvfiles.iter_rows(stream, IMPORT_COLUMNS, OPTIONAL_COLUMNS):
-            report.rows += 1
-            if row.extra:
-                report.error(row.line, "more values than columns in the header")
-                continue
-            try:
-                item = validate_feedback(row.values, teams=teams, now=now)
-            except FeedbackInvalid as exc:
-                report.error(row.line, "; ".join(exc.errors.values()))
-                continue
-            if item.external_id in first_line:
-                report.error(row.line, f"external_id '{item.external_id}' "
-                                       f"already appears on line {first_line[item.external_id]}")
-            else:
-                first_line[item.external_id] = row.line
+        try:
+            for row in csvfiles.iter_rows(stream, IMPORT_COLUMNS, OPTIONAL_COLUMNS):
+                report.rows += 1
+                if row.extra:
+                    report.error(row.line, "more values than columns in the header")
+                    continue
+                try:
+                    item = validate_feedback(row.values, teams=teams, now=now)
+                except FeedbackInvalid as exc:
+                    report.error(row.line, "; ".join(exc.errors.values()))
+                    continue
+                if item.external_id in first_line:
+                    report.error(row.line, f"external_id '{item.external_id}' "
+                                           f"already appears on line {first_line[item.external_id]}")
+                else:
+                    first_line[item.external_id] = row.line
+        except csvfiles.CsvFileError as exc:
+            # The first pass stopped at a bad row before reaching what makes the rest unreadable
+            # (a quote never closed): that is one more problem to list, after the rows before it.
+            report.errors.append(str(exc))
     return report
 
 

@@ -180,3 +180,19 @@ def test_a_file_read_in_steps_still_finds_an_id_repeated_steps_apart_and_stores_
     assert again.exit_code == 0 and "2 feedback items added; 3 were already there." in again.output
     assert announced == ["ext-1", "ext-2", "ext-3", "ext-4", "ext-5"]
     assert [f.external_id for f in all_feedback()] == ["ext-1", "ext-2", "ext-3", "ext-4", "ext-5"]
+
+
+def test_a_bad_row_before_a_quote_never_closed_lists_both_and_stores_nothing(runner, tmp_path, client, login,
+                                                                             post_form, announced):
+    """Found by fuzzing: the pass that lists every problem read on past the bad row into the quote
+    never closed, and the import ended in a traceback (a 500 on the upload page)."""
+    make_team("shop")
+    text = csv_text([row(1), row(2, score="9")]) + 'ext-3,2026-01-05T10:00:00,shop,csat,4,"never closed\n'
+    result = runner.invoke(args=["import-feedback", write(tmp_path, text)])
+    assert isinstance(result.exception, SystemExit) and result.exit_code == 1, repr(result.exception)
+    assert "line 3: CSAT scores run from 1 to 5; 9 is out of range." in result.output
+    assert 'line 4: a quote (") opened on this line is never closed' in result.output
+    login(make_user("hr"))
+    page = upload(client, post_form, text)
+    assert page.status_code == 400 and "never closed" in page.get_data(as_text=True)
+    assert all_feedback() == [] and announced == []
