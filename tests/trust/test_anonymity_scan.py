@@ -2,7 +2,7 @@
 
 Quintessa Vantablack-Oyelaran (a distinctive name, e-mail and Slack id) proposes an anonymous idea
 on the web, comments on it as its author, answers a pulse with a comment and answers a manager's
-reply to that comment. Around her the organisation lives: a colleague comments and votes, the
+reply to that comment, and answers this week's pulse, still open, with another comment. Around her the organisation lives: a colleague comments and votes, the
 manager moves the idea to implemented (celebrated in the heroes channel), a hero story, customer
 feedback, an API token. Every notification is delivered, through the fake Slack and a real local
 SMTP server.
@@ -11,13 +11,13 @@ Then the scan searches, for her name (and each half of it), her e-mail address a
 - every GET route of the URL map (static files aside) × 5 viewers (signed out, a staff colleague
   of her team, her team's manager who owns the idea, HR, admin), the ids in the path filled from
   the planted objects (every notification id for the outbox's e-mail preview), plus query variants
-  of the board, the exports and the results: 125 paths x 5 viewers = 625 pages, 50 of them CSV
+  of the board, the exports and the results: 133 paths x 5 viewers = 665 pages, 50 of them CSV
   and JSON exports;
 - every API answer (8: the correlation in each metric and grain, the OpenAPI document, a feedback
   post);
-- every Slack Web API call the app made (18: messages, App Homes of everyone else, a modal),
+- every Slack Web API call the app made (20: messages, App Homes of everyone else, a modal),
   except those addressed to her alone;
-- every e-mail the SMTP server received (3), except hers.
+- every e-mail the SMTP server received (4), except hers.
 Dates: the anonymous idea and her comments were written at planted instants; no surface shows
 their time of day (the day alone is allowed).
 
@@ -62,7 +62,8 @@ IDEA_TITLE = "Refill stations for the reusable cups at every till"
 AUTHOR_COMMENT = "Happy to sketch where the stations would go"
 PULSE_COMMENT = "The rota changes too late for the weekend shifts"
 AUTHOR_PULSE_REPLY = "Thanks, a week ahead would be enough"
-ANONYMOUS_WORDS = (IDEA_TITLE, AUTHOR_COMMENT, PULSE_COMMENT, AUTHOR_PULSE_REPLY)
+OPEN_PULSE_COMMENT = "Could the new tills get a second screen"
+ANONYMOUS_WORDS = (IDEA_TITLE, AUTHOR_COMMENT, PULSE_COMMENT, AUTHOR_PULSE_REPLY, OPEN_PULSE_COMMENT)
 
 # Pages that list people as such (not what they wrote): they may name her while they show
 # nothing she wrote anonymously.
@@ -242,6 +243,16 @@ def plant(app, slack, fake_slack, client):
         db.session.commit()
     cycles.close_due_cycles(now)
     db.session.commit()
+    # And this week's pulse, still open: she and two others have answered it, she with a comment.
+    running = now - timedelta(hours=2)
+    [(_, open_cycle, _)] = cycles.pulse_now(["shop"], running)
+    send_due_invitations(running)
+    db.session.commit()
+    for person, words in ((author, OPEN_PULSE_COMMENT), (colleague, ""), (boss, "")):
+        participation = answering.open_participation(person, open_cycle.id, running + timedelta(minutes=30))
+        raw = {f"q{item.id}": str(item.low) for item in open_cycle.items}
+        assert answering.answer_from_form(participation, raw, words, running + timedelta(minutes=30)) == {}
+        db.session.commit()
     comment = db.session.scalar(db.select(PulseComment).where(PulseComment.body == PULSE_COMMENT))
     pulse_comments.reply_to_comment(comment, boss, "Thank you, we will publish the rota earlier.")
     db.session.commit()
