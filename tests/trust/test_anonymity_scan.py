@@ -7,7 +7,8 @@ manager moves the idea to implemented (celebrated in the heroes channel), a hero
 feedback, an API token. Every notification is delivered, through the fake Slack and a real local
 SMTP server.
 
-Then the scan searches, for her name (and each half of it), her e-mail address and her Slack id:
+Then the scan searches, for her name (and each half of it), her e-mail address, her Slack id and
+her user id (a distinctive number):
 - every GET route of the URL map (static files aside) × 5 viewers (signed out, a staff colleague
   of her team, her team's manager who owns the idea, HR, admin), the ids in the path filled from
   the planted objects (every notification id for the outbox's e-mail preview), plus query variants
@@ -56,7 +57,9 @@ from tests.slack.helpers import slack_settings
 NAME = "Quintessa Vantablack-Oyelaran"
 EMAIL = "q.vantablack-oyelaran@scan.example"
 SLACK_ID = "UQVANTA9Z"
-SECRETS = (NAME, "Quintessa", "Vantablack", "Oyelaran", EMAIL, "q.vantablack", SLACK_ID)
+# Her row's id too, made distinctive: a link or a JSON field pointing at her person gives her away.
+USER_ID = 48611
+SECRETS = (NAME, "Quintessa", "Vantablack", "Oyelaran", EMAIL, "q.vantablack", SLACK_ID, str(USER_ID))
 
 IDEA_TITLE = "Refill stations for the reusable cups at every till"
 AUTHOR_COMMENT = "Happy to sketch where the stations would go"
@@ -156,10 +159,13 @@ class Findings:
     def __init__(self, instants):
         self.instants = instants
         self.problems: list[str] = []
+        self.seen: dict[str, int] = dict.fromkeys(ANONYMOUS_WORDS, 0)  # surfaces showing each of her texts
 
     def check(self, where: str, text: str, may_name: bool = False) -> None:
         """`may_name`: a directory of people, or a message to her under her name (not as the author)."""
         text = searchable(text)
+        for words in ANONYMOUS_WORDS:
+            self.seen[words] += words in text
         named = [s for s in SECRETS if s.lower() in text.lower()]
         if named and not may_name:
             self.problems.append(f"{where} names her ({named[0]!r})")
@@ -182,7 +188,7 @@ def plant(app, slack, fake_slack, client):
     online = make_team("online", "Online Shop", parent=dept)
     head = make_manager(dept, name="Dana Head", slack_user_id="UDANA")
     boss = make_manager(shop, name="Maya Boss", slack_user_id="UMAYA")
-    author = make_user("staff", shop, name=NAME, email=EMAIL, slack_user_id=SLACK_ID)
+    author = make_user("staff", shop, name=NAME, email=EMAIL, slack_user_id=SLACK_ID, id=USER_ID)
     colleague = make_user("staff", shop, name="Cleo Colleague", slack_user_id="UCLEO")
     mailonly = make_user("staff", shop, name="Bruno Mailonly")  # no Slack: reached by e-mail
     other = make_user("staff", online, name="Omar Other", slack_user_id="UOMAR")
@@ -389,6 +395,10 @@ def test_the_anonymous_author_is_found_nowhere_but_in_her_own_views(app, client,
 
     print("\n".join(findings.problems))  # all of them, beside the assertion's shortened list
     assert findings.problems == [], "\n".join(findings.problems)
+    # What she wrote was on the surfaces searched (else the scan would pass vacuously); the open
+    # pulse's comment waits until its cycle closes.
+    assert all(findings.seen[w] for w in ANONYMOUS_WORDS if w != OPEN_PULSE_COMMENT), findings.seen
+    assert findings.seen[IDEA_TITLE] >= 40 and findings.seen[OPEN_PULSE_COMMENT] == 0, findings.seen
     # She, on the other hand, hears of everything (the scan would pass vacuously otherwise).
     assert fake_slack.sent_messages(channel="D" + SLACK_ID)
     assert len({path for _, path in paths}) >= 120
