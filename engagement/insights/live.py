@@ -79,9 +79,17 @@ def closed_cells(*where) -> dict[tuple[int, str, date], tuple]:
 
     threshold = anonymity.min_group_size()
     found: dict[tuple[int, str, date], list] = {}
-    for cycle in cycle_totals(PulseCycle.closed_at.is_not(None), *where).values():
-        for grain in GRAINS:
-            entry = found.setdefault((cycle.team_id, grain, period_start(cycle.opens_on, grain)), [Cell(), 0, 0])
+    starts: dict[date, tuple] = {}  # the period starts of each opening day, worked out once
+    # With no condition (a full rebuild) every closed cycle is read: scan the answers once.
+    for cycle in cycle_totals(PulseCycle.closed_at.is_not(None), *where, scan=not where).values():
+        periods = starts.get(cycle.opens_on)
+        if periods is None:
+            periods = starts[cycle.opens_on] = tuple((grain, period_start(cycle.opens_on, grain)) for grain in GRAINS)
+        for grain, start in periods:
+            key = (cycle.team_id, grain, start)
+            entry = found.get(key)
+            if entry is None:
+                entry = found[key] = [Cell(), 0, 0]
             add_cycle(entry[0], cycle, threshold)
             entry[1] = max(entry[1], cycle.respondents)
             entry[2] += 1

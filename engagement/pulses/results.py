@@ -159,30 +159,38 @@ class CycleTotals:
     answers: list = field(default_factory=list)  # (driver, count, sum, promoters, detractors)
 
 
-def cycle_totals(*where, answers: bool = True) -> dict[int, CycleTotals]:
+def cycle_totals(*where, answers: bool = True, scan: bool = False) -> dict[int, CycleTotals]:
     """The totals of the cycles matching `where` (conditions on PulseCycle), in three aggregate
-    statements whatever the number of answers (two, reading no answer, when `answers` is false)."""
+    statements whatever the number of answers (two, reading no answer, when `answers` is false).
+
+    `scan`: the cycles are most of them (a full rebuild), so participations and answers are grouped
+    over their whole tables along their cycle indexes and the other cycles' groups dropped here;
+    joining them to the cycles would look a cycle up for each of two million answers."""
     found = {cid: CycleTotals(cid, team_id, opens_on, closed_at is not None)
              for cid, team_id, opens_on, closed_at in db.session.execute(
                  db.select(PulseCycle.id, PulseCycle.team_id, PulseCycle.opens_on, PulseCycle.closed_at).where(*where))}
     if not found:
         return {}
+
+    def scoped(select):
+        return select if scan else select.join(PulseCycle, PulseCycle.id == select.selected_columns[0]).where(*where)
+
+    participations = db.select(PulseParticipation.cycle_id,
+                               func.sum(case((PulseParticipation.answered.is_(True), 1), else_=0)),
+                               func.sum(case((PulseParticipation.invited_at.is_not(None), 1), else_=0)))
     for cid, answered, invited in db.session.execute(
-            db.select(PulseParticipation.cycle_id,
-                      func.sum(case((PulseParticipation.answered.is_(True), 1), else_=0)),
-                      func.sum(case((PulseParticipation.invited_at.is_not(None), 1), else_=0)))
-            .join(PulseCycle, PulseCycle.id == PulseParticipation.cycle_id)
-            .where(*where).group_by(PulseParticipation.cycle_id)):
-        found[cid].respondents, found[cid].invited = int(answered or 0), int(invited or 0)
+            scoped(participations).group_by(PulseParticipation.cycle_id)):
+        if cid in found:
+            found[cid].respondents, found[cid].invited = int(answered or 0), int(invited or 0)
     if not answers:
         return found
+    sums = db.select(PulseAnswer.cycle_id, PulseAnswer.driver, func.count(), func.sum(PulseAnswer.value),
+                     func.sum(case((PulseAnswer.value >= 9, 1), else_=0)),
+                     func.sum(case((PulseAnswer.value <= 6, 1), else_=0)))
     for cid, driver, count, total, promoters, detractors in db.session.execute(
-            db.select(PulseAnswer.cycle_id, PulseAnswer.driver, func.count(), func.sum(PulseAnswer.value),
-                      func.sum(case((PulseAnswer.value >= 9, 1), else_=0)),
-                      func.sum(case((PulseAnswer.value <= 6, 1), else_=0)))
-            .join(PulseCycle, PulseCycle.id == PulseAnswer.cycle_id)
-            .where(*where).group_by(PulseAnswer.cycle_id, PulseAnswer.driver)):
-        found[cid].answers.append((driver, count, total or 0, promoters or 0, detractors or 0))
+            scoped(sums).group_by(PulseAnswer.cycle_id, PulseAnswer.driver)):
+        if cid in found:
+            found[cid].answers.append((driver, count, total or 0, promoters or 0, detractors or 0))
     return found
 
 
