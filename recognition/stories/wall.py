@@ -21,8 +21,10 @@ from recognition.stories.models import CLAP_SOURCES, KINDS, Clap, HeroStory, sto
 
 
 def _private_story_ids():
-    return (db.select(story_heroes.c.story_id).join(User, User.id == story_heroes.c.user_id)
-            .where(User.private_recognition.is_(True)))
+    # Driven by the few people who asked for privacy, then their stories by the heroes' person index:
+    # joined the other way, every hero of every story (120,000 at full size) was read at each page.
+    return db.select(story_heroes.c.story_id).where(
+        story_heroes.c.user_id.in_(db.select(User.id).where(User.private_recognition.is_(True))))
 
 
 PERIODS = {"30d": 30, "90d": 90, "365d": 365}
