@@ -234,8 +234,9 @@ def test_another_teams_manager_gets_no_more_than_staff_on_the_teams_objects():
 
 # --- The people and the objects ----------------------------------------------------------------
 
-def _people_and_objects() -> tuple[dict[str, str], dict[str, str]]:
-    """The e-mail of each role's person, and a value for each path argument, all about the team."""
+def _people_and_objects() -> tuple[dict, dict[str, str]]:
+    """The e-mail of each role's person (and under "team" its people's), and a value for each path
+    argument, all about the team."""
     from engagement.ideas import submission
     from engagement.pulses.models import (PulseComment, PulseCommentAuthor, PulseCycle, PulseItem,
                                           PulseSchedule)
