@@ -44,6 +44,7 @@ class Comparison:
     ci_high: float | None = None
     enough: bool = False
     verdict: str = ""
+    weeks_so_far: int | None = None  # set while the 8 weeks after are not over yet
 
     @property
     def label(self) -> str:
@@ -62,6 +63,22 @@ class Comparison:
         else:
             outcome = "no clear change"
         return f"{self.label} {amount} in the 8 weeks after: {outcome}"
+
+    @property
+    def celebration(self) -> str:
+        """The line under a thank-you on "You said, we did": the change in plain words when there is a
+        clear one, else "too early to tell" — never "no clear change" as a headline. The figures and
+        the careful verdict stay on the idea's own page, one click away."""
+        amount = (f"{abs(self.difference):.2f}" if self.metric == "ces" else f"{abs(self.difference):.0f} points") \
+            if self.enough else ""
+        if self.enough and self.ci_low > 0:
+            when = "since" if self.weeks_so_far is not None else "in the 8 weeks after"
+            return f"Customers noticed: {self.label} rose by {amount} {when}"
+        if self.enough and self.ci_high < 0 and self.weeks_so_far is None:
+            return f"{self.label} was {amount} lower in the 8 weeks after"
+        if self.weeks_so_far is not None:
+            return "Too early to tell whether customers noticed: the 8 weeks after are not over yet"
+        return "Too early to tell whether customers noticed"
 
 
 def metric_value(metric: str, scores: list[int]) -> float | None:
@@ -223,6 +240,7 @@ def impacts_of(ideas, metric: str | None = None, now: datetime | None = None) ->
         if now < a1:
             weeks = max(0, (now - a0).days // 7)
             comparison.verdict += f" The 8 weeks after are not over yet ({weeks} so far)."
+            comparison.weeks_so_far = weeks
         result[idea.id] = comparison
     return result
 

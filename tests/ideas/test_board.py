@@ -127,7 +127,7 @@ def test_an_implemented_idea_shows_before_and_after_customer_feedback_with_an_in
     assert "50%" in html and "90%" in html and "+40.0" in html
     assert "20 feedback items" in html and "higher" in html
     done = client.get("/ideas/done").get_data(as_text=True)
-    assert "CSAT +40.0 points in the 8 weeks after: a clear rise" in done
+    assert "Customers noticed: CSAT rose by 40 points in the 8 weeks after" in done and "the figures" in done
     nps = client.get(f"/ideas/{idea.id}?metric=nps").get_data(as_text=True)
     assert "Too little feedback to tell" in nps
 

@@ -93,3 +93,18 @@ def test_no_clear_change_when_the_interval_includes_zero():
 def test_identical_ces_ratings_give_a_zero_width_interval_not_an_error():
     result = impact.compare("ces", [5] * 12, [5] * 12)
     assert result.difference == 0 and result.ci_low == 0 and result.ci_high == 0
+
+
+@pytest.mark.parametrize("before, after, weeks, words", [
+    ([5] * 20 + [2] * 20, [5] * 36 + [2] * 4, None, "Customers noticed: CSAT rose by 40 points in the 8 weeks after"),
+    ([5] * 20 + [2] * 20, [5] * 36 + [2] * 4, 3, "Customers noticed: CSAT rose by 40 points since"),
+    ([5] * 20 + [2] * 20, [5] * 21 + [2] * 19, None, "Too early to tell whether customers noticed"),
+    ([5] * 9, [5] * 40, None, "Too early to tell whether customers noticed"),
+    ([5] * 36 + [2] * 4, [5] * 20 + [2] * 20, None, "CSAT was 40 points lower in the 8 weeks after"),
+    ([5] * 36 + [2] * 4, [5] * 20 + [2] * 20, 2, "Too early to tell whether customers noticed: the 8 weeks after are not over yet"),
+])
+def test_you_said_we_did_never_headlines_no_clear_change(before, after, weeks, words):
+    result = impact.compare("csat", before, after)
+    result.weeks_so_far = weeks
+    assert result.celebration == words
+    assert "no clear change" not in result.celebration.lower()
