@@ -5,11 +5,11 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Register sign-in, the admin pages for people and teams, their commands, rules, navigation and
+    """Register sign-in, the people search, the admin pages for people and teams, their commands, rules, navigation and
     the demo's people."""
     from flashpoint.extensions import login_manager
     from flashpoint.people import cli, demo, models, permissions  # noqa: F401  (models: tables known to migrations)
-    from flashpoint.people.views import admin, auth
+    from flashpoint.people.views import admin, auth, people
     from flashpoint.permissions import register_rules
     from flashpoint.registry import NavItem, add_demo_step, add_nav_item
 
@@ -19,6 +19,7 @@ def init_app(app: Flask) -> None:
     register_rules(app, permissions.rules)
     app.register_blueprint(auth)
     app.register_blueprint(admin)
+    app.register_blueprint(people)
     cli.init_app(app)
     add_nav_item(app, NavItem(900, "People", "admin.people", "view_people_directory", "admin.people"))
     add_nav_item(app, NavItem(910, "Teams", "admin.teams", "manage_teams", "admin.team"))

@@ -1,16 +1,16 @@
-"""Sign-in, sign-out, password change, and the admin pages for people and teams."""
+"""Sign-in, sign-out, password change, the people search, and the admin pages for people and teams."""
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template, request,
+from flask import (Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, request,
                    url_for)
 from flask_babel import gettext
 from flask_login import current_user, login_required, login_user, logout_user
 
 from flashpoint import csvfiles
 from flashpoint.extensions import db, limiter, login_manager
-from flashpoint.people import exports, pages, services
+from flashpoint.people import exports, pages, search, services
 from flashpoint.people.forms import (ChangePasswordForm, ConfirmForm, ImportPeopleForm, LoginForm,
                                      PersonForm, TeamForm)
 from flashpoint.people.models import Role, Team, User
@@ -291,3 +291,22 @@ def team_edit(team_id: int | None = None):
             flash(f"Team {saved.name} has been saved.", "success")
             return redirect(url_for("admin.teams"))
     return render_template("admin/team_form.html", form=form, team=team, members=pages.team_members(team))
+
+
+# --- Finding people (the pickers) ---------------------------------------------------------
+
+people = Blueprint("people", __name__, url_prefix="/people")
+
+
+@people.route("/search")
+@login_required
+def search_people():
+    """Active people matching `q` (JSON for static/js/people-picker.js): id, name and team, at most
+    `limit` (default 20, at most 50); `role` and `exclude` may repeat. Bad parameters: 400."""
+    try:
+        found = search.search_people(
+            current_user, request.args.get("q", ""), limit=request.args.get("limit", search.DEFAULT_LIMIT),
+            roles=request.args.getlist("role"), exclude=request.args.getlist("exclude"))
+    except search.SearchRefused as exc:
+        return jsonify(error=str(exc)), 400
+    return jsonify(people=[m.as_json() for m in found.people], more=found.more)

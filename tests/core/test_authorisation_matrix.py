@@ -84,6 +84,7 @@ GET    /notifications                                 login 200   200   200   20
 GET    /notifications/<notification_id>/open          login 302   404   404   404   404   # the staff member's own notification
 GET    /notifications/unsubscribe/<token>             400   400   400   400   400   400
 GET    /people/not-signed-in                          login 403   200   200   200   200
+GET    /people/search                                 login 200   200   200   200   200   # names and teams, never e-mail addresses
 GET    /praise                                        login 403   200   200   200   200
 GET    /praise/me                                     login 200   200   200   200   200
 GET    /pulse/<token>                                 410   410   410   410   410   410
