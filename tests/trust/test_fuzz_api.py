@@ -48,7 +48,7 @@ def operations(schema):
 @pytest.mark.slow
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE], ids=["positive", "negative"])
 def test_every_operation_answers_as_documented_whatever_it_is_sent(app, api, mode):
-    labels = []
+    labels, answers = [], {}
     for operation in operations(api):
         labels.append(operation.label)
 
@@ -58,9 +58,16 @@ def test_every_operation_answers_as_documented_whatever_it_is_sent(app, api, mod
         def exchange(case):
             before = database_state()
             response = case.call_and_validate(excluded_checks=[positive_data_acceptance])
+            answers.setdefault(operation.label, set()).add(response.status_code)
             db.session.rollback()  # read what the request committed, not an older snapshot
             if response.status_code >= 400:
                 assert database_state() == before, f"a refused {case.method} {case.path} wrote to the database"
 
         exchange()
     assert {"POST /api/v1/feedback", "GET /api/v1/insights/correlation"} <= set(labels)
+    # Both paths were walked: positive cases stored items (the document's example among them) and
+    # answered figures; negative ones were refused.
+    if mode == GenerationMode.POSITIVE:
+        assert {201, 400} <= answers["POST /api/v1/feedback"] and 200 in answers["GET /api/v1/insights/correlation"]
+    else:
+        assert all(400 in codes for codes in answers.values()), answers
