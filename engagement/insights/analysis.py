@@ -5,8 +5,10 @@ Read-only. Only team-periods whose group meets PULSE_MIN_GROUP_SIZE enter anythi
 """
 from __future__ import annotations
 
+import gc
 import json
 import re
+from contextlib import contextmanager
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -205,6 +207,20 @@ class PanelRow:
     customer_score = TeamPeriod.customer_score
 
 
+@contextmanager
+def collector_paused():
+    """Tens of thousands of row objects are made in one go, and none of them is garbage: the cycle
+    collector their allocation sets off would walk the whole process's heap again and again (more
+    than half the time of reading two years of weeks). Paused for that read only."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def panel_range(grain: str, start: date, end: date, margin: int = 3) -> tuple[date, date]:
     """The first and last period starts a Panel reads for a range: `margin` periods either side, for
     the lags."""
@@ -224,19 +240,21 @@ class Panel:
         # Plain column rows straight from the connection (no ORM result machinery): two years of
         # weeks for 400 teams is 40,000 rows. Period starts come as SQLite's text (or PostgreSQL's
         # dates) and are turned into dates once per distinct value.
-        columns = TeamPeriod.__table__.c
-        raw = db.session.connection().execute(
-            sa.select(columns.team_id, sa.type_coerce(columns.period_start, sa.String),
-                      *[columns[name] for name in PanelRow.COLUMNS[2:-1]], sa.type_coerce(columns.drivers, sa.Text))
-            .where(TeamPeriod.grain == grain, TeamPeriod.period_start >= first, TeamPeriod.period_start <= last)
-        ).all()
-        starts: dict = {}
-        for value in {values[1] for values in raw}:
-            starts[value] = date.fromisoformat(value) if isinstance(value, str) else value
-        self.rows: dict[tuple[int, date], PanelRow] = {}
-        for values in raw:
-            row = PanelRow(values[0], starts[values[1]], *values[2:])
-            self.rows[(row.team_id, row.period_start)] = row
+        with collector_paused():
+            columns = TeamPeriod.__table__.c
+            raw = db.session.connection().execute(
+                sa.select(columns.team_id, sa.type_coerce(columns.period_start, sa.String),
+                          *[columns[name] for name in PanelRow.COLUMNS[2:-1]], sa.type_coerce(columns.drivers, sa.Text))
+                .where(TeamPeriod.grain == grain, TeamPeriod.period_start >= first, TeamPeriod.period_start <= last)
+            )
+            raw = [tuple(values) for values in raw.all()]  # slicing result rows costs more than making tuples
+            starts: dict = {}
+            for value in {values[1] for values in raw}:
+                starts[value] = date.fromisoformat(value) if isinstance(value, str) else value
+            self.rows: dict[tuple[int, date], PanelRow] = {}
+            for values in raw:
+                row = PanelRow(values[0], starts[values[1]], *values[2:])
+                self.rows[(row.team_id, row.period_start)] = row
         team_ids = {team_id for team_id, _ in self.rows}
         self.teams: dict[int, TeamInfo] = {}
         if team_ids:
@@ -258,12 +276,16 @@ class Panel:
         while self._periods[-1] < last:
             self._periods.append(shift(self._periods[-1], grain, 1))
         self._period_at = {start: j for j, start in enumerate(self._periods)}
-        # Every row's team and period position, and the customer counts, as columns (for `_grid`).
+        # Every row's team and period position, and the customer counts, as columns (for `_grid`), in
+        # the rows' order (the panel holds one row per team, grain and period: none was dropped above).
         listed = list(self.rows.values())
         self._row_team = np.array([self._team_at[row.team_id] for row in listed], dtype=np.int64)
         self._row_period = np.array([self._period_at.get(row.period_start, -1) for row in listed], dtype=np.int64)
-        self._counts = {name: np.array([getattr(row, name) or 0 for row in listed], dtype=np.int64)
-                        for name in _COUNT_COLUMNS}
+        by_column = list(zip(*raw)) if len(raw) == len(listed) else None
+        self._counts = {
+            name: np.fromiter(((value or 0) for value in by_column[PanelRow.COLUMNS.index(name)]), np.int64, len(listed))
+            if by_column else np.array([getattr(row, name) or 0 for row in listed], dtype=np.int64)
+            for name in _COUNT_COLUMNS}
 
     def eligible(self, row: PanelRow) -> bool:
         """Engagement is shown only where the group meets the anonymity threshold."""
@@ -421,8 +443,10 @@ def correlation_json(query: Query) -> bytes:
     kept per process while the panel rows in range and the teams stay as they were (`cache`).
     Two years of weeks is 40,000 points, 3.4 MB."""
     first, last = panel_range(query.grain, query.start, query.end)
-    return cache.kept(("correlation", query.key()), query.grain, first, last,
-                      lambda: jsonify(correlation_payload(query)).get_data())
+    def compute() -> bytes:
+        with collector_paused():  # 40,000 points as dicts, then their JSON
+            return jsonify(correlation_payload(query)).get_data()
+    return cache.kept(("correlation", query.key()), query.grain, first, last, compute)
 
 
 def correlation_payload(query: Query) -> dict:

@@ -12,7 +12,8 @@ import numpy as np
 
 from engagement.insights import cache, stats
 from engagement.insights.analysis import (
-    LAGS, METRIC_LABELS, METRIC_UNITS, METRICS, MIN_CUSTOMER_ITEMS, Panel, PanelRow, Query, correlate, panel_range,
+    LAGS, METRIC_LABELS, METRIC_UNITS, METRICS, MIN_CUSTOMER_ITEMS, Panel, PanelRow, Query, collector_paused, correlate,
+    panel_range,
 )
 from engagement.insights.models import DRIVER_LABELS, DRIVERS
 
@@ -205,6 +206,11 @@ def report(query: Query) -> dict:
 
 def compute_report(query: Query) -> dict:
     """Everything the insights page shows, computed from the panel."""
+    with collector_paused():  # thousands of points, rows and chart values, none of them garbage
+        return _compute_report(query)
+
+
+def _compute_report(query: Query) -> dict:
     panel = Panel(query.grain, query.start, query.end)
     points = panel.points(query.metric, query.lag, query.start, query.end)
     figures = correlate(points, query.weighted)
