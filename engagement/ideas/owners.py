@@ -2,6 +2,7 @@
 (a duty) to owners who have said nothing for a fortnight."""
 from __future__ import annotations
 
+import secrets
 from datetime import datetime, timedelta
 
 from engagement.ideas.errors import IdeaError
@@ -14,6 +15,7 @@ from flashpoint.timeutil import utcnow
 from recognition.stories.approvers import approvers_for_teams
 
 REMINDER_AFTER = timedelta(days=14)
+ANONYMOUS_HOLD = (timedelta(hours=1), timedelta(hours=4))
 
 
 def default_owner(team: Team, submitter: User | None = None) -> User | None:
@@ -36,7 +38,16 @@ def tell_owner(idea: Idea, owner: User, *, new: bool) -> None:
     else:
         text = f"You now own the {what} \u201c{idea.title}\u201d ({idea.team.name})."
     record_notification("idea.assigned", f"New {what}: {idea.title}", text, recipient=owner,
-                        link=f"/ideas/{idea.id}", extra={"idea_id": idea.id})
+                        link=f"/ideas/{idea.id}", extra={"idea_id": idea.id},
+                        not_before=anonymous_hold(idea.created_at) if new and idea.anonymous else None)
+
+
+def anonymous_hold(written_at: datetime) -> datetime:
+    """When the owner hears of a new anonymous idea: at a random moment 1 to 4 hours after it was
+    written. Sent at once, the message's time (in Slack, the e-mail, the notification list) would
+    date the idea to the minute and tell who was at a keyboard then; its page shows the day only."""
+    low, high = ANONYMOUS_HOLD
+    return written_at + low + timedelta(seconds=secrets.SystemRandom().uniform(0, (high - low).total_seconds()))
 
 
 def reassign(idea: Idea, actor: User, new_owner: User | None) -> IdeaEvent:

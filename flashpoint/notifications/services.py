@@ -18,6 +18,7 @@ from flashpoint.outbox.models import Notification
 from flashpoint.outbox.services import record_notification, varied
 from flashpoint.people.models import User
 from flashpoint.people.services import check_password_strength
+from flashpoint.timeutil import utcnow
 
 INVITATION_LIFETIME = timedelta(days=14)
 RESET_LIFETIME = timedelta(hours=2)
@@ -82,20 +83,23 @@ def reaching_transports(user: User, kind: str = "account.invitation") -> list[st
 def unread_count(user_id: int) -> int:
     return db.session.scalar(
         db.select(func.count(Notification.id))
-        .where(Notification.recipient_id == user_id, Notification.read_at.is_(None))
+        .where(Notification.recipient_id == user_id, Notification.read_at.is_(None),
+               Notification.created_at <= utcnow())
     ) or 0
 
 
 def notifications_for(user_id: int):
-    """Newest first; only the person's own notifications (never a channel's or someone else's)."""
+    """Newest first; only the person's own notifications (never a channel's or someone else's), and
+    none held for later (`record_notification(not_before=…)`) before its time."""
     return (db.select(Notification)
-            .where(Notification.recipient_id == user_id)
+            .where(Notification.recipient_id == user_id, Notification.created_at <= utcnow())
             .order_by(Notification.created_at.desc(), Notification.id.desc()))
 
 
 def own_notification(user: User, notification_id: int) -> Notification | None:
     note = db.session.get(Notification, notification_id)
-    return note if note is not None and note.recipient_id == user.id else None
+    mine = note is not None and note.recipient_id == user.id and note.created_at <= utcnow()
+    return note if mine else None
 
 
 def mark_read(note: Notification, now: datetime) -> None:
@@ -106,7 +110,8 @@ def mark_read(note: Notification, now: datetime) -> None:
 def mark_all_read(user: User, now: datetime) -> int:
     result = db.session.execute(
         update(Notification)
-        .where(Notification.recipient_id == user.id, Notification.read_at.is_(None))
+        .where(Notification.recipient_id == user.id, Notification.read_at.is_(None),
+               Notification.created_at <= now)
         .values(read_at=now)
     )
     return result.rowcount

@@ -2,6 +2,7 @@
 nothing is sent here, so a rolled-back change never leaves a message behind."""
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Iterable
 
 from flask import current_app
@@ -26,12 +27,15 @@ def record_notification(
     anonymous_recipient: bool = False,
     dedupe_key: str | None = None,
     extra: dict | None = None,
+    not_before: datetime | None = None,
 ) -> Notification | None:
     """Add a notification to the session (the caller commits).
 
     `link` is a path inside the app ("/heroes/3"); transports make it absolute with BASE_URL.
     `secret_url` is a one-time link shown to the recipient only. With a `dedupe_key` already
-    recorded, nothing is added and None is returned.
+    recorded, nothing is added and None is returned. `not_before` holds it until that instant,
+    everywhere: it is sent then, and dated then in the recipient's notifications (which list it
+    from then on), so neither its arrival nor its date tells when the event behind it happened.
     """
     if (recipient is None) == (channel is None):
         raise ValueError("a notification goes to exactly one recipient or one channel")
@@ -39,14 +43,14 @@ def record_notification(
         return None
     note = Notification(recipient=recipient, **_values(
         kind, subject, text, recipient=recipient, channel=channel, link=link, quote=quote, secret_url=secret_url,
-        anonymous_recipient=anonymous_recipient, dedupe_key=dedupe_key, extra=extra))
+        anonymous_recipient=anonymous_recipient, dedupe_key=dedupe_key, extra=extra, not_before=not_before))
     db.session.add(note)
     return note
 
 
 def _values(kind: str, subject: str, text: str, *, recipient: User | None, channel: str | None,
             link: str | None, quote: str | None, secret_url: str | None, anonymous_recipient: bool,
-            dedupe_key: str | None, extra: dict | None) -> dict:
+            dedupe_key: str | None, extra: dict | None, not_before: datetime | None = None) -> dict:
     """A notification's column values (recipient_id aside)."""
     if (recipient is None) == (channel is None):
         raise ValueError("a notification goes to exactly one recipient or one channel")
@@ -61,12 +65,12 @@ def _values(kind: str, subject: str, text: str, *, recipient: User | None, chann
     if secret_url:
         # Sealed: whoever reads the database must not be able to use the link (flashpoint/sealing.py).
         payload["secret_url"] = seal_secret_url(secret_url)
-    now = utcnow()
+    now = max(utcnow(), not_before) if not_before is not None else utcnow()
     # What a home panel shows is not news in the notification centre as well (see add_shown_at_home).
     read_at = now if recipient is not None and kind in shown_at_home_kinds(current_app) else None
     return {"kind": kind, "subject": subject[:200], "channel": channel, "anonymous_recipient": anonymous_recipient,
             "payload": payload, "dedupe_key": dedupe_key, "state": State.PENDING.value, "next_attempt_at": now,
-            "read_at": read_at}
+            "read_at": read_at, "created_at": now}
 
 
 # Dedupe keys per look-up (SQLite caps the bound parameters of one statement).

@@ -136,3 +136,34 @@ def test_no_team_is_chosen_in_advance_for_a_new_idea(org, login, client):
     team_select = re.search(r'<select[^>]*name="team".*?</select>', html, flags=re.S).group(0)
     assert 'value="shop"' in team_select and "selected" not in team_select.replace('value=""', "")
     assert 'value="Lockers"' in html
+
+
+def test_the_owner_hears_of_an_anonymous_idea_hours_later_so_its_message_does_not_date_it(org, login, client):
+    """Sent at once, the owner's message (its Slack time, its place in the notification list) would
+    date the anonymous idea to the minute. It is held 1 to 4 hours, dated when it goes; a signed
+    idea's message goes at once."""
+    from datetime import timedelta
+
+    from flashpoint.outbox.delivery import deliver_due
+
+    zelda = make_user("staff", org.shop, name=SECRET_NAME, email=SECRET_EMAIL)
+    idea = make_idea(zelda, org.shop, title="Water for dogs at the door", anonymous=True)
+    signed = make_idea(org.staff, org.shop, title="A bench by the door")
+    [held] = db.session.scalars(db.select(Notification).where(
+        Notification.kind == "idea.assigned", Notification.payload["idea_id"].as_integer() == idea.id)).all()
+    [at_once] = db.session.scalars(db.select(Notification).where(
+        Notification.kind == "idea.assigned", Notification.payload["idea_id"].as_integer() == signed.id)).all()
+    assert idea.created_at + timedelta(hours=1) <= held.created_at <= idea.created_at + timedelta(hours=4)
+    assert held.next_attempt_at == held.created_at
+    assert at_once.created_at - signed.created_at < timedelta(minutes=1)
+
+    deliver_due(idea.created_at + timedelta(minutes=59))
+    db.session.refresh(held)
+    assert held.state == "pending"
+    login(org.boss)
+    page = client.get("/notifications").get_data(as_text=True)
+    assert "A bench by the door" in page and "Water for dogs" not in page
+    assert client.get(f"/notifications/{held.id}/open").status_code == 404
+    deliver_due(held.created_at)
+    db.session.refresh(held)
+    assert held.state != "pending"
