@@ -12,7 +12,7 @@ her user id (a distinctive number):
 - every GET route of the URL map (static files aside) × 5 viewers (signed out, a staff colleague
   of her team, her team's manager who owns the idea, HR, admin), the ids in the path filled from
   the planted objects (every notification id for the outbox's e-mail preview), plus query variants
-  of the board, the exports and the results: 133 paths x 5 viewers = 665 pages, 50 of them CSV
+  of the board, the exports and the results: 134 paths x 5 viewers = 670 pages, 54 of them CSV
   and JSON exports;
 - every API answer (8: the correlation in each metric and grain, the OpenAPI document, a feedback
   post);
