@@ -64,7 +64,7 @@ bench-org: install-test
 translations: install
 	$(BIN)/pybabel extract -F babel.cfg -k N_ -k NavItem:2 -k _l --no-location --sort-output --omit-header \
 		-o translations/messages.pot .
-	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-location --no-fuzzy-matching
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --no-wrap
 	$(BIN)/pybabel compile -d translations --statistics
 
 clean:

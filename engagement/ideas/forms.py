@@ -1,6 +1,6 @@
 """Forms for submitting ideas, commenting, and the owner's status and reassignment forms."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from flashpoint.forms import Form
 from wtforms import (BooleanField, DateField, IntegerField, RadioField, SelectField, SelectMultipleField,
                      StringField, SubmitField, TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
@@ -9,7 +9,7 @@ from engagement.ideas.models import (COMMENT_MAX, DESCRIPTION_MAX, KINDS, MESSAG
                                      TITLE_MAX)
 
 
-class IdeaForm(FlaskForm):
+class IdeaForm(Form):
     title = StringField(_l("Title"), validators=[DataRequired(_l("Give your idea a title.")),
                                                  Length(max=TITLE_MAX, message=_l("At most %(max)s characters.", max=TITLE_MAX))],
                         render_kw={"maxlength": TITLE_MAX, "autocomplete": "off"})
@@ -27,29 +27,29 @@ class IdeaForm(FlaskForm):
     submit = SubmitField(_l("Submit"))
 
 
-class CommentForm(FlaskForm):
+class CommentForm(Form):
     body = TextAreaField("Add a comment", validators=[DataRequired("Write something first."),
-                                                      Length(max=COMMENT_MAX)],
+                                                      Length(max=COMMENT_MAX, message=f"A comment is at most {COMMENT_MAX:,} characters.")],
                          render_kw={"rows": 3, "maxlength": COMMENT_MAX})
     submit = SubmitField("Comment")
 
 
-class StatusForm(FlaskForm):
+class StatusForm(Form):
     status = SelectField("Status", choices=[(s, s.capitalize()) for s in STATUSES])
-    message = TextAreaField("Message to the people behind it", validators=[Optional(), Length(max=MESSAGE_MAX)],
+    message = TextAreaField("Message to the people behind it", validators=[Optional(), Length(max=MESSAGE_MAX, message=f"A message is at most {MESSAGE_MAX:,} characters.")],
                             description="Required when declining. Sent to the proposer, voters and followers.",
                             render_kw={"rows": 3, "maxlength": MESSAGE_MAX})
-    duplicate_of = IntegerField("Duplicate of idea #", validators=[Optional(), NumberRange(min=1)])
+    duplicate_of = IntegerField("Duplicate of idea #", validators=[Optional(), NumberRange(min=1, message="Give the number of the idea it repeats (#12 is 12).")])
     implementers = SelectMultipleField("Implemented by", choices=[], coerce=int, validators=[Optional()])
     implemented_on = DateField("Implemented on", validators=[Optional()],
                                description="Defaults to today")
     submit = SubmitField("Update status")
 
 
-class ReassignForm(FlaskForm):
+class ReassignForm(Form):
     owner = SelectField("New owner", choices=[], coerce=int)
     submit = SubmitField("Reassign")
 
 
-class ButtonForm(FlaskForm):
+class ButtonForm(Form):
     """POST-only buttons (vote, follow) carry a CSRF token through this empty form."""

@@ -1,5 +1,5 @@
 """Pulse forms: schedules, question bank items, comment replies (all with CSRF)."""
-from flask_wtf import FlaskForm
+from flashpoint.forms import Form
 from wtforms import IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -9,13 +9,17 @@ from engagement.pulses.models import CADENCES, DRIVER_LABELS
 WEEKDAYS = [(0, "Monday"), (1, "Tuesday"), (2, "Wednesday"), (3, "Thursday"), (4, "Friday")]
 
 
+QUESTION_EMPTY = "Write the question."
+QUESTION_LENGTH = "A question is 8 to 300 characters."
+
+
 class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
 
 
-class ScheduleForm(FlaskForm):
-    name = StringField("Name", validators=[Length(max=120)], description="e.g. “Weekly pulse, stores”")
+class ScheduleForm(Form):
+    name = StringField("Name", validators=[Length(max=120, message="A name is at most 120 characters.")], description="e.g. “Weekly pulse, stores”")
     teams = MultiCheckboxField("Teams", coerce=int, description="A department includes its teams.")
     cadence = SelectField("How often", choices=list(CADENCES.items()), default="weekly")
     weekday = SelectField("Weekday", choices=WEEKDAYS, coerce=int, default=1,
@@ -34,18 +38,18 @@ class ScheduleForm(FlaskForm):
         return not any(f.errors for f in self)
 
 
-class ItemForm(FlaskForm):
+class ItemForm(Form):
     driver = SelectField("Driver", choices=list(DRIVER_LABELS.items()))
-    text = TextAreaField("Question", validators=[DataRequired(), Length(min=8, max=300)])
+    text = TextAreaField("Question", validators=[DataRequired(QUESTION_EMPTY), Length(min=8, max=300, message=QUESTION_LENGTH)])
 
 
-class ItemEditForm(FlaskForm):
-    text = TextAreaField("Question", validators=[DataRequired(), Length(min=8, max=300)])
+class ItemEditForm(Form):
+    text = TextAreaField("Question", validators=[DataRequired(QUESTION_EMPTY), Length(min=8, max=300, message=QUESTION_LENGTH)])
 
 
-class ReplyForm(FlaskForm):
-    body = TextAreaField("Reply", validators=[DataRequired(), Length(max=2000)])
+class ReplyForm(Form):
+    body = TextAreaField("Reply", validators=[DataRequired("Write a reply first."), Length(max=2000, message="A reply is at most 2,000 characters.")])
 
 
-class SendNowForm(FlaskForm):
+class SendNowForm(Form):
     teams = MultiCheckboxField("Teams", coerce=int)

@@ -1,5 +1,5 @@
 """Forms of the admin page for API tokens."""
-from flask_wtf import FlaskForm
+from flashpoint.forms import Form
 from wtforms import SelectMultipleField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -7,8 +7,8 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from flashpoint.api.models import SCOPES
 
 
-class TokenForm(FlaskForm):
-    name = StringField("Name", validators=[DataRequired(), Length(max=120)],
+class TokenForm(Form):
+    name = StringField("Name", validators=[DataRequired("Name the token, so you know later what uses it."), Length(max=120, message="A token's name is at most 120 characters.")],
                        description="Who or what uses it, e.g. “Zendesk survey export”")
     scopes = SelectMultipleField("Scopes", choices=[(k, f"{k} — {v}") for k, v in SCOPES.items()],
                                  validators=[DataRequired("Choose at least one scope.")],
@@ -16,5 +16,5 @@ class TokenForm(FlaskForm):
     submit = SubmitField("Create token")
 
 
-class RevokeForm(FlaskForm):
+class RevokeForm(Form):
     submit = SubmitField("Revoke")

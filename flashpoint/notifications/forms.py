@@ -1,5 +1,5 @@
 """Forms: notification preferences, "forgot your password?", and setting a password from a link."""
-from flask_wtf import FlaskForm
+from flashpoint.forms import Form
 from wtforms import BooleanField, EmailField, PasswordField, RadioField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
@@ -7,7 +7,10 @@ from flashpoint.notifications.topics import TOPICS
 from flashpoint.people.services import MIN_PASSWORD
 
 
-class PreferencesForm(FlaskForm):
+EMAIL_LENGTH = "An e-mail address is at most 254 characters."
+
+
+class PreferencesForm(Form):
     channel = RadioField("Reach me by", choices=[("auto", "Automatic"), ("slack", "Slack"),
                                                  ("email", "E-mail")], default="auto")
     submit = SubmitField("Save")
@@ -22,21 +25,21 @@ for _topic in TOPICS:
                                                                 description=_topic.hint))
 
 
-class ForgotPasswordForm(FlaskForm):
-    email = EmailField("E-mail", validators=[DataRequired(), Length(max=254)])
+class ForgotPasswordForm(Form):
+    email = EmailField("E-mail", validators=[DataRequired("Enter your e-mail address."), Length(max=254, message=EMAIL_LENGTH)])
     submit = SubmitField("Send me a link")
 
 
-class SetPasswordForm(FlaskForm):
+class SetPasswordForm(Form):
     new = PasswordField("New password", validators=[
-        DataRequired(), Length(min=MIN_PASSWORD, max=200,
+        DataRequired("Choose a password."), Length(min=MIN_PASSWORD, max=200,
                                message=f"A password needs at least {MIN_PASSWORD} characters.")])
     confirm = PasswordField("New password again",
-                            validators=[DataRequired(), EqualTo("new", "The two passwords differ.")])
+                            validators=[DataRequired("Type the password again."), EqualTo("new", "The two passwords differ.")])
     submit = SubmitField("Set password and sign in")
 
 
-class GiveLinkForm(FlaskForm):
+class GiveLinkForm(Form):
     """An admin looking someone up to hand them a sign-in link."""
-    email = EmailField("Their e-mail (sign-in name)", validators=[DataRequired(), Length(max=254)])
+    email = EmailField("Their e-mail (sign-in name)", validators=[DataRequired("Enter their e-mail address."), Length(max=254, message=EMAIL_LENGTH)])
     submit = SubmitField("Give a sign-in link")

@@ -2,7 +2,7 @@
 from flask_babel import format_number
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
-from flask_wtf import FlaskForm
+from flashpoint.forms import Form
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, RadioField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
@@ -28,7 +28,7 @@ SCALE_ENDS = {
 CSAT_WORDS = {1: N_("Very unhappy"), 2: N_("Unhappy"), 3: N_("Okay"), 4: N_("Happy"), 5: N_("Very happy")}
 
 
-class PublicFeedbackForm(FlaskForm):
+class PublicFeedbackForm(Form):
     score = RadioField(_l("Your rating"), coerce=int, validators=[InputRequired(_l("Please choose a rating."))])
     comment = TextAreaField(_l("Tell us more (optional)"),
                             validators=[Optional(), Length(max=COMMENT_MAX, message=_l(
@@ -49,7 +49,7 @@ class PublicFeedbackForm(FlaskForm):
         self.scale_ends = (low, high)
 
 
-class ImportFeedbackForm(FlaskForm):
+class ImportFeedbackForm(Form):
     file = FileField("CSV file", validators=[FileRequired("Choose a CSV file."),
                                              FileAllowed(["csv", "txt"], "A .csv file, please.")])
     dry_run = BooleanField("Dry run: check the file and report, store nothing")

@@ -3,7 +3,7 @@
 Content rules (heroes, length, kind, values) live in the services, so the web, Slack and the
 CLI refuse the same things with the same words; the forms only carry values and CSRF.
 """
-from flask_wtf import FlaskForm
+from flashpoint.forms import Form
 from wtforms import (BooleanField, HiddenField, IntegerField, RadioField, SelectMultipleField, StringField,
                      SubmitField, TextAreaField)
 from wtforms.validators import Optional
@@ -17,7 +17,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class StoryForm(FlaskForm):
+class StoryForm(Form):
     # validate_choice=False: a hero id posted directly (even one's own) reaches the service,
     # which answers with a clear message rather than WTForms' "Not a valid choice".
     heroes = SelectMultipleField("Heroes", coerce=int, choices=[], validate_choice=False)
@@ -33,22 +33,22 @@ class StoryForm(FlaskForm):
                 "value_ids": self.values.data}
 
 
-class DeclineForm(FlaskForm):
+class DeclineForm(Form):
     reason = TextAreaField("Why decline?", description="The nominator reads this.")
     submit = SubmitField("Decline")
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """A button that only needs CSRF (approve, clap, dismiss, undo)."""
     submit = SubmitField("OK")
 
 
-class ConfirmCandidateForm(FlaskForm):
+class ConfirmCandidateForm(Form):
     user_id = IntegerField(validators=[Optional()])
     submit = SubmitField("This one")
 
 
-class ValueForm(FlaskForm):
+class ValueForm(Form):
     name = StringField("Name")
     description = StringField("What it means")
     active = BooleanField("Offered on new stories", default=True)

@@ -56,7 +56,7 @@ def test_a_token_needs_a_name_and_a_scope_on_the_page(login, post_form):
     login(make_user("admin"))
     page = post_form("/admin/api-tokens", {"name": "", "scopes": []})
     html = page.get_data(as_text=True)
-    assert "Choose at least one scope." in html and "This field is required." in html
+    assert "Choose at least one scope." in html and "Name the token, so you know later what uses it." in html
     assert db.session.scalar(db.select(db.func.count(ApiToken.id))) == 0
 
 

@@ -35,7 +35,7 @@ def test_admin_adds_a_person_who_can_then_sign_in(client, login, post_form):
     ({"email": "new@example.test", "name": "X", "timezone": "Mars/Olympus"}, "is not a time zone"),
     ({"email": "new@example.test", "name": "X", "slack_id": "not-slack"}, "does not look like a Slack user id"),
     ({"email": "new@example.test", "name": "X", "password": "short"}, "at least 10 characters"),
-    ({"email": "new@example.test", "name": ""}, "This field is required."),
+    ({"email": "new@example.test", "name": ""}, "Enter their name."),
 ])
 def test_adding_a_person_with_bad_input_explains_and_stores_nothing(client, login, post_form, data, message):
     make_user("staff", email="taken@example.test")

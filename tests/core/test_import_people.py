@@ -174,6 +174,6 @@ def test_upload_refuses_non_utf8_and_accepts_a_bom(client, login, post_form, tea
 def test_upload_without_a_file_or_with_another_type_is_refused(client, login, post_form):
     login(make_user("admin"))
     response = post_form("/admin/people/import", {})
-    assert response.status_code == 200 and "This field is required." in response.get_data(as_text=True)
+    assert response.status_code == 200 and "Choose a CSV file to import." in response.get_data(as_text=True)
     response = _upload(client, post_form, b"%PDF-1.4", filename="people.pdf")
     assert "A .csv file, please." in response.get_data(as_text=True)

@@ -64,7 +64,7 @@ def test_an_oversized_description_or_an_unknown_team_is_refused(org, login, post
     response = post_form("/ideas/new", {"title": "Fine", "description": "d" * 5001, "kind": "idea", "team": "shop"})
     assert response.status_code == 400
     response = post_form("/ideas/new", {"title": "Fine", "kind": "idea", "team": "nope"})
-    assert response.status_code == 400 and "Not a valid choice" in response.get_data(as_text=True)
+    assert response.status_code == 400 and "Choose one of the options offered." in response.get_data(as_text=True)
     assert _count(Idea) == 0
 
 
