@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install install-test run test bench bench-org translations clean
+.PHONY: install install-test run test bench bench-org translations screenshots clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -66,6 +66,11 @@ translations: install
 		-o translations/messages.pot .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --no-wrap
 	$(BIN)/pybabel compile -d translations --statistics
+
+# The README's screenshots (docs/screenshots/): the demo photographed at desktop and phone width.
+screenshots: install-test
+	$(BIN)/python tests/ensure_browser.py
+	$(BIN)/python docs/screenshots/take.py
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache tests/screenshots
