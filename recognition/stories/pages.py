@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flashpoint.extensions import db
+from flashpoint.people import picker
 from flashpoint.people.models import Team, User
 from flashpoint.permissions import can, is_hr, manages_person
 from recognition.feedback.models import Feedback
@@ -93,31 +94,22 @@ def evidence_for(viewer: User, feedback_id) -> Feedback | None:
     return feedback if feedback is not None and can(viewer, "view_praise", feedback) else None
 
 
-def form_page(viewer: User, form, story: HeroStory | None, feedback: Feedback | None) -> dict:
-    """The nomination (or edit) form: people grouped by team, the chosen ones first, and the values."""
-    people = list(db.session.scalars(
-        db.select(User).where(User.active.is_(True), User.id != viewer.id).order_by(User.name)))
-    if story is not None and story.nominator is not None:
-        people = [p for p in people if p.id != story.nominator.id] + (
-            [viewer] if viewer.id != story.nominator.id else [])
+def form_page(viewer: User, form, story: HeroStory | None, feedback: Feedback | None, formdata=None) -> dict:
+    """The nomination (or edit) form: the heroes chosen so far in a people picker (never the whole
+    organisation: the picker searches), and the values. The nominator is never offered."""
+    nominator = story.nominator if story is not None and story.nominator is not None else viewer
+    chosen = picker.chosen_ids(form.heroes.data)
+    heroes = picker.people_by_ids(chosen)
+    hero_picker = picker.build(viewer, "heroes", chosen, chosen=heroes, formdata=formdata, exclude=[nominator.id])
     values = active_values()
-    form.heroes.choices = [(p.id, p.name) for p in people]
+    form.heroes.choices = [(p.id, p.name) for p in heroes]
     form.values.choices = [(v.id, v.name) for v in values]
-    # The people already chosen (e.g. named by the customer) come first, then everyone by team.
-    chosen = set(form.heroes.data or [])
-    teams: dict[str, list[User]] = {}
-    if chosen:
-        teams["Chosen"] = [p for p in people if p.id in chosen]
-    for person in sorted(people, key=lambda p: ((p.team.name if p.team else "~"), p.name)):
-        if person.id not in chosen:
-            teams.setdefault(person.team.name if person.team else "No team", []).append(person)
     evidence = None
     if feedback is not None:
         evidence = {"feedback": feedback, "words": redact_contacts(feedback.comment)}
-    heroes = teams.get("Chosen", [])
     # The button says what one click does: the viewer's own people are celebrated at once.
     at_once = story is None and bool(heroes) and all(manages_person(viewer, h) for h in heroes)
-    return dict(form=form, story=story, teams=teams, values=values, selected=chosen, evidence=evidence,
+    return dict(form=form, story=story, hero_picker=hero_picker, values=values, evidence=evidence,
                 kinds=KIND_LABELS, publishes_at_once=at_once)
 
 

@@ -5,6 +5,7 @@ from flask import Blueprint, abort, flash, jsonify, redirect, render_template, r
 from flask_login import current_user, login_required
 
 from flashpoint.extensions import db
+from flashpoint.people import picker
 from flashpoint.permissions import permission_required, require
 from recognition.stories import approvals, approvers, pages, values as company_values, wall as stories_wall
 from recognition.stories.errors import StoryError
@@ -53,7 +54,8 @@ def _render_story(story: HeroStory, decline_form: DeclineForm | None = None, sta
 # --- Nominating -----------------------------------------------------------------------------
 
 def _render_form(form: StoryForm, story: HeroStory | None, feedback, status: int = 200):
-    return render_template("heroes/form.html", **pages.form_page(current_user, form, story, feedback)), status
+    formdata = request.form if request.method == "POST" else None
+    return render_template("heroes/form.html", **pages.form_page(current_user, form, story, feedback, formdata)), status
 
 
 def _apply_errors(form: StoryForm, error: StoryError) -> None:
@@ -81,6 +83,8 @@ def new():
     form = StoryForm()
     if request.method == "GET":
         return _blank_nomination(form)
+    if picker.finding(request.form):  # the picker's search without script: nothing is saved yet
+        return _render_form(form, None, pages.evidence_for(current_user, form.feedback_id.data))
     if not form.validate_on_submit():
         flash("The form expired; please try again.", "error")
         return _render_form(form, None, None, 400)
@@ -104,8 +108,8 @@ def edit(story_id: int):
         return redirect(url_for("stories.show", story_id=story.id))
     require("edit_story", story)
     form = StoryForm(obj=None)
-    if request.method == "GET":
-        return _render_form(pages.prefill_edit(form, story), story, story.feedback)
+    if request.method == "GET" or picker.finding(request.form):  # a POST by the picker's Find saves nothing
+        return _render_form(pages.prefill_edit(form, story) if request.method == "GET" else form, story, story.feedback)
     try:
         if not form.validate_on_submit():
             raise StoryError({"story": "The form expired; please try again."})

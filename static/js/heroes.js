@@ -1,4 +1,4 @@
-// Hero pages, progressively enhanced: claps without a page reload, a filter for the hero picker.
+// Hero pages, progressively enhanced: claps without a page reload (the hero picker: people-picker.js).
 (function () {
   "use strict";
   document.querySelectorAll("form[data-clap]").forEach(function (form) {
@@ -30,21 +30,4 @@
         .finally(function () { button.disabled = false; });
     });
   });
-
-  var filter = document.querySelector("[data-hero-filter]");
-  if (filter) {
-    filter.hidden = false;
-    filter.addEventListener("input", function () {
-      var q = filter.value.trim().toLowerCase();
-      document.querySelectorAll("[data-hero-group]").forEach(function (group) {
-        var shown = 0;
-        group.querySelectorAll(".hero-option").forEach(function (option) {
-          var match = !q || option.getAttribute("data-name").indexOf(q) !== -1 || option.querySelector("input").checked;
-          option.hidden = !match;
-          if (match) { shown += 1; }
-        });
-        group.hidden = shown === 0;
-      });
-    });
-  }
 })();
