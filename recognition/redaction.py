@@ -108,25 +108,69 @@ def _is_name_like(word: str, sentence_start: bool, keep: set[str]) -> bool:
     return True
 
 
+# A capitalised run right after one of these ("at Westfield", "in the Brent Cross branch") names a
+# place, and so does one followed by a place word ("Oxford Street", "Kings Cross station").
+PLACE_BEFORE = {"at", "in", "near", "outside", "opposite", "inside", "around", "across"}
+PLACE_WORDS = set("""
+street st road rd avenue ave lane ln boulevard blvd drive way square plaza mall centre center park
+station airport terminal market branch store shop outlet arcade precinct parade retail village town
+city high quay wharf bridge gate gardens hill
+""".split())
+
+
+def _runs(text: str, keep: set[str]):
+    """The words of the text, and runs (first, last index) of consecutive name-like words."""
+    words = []
+    for match in WORD_RE.finditer(text):
+        before = text[:match.start()]
+        sentence_start = not before.strip() or bool(SENTENCE_END.search(before))
+        words.append((match, _is_name_like(match.group(0), sentence_start, keep)))
+    runs, i = [], 0
+    while i < len(words):
+        if not words[i][1]:
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(words) and words[j + 1][1] and not text[words[j][0].end():words[j + 1][0].start()].strip():
+            j += 1
+        runs.append((i, j))
+        i = j + 1
+    return words, runs
+
+
+def _is_place(words, first: int, last: int) -> bool:
+    """A run a customer wrote as a place: after "at"/"in"… (an article between allowed), or
+    followed by a place word."""
+    k = first - 1
+    if k >= 0 and fold(words[k][0].group(0)) in {"the", "a"}:
+        k -= 1
+    if k >= 0 and fold(words[k][0].group(0)) in PLACE_BEFORE:
+        return True
+    if fold(words[last][0].group(0)) in PLACE_WORDS and last > first:  # "Oxford Street" (not "Street" alone)
+        return True
+    return last + 1 < len(words) and fold(words[last + 1][0].group(0)) in PLACE_WORDS
+
+
 def redact_names(text: str | None, keep_names: set[str] | frozenset[str] = frozenset()) -> str:
     """Replace capitalised name-like words that are not in `keep_names` (folded words) by [name].
 
     Pragmatic, not perfect: a capitalised word is taken for a name unless it is a common word,
-    a word of the sentiment lexicon at a sentence start, an acronym, or a kept word (the
-    employees the feedback names, team and company words).
+    a word of the sentiment lexicon at a sentence start, an acronym, a kept word (the
+    employees the feedback names, team and company words), or part of a place ("at Westfield",
+    "Oxford Street"): customers say where they were, and a store or street is not a person.
     """
     if not text:
         return ""
     keep = {fold(k) for k in keep_names}
+    words, runs = _runs(text, keep)
     out, last = [], 0
-    for match in WORD_RE.finditer(text):
-        before = text[:match.start()]
-        sentence_start = not before.strip() or bool(SENTENCE_END.search(before))
-        word = match.group(0)
-        if _is_name_like(word, sentence_start, keep):
-            suffix = ""
-            if fold(word).endswith("'s"):
-                suffix = word[-2:]
+    for first, final in runs:
+        if _is_place(words, first, final):
+            continue
+        for index in range(first, final + 1):
+            match = words[index][0]
+            word = match.group(0)
+            suffix = word[-2:] if fold(word).endswith("'s") else ""
             out.append(text[last:match.start()])
             out.append(NAME_MARK + suffix)
             last = match.end()

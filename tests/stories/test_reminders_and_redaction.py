@@ -4,7 +4,7 @@ from datetime import datetime
 from flashpoint.extensions import db
 from recognition.redaction import redact_contacts, redact_public
 from tests.factories import make_manager, make_team, make_user
-from tests.stories.factories import make_story, notes
+from tests.stories.factories import customer_says, make_story, notes
 
 
 def tick(runner, when: str):
@@ -56,3 +56,31 @@ def test_public_quotes_redact_customer_names_but_keep_employees_and_ordinary_wor
 
 def test_a_customers_full_name_becomes_one_marker():
     assert redact_public("Signed, Margaret Thatcher-Smith") == "Signed, [name]"
+
+
+def test_places_customers_mention_are_not_taken_for_their_names():
+    text = ("Tom at the Brent Cross branch found my size. We shop at Westfield and on Oxford Street; "
+            "my daughter Lucy loved it in London.")
+    assert redact_public(text) == ("[name] at the Brent Cross branch found my size. We shop at Westfield and on "
+                                   "Oxford Street; my daughter [name] loved it in London.")
+
+
+def test_one_quote_reads_the_same_on_the_wall_the_story_page_and_the_channel(app, client, login):
+    """The celebration's quote (what Slack and e-mail carry), the wall and the story page as a
+    colleague reads it: the same words, with the same redactions."""
+    team = make_team("shop", "The Shop")
+    maya = make_manager(team, name="Maya Lindqvist")
+    priya = make_user(team=team, name="Priya Sharma")
+    colleague = make_user(team=team, name="Sam Okafor")
+    feedback = customer_says(team, "Priya found the coat my husband Tom wanted at the Westfield branch. "
+                                   "Call me on 020 7946 0958!", consent=True)
+    story = make_story(maya, [priya], feedback=feedback, approve_by=maya)
+    db.session.commit()
+    expected = ("Priya found the coat my husband [name] wanted at the Westfield branch. Call me on [phone]!")
+    [celebration] = notes("story.celebration")
+    assert celebration.payload["quote"] == expected
+    login(colleague)
+    for page in ("/heroes", f"/heroes/{story.id}"):
+        html = client.get(page).get_data(as_text=True)
+        assert expected in html, page
+        assert "Tom" not in html and "7946" not in html
