@@ -40,7 +40,10 @@ class StatusForm(Form):
                             description="Required when declining. Sent to the proposer, voters and followers.",
                             render_kw={"rows": 3, "maxlength": MESSAGE_MAX})
     duplicate_of = IntegerField("Duplicate of idea #", validators=[Optional(), NumberRange(min=1, message="Give the number of the idea it repeats (#12 is 12).")])
-    implementers = SelectMultipleField("Implemented by", choices=[], coerce=int, validators=[Optional()])
+    # The people picker posts ids found by search (never a list of everyone to choose from): the
+    # service checks them.
+    implementers = SelectMultipleField("Implemented by", choices=[], coerce=int, validators=[Optional()],
+                                       validate_choice=False)
     implemented_on = DateField("Implemented on", validators=[Optional()],
                                description="Defaults to today")
     submit = SubmitField("Update status")

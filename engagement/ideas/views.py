@@ -16,6 +16,7 @@ from engagement.ideas.models import KINDS, STATUS_WORDS, STATUSES, Idea
 from flashpoint.core.languages import translated
 from flashpoint.extensions import db
 from flashpoint.pagination import keyset_page
+from flashpoint.people import picker
 from flashpoint.people.models import Team, User
 from flashpoint.permissions import can, permission_required, require
 
@@ -139,8 +140,12 @@ def _render_idea(idea: Idea, *, status_form=None, reassign_form=None, comment_fo
     if metric not in idea.team.metrics:
         metric = None
     impact = idea_impact(idea, metric) if idea.status == "implemented" else None
+    implementers = None
+    if status_form is not None:  # only the people chosen, and a search (never everyone)
+        implementers = picker.build(current_user, "implementers", status_form.implementers.data,
+                                    formdata=request.form if request.method == "POST" else None)
     return render_template(
-        "ideas/show.html", idea=idea, votes=votes.vote_count(idea),
+        "ideas/show.html", idea=idea, votes=votes.vote_count(idea), implementers_picker=implementers,
         voted=votes.has_voted(idea, current_user), following=followers.is_following(idea, current_user),
         comment_form=comment_form or CommentForm(), button=ButtonForm(), status_form=status_form,
         reassign_form=reassign_form, impact=impact, metric_labels=METRIC_LABELS,
@@ -152,8 +157,6 @@ def _render_idea(idea: Idea, *, status_form=None, reassign_form=None, comment_fo
 
 def _status_form(idea: Idea, formdata=None) -> StatusForm:
     form = StatusForm(formdata=formdata) if formdata is not None else StatusForm()
-    people = db.session.scalars(db.select(User).where(User.active.is_(True)).order_by(User.name)).all()
-    form.implementers.choices = [(p.id, p.name) for p in people]
     if formdata is None:
         form.status.data = idea.status
         form.implementers.data = [p.id for p in idea.implementers]
@@ -249,6 +252,9 @@ def change_status(idea_id: int):
     idea = _idea_or_404(idea_id)
     require("change_idea_status", idea)
     form = _status_form(idea, formdata=request.form)
+    if picker.finding(request.form):  # the picker's search without script: nothing is changed yet
+        return _render_idea(idea, status_form=form, reassign_form=_reassign_form(idea)
+                            if can(current_user, "reassign_idea", idea) else None)
     if form.validate_on_submit():
         try:
             workflow.change_status_by_ids(idea, current_user, form.status.data, form.message.data,

@@ -120,6 +120,20 @@ def _merge_into(duplicate: Idea, original: Idea, now: datetime) -> None:
     db.session.flush()
 
 
+def _implementers(idea: Idea, ids: list[int] | None) -> list[User]:
+    """The people posted as having implemented the idea: each must exist, and work here unless they
+    were credited already (someone who has since left stays on an idea they carried out)."""
+    ids = list(dict.fromkeys(ids or []))
+    people = {p.id: p for p in db.session.scalars(db.select(User).where(User.id.in_(ids)))} if ids else {}
+    if any(i not in people for i in ids):
+        raise IdeaError("One of the people chosen is not someone we know.", "implementers")
+    credited = {p.id for p in idea.implementers}
+    gone = [people[i].name for i in ids if not people[i].active and i not in credited]
+    if gone:
+        raise IdeaError(f"{', '.join(gone)} no longer works here.", "implementers")
+    return [people[i] for i in ids]
+
+
 def change_status_by_ids(idea: Idea, actor: User, status: str, message: str = "", *,
                          duplicate_id: int | None = None, implementer_ids: list[int] | None = None,
                          implemented_on: date | None = None) -> IdeaEvent:
@@ -130,7 +144,6 @@ def change_status_by_ids(idea: Idea, actor: User, status: str, message: str = ""
         duplicate_of = db.session.get(Idea, duplicate_id)
         if duplicate_of is None:
             raise IdeaError(f"There is no idea #{duplicate_id}.", "duplicate_of")
-    implementers = (db.session.scalars(db.select(User).where(User.id.in_(implementer_ids or []))).all()
-                    if status == "implemented" else None)
+    implementers = _implementers(idea, implementer_ids) if status == "implemented" else None
     return change_status(idea, actor, status, message, duplicate_of=duplicate_of, implementers=implementers,
                          implemented_on=implemented_on)

@@ -15,9 +15,11 @@ SECRET_EMAIL = "zelda.quillfeather@example.test"
 
 
 def _without_people_pickers(html: str) -> str:
-    """The owner's "implemented by" and "new owner" pickers list everyone who could be chosen,
-    the author among them, with no tie to the idea: they are left out of the search."""
-    return re.sub(r'<select[^>]*name="(implementers|owner)".*?</select>', "", html, flags=re.S)
+    """The owner's "new owner" picker lists everyone who could be chosen, and the "implemented by"
+    picker's no-script search offers the owner's team, the author among them, with no tie to the
+    idea: they are left out of the search (the people credited, its chips, stay in)."""
+    html = re.sub(r'<select[^>]*name="owner".*?</select>', "", html, flags=re.S)
+    return re.sub(r'<noscript>\s*<div class="picker-fallback">.*?</noscript>', "", html, flags=re.S)
 
 
 def _assert_hidden(text: str, where: str) -> None:

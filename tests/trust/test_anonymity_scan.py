@@ -23,7 +23,8 @@ Dates: the anonymous idea and her comments were written at planted instants; no 
 their time of day (the day alone is allowed).
 
 A page may name her only when it is a directory of people (declared below) and shows nothing she
-wrote anonymously; people pickers (`<select>`) list everyone and are left out of the search.
+wrote anonymously; people pickers (a `<select>` of everyone, a search's no-script list of the
+viewer's team) are left out of the search.
 The figures are asserted at the end (pages × viewers, exports, API answers, Slack calls, e-mails),
 so the scan cannot quietly shrink.
 """
@@ -147,8 +148,10 @@ def request_id(path: str) -> int:
 
 
 def searchable(text: str) -> str:
-    """People pickers list everyone, the author among them, with no tie to what she wrote."""
-    return re.sub(r"<select\b.*?</select>", "", text, flags=re.S)
+    """People pickers list everyone (a `<select>`), or without script offer the viewer's own team
+    (the picker's `<noscript>` search), the author among them, with no tie to what she wrote."""
+    text = re.sub(r"<select\b.*?</select>", "", text, flags=re.S)
+    return re.sub(r'<noscript>\s*<div class="picker-fallback">.*?</noscript>', "", text, flags=re.S)
 
 
 def units(text: str) -> list[str]:
