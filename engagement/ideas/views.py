@@ -253,8 +253,7 @@ def change_status(idea_id: int):
     require("change_idea_status", idea)
     form = _status_form(idea, formdata=request.form)
     if picker.finding(request.form):  # the picker's search without script: nothing is changed yet
-        return _render_idea(idea, status_form=form, reassign_form=_reassign_form(idea)
-                            if can(current_user, "reassign_idea", idea) else None)
+        return _status_refused(idea_id, form, code=200)
     if form.validate_on_submit():
         try:
             workflow.change_status_by_ids(idea, current_user, form.status.data, form.message.data,
@@ -271,11 +270,11 @@ def change_status(idea_id: int):
     return _status_refused(idea_id, form)
 
 
-def _status_refused(idea_id: int, form: StatusForm):
-    """The idea page again, unchanged, with the status form's errors."""
+def _status_refused(idea_id: int, form: StatusForm, code: int = 400):
+    """The idea page again, unchanged, with the status form as posted (and its errors)."""
     db.session.rollback()
     idea = db.session.get(Idea, idea_id)
-    return _render_idea(idea, status_form=form, code=400,
+    return _render_idea(idea, status_form=form, code=code,
                         reassign_form=_reassign_form(idea) if can(current_user, "reassign_idea", idea) else None)
 
 
