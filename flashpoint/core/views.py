@@ -1,6 +1,8 @@
 """Home ("what needs me now"), the health check and the error pages."""
 from __future__ import annotations
 
+from flask_babel import gettext
+from flask_wtf.csrf import CSRFError
 from flask import Blueprint, current_app, jsonify, render_template, request
 from flask_login import current_user, login_required
 from sqlalchemy import text
@@ -51,6 +53,9 @@ def _error_headers(error: HTTPException) -> dict[str, str]:
 
 
 def handle_http_error(error: HTTPException):
+    if isinstance(error, CSRFError):
+        # Flask-WTF's own words ("The CSRF token is missing.") mean nothing to the person reading.
+        error.description = gettext("The form expired; please try again.")
     if _wants_json():
         body = {"error": error.name, "message": error.description}
         response = jsonify(body)
