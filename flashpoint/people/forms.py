@@ -51,7 +51,8 @@ class TeamForm(Form):
                        description="Used in the public form address /f/<slug>")
     name = StringField("Name", validators=[DataRequired("Enter the team's name."), Length(max=120, message="A name is at most 120 characters.")])
     parent = SelectField("Part of", choices=[], validators=[Optional()])
-    managers = SelectMultipleField("Managers", choices=[], coerce=int, validators=[Optional()])
+    # Found with the people picker, never a list of everyone: `teams.save_team` checks the ids.
+    managers = SelectMultipleField("Managers", choices=[], coerce=int, validators=[Optional()], validate_choice=False)
     form_metric = SelectField("Public form asks",
                               choices=[("csat", "CSAT (1–5)"), ("nps", "NPS (0–10)"), ("ces", "Customer Effort (1–7)")])
     collected_metrics = SelectMultipleField(

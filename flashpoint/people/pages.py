@@ -1,5 +1,6 @@
 """What the people and team admin pages show: the directory a viewer may see with its filters, the
-team tree with head counts, and the choices the person and team forms offer."""
+team tree with head counts, and the choices the person and team forms offer (managers are found
+with the people picker, `picker.py`)."""
 from __future__ import annotations
 
 from sqlalchemy import or_
@@ -54,13 +55,6 @@ def parent_choices(team: Team | None) -> list[tuple[str, str]]:
     return [("", "— none (a department or a stand-alone team) —")] + [
         (t.slug, t.name) for t in db.session.scalars(db.select(Team).order_by(Team.name)) if t.id not in below
     ]
-
-
-def manager_choices() -> list[tuple[int, str]]:
-    people = db.session.scalars(
-        db.select(User).where(User.active.is_(True), User.role.in_(["manager", "hr", "admin"])).order_by(User.name)
-    ).all()
-    return [(p.id, f"{p.name} ({p.email})") for p in people]
 
 
 def team_tree() -> dict:

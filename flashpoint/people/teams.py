@@ -91,6 +91,25 @@ def save_team(team: Team | None, fields: TeamFields) -> Team:
     parent = team_by_slug(fields.parent_slug) if fields.parent_slug else None
     update_team(team, name=fields.name, parent=parent, form_metric=fields.form_metric,
                 collected_metrics=fields.collected_metrics)
-    managers = [db.session.get(User, i) for i in fields.manager_ids]
-    set_team_managers(team, [m for m in managers if m is not None])
+    set_team_managers(team, _managers(team, fields.manager_ids))
     return team
+
+
+MANAGER_ROLES = ("manager", "hr", "admin")
+
+
+def _managers(team: Team, ids: list[int]) -> list[User]:
+    """The people posted as the team's managers: each must exist and hold a manager's role (staff
+    are made managers on their own page first), and work here unless they manage it already."""
+    ids = list(dict.fromkeys(ids or []))
+    people = {p.id: p for p in db.session.scalars(db.select(User).where(User.id.in_(ids)))} if ids else {}
+    if any(i not in people for i in ids):
+        raise PeopleError("One of the managers chosen is not someone we know.", "managers")
+    current = {m.id for m in team.managers}
+    for person in (people[i] for i in ids):
+        if person.role not in MANAGER_ROLES:
+            raise PeopleError(f"{person.name} is staff: give them the manager role on their own page first.",
+                              "managers")
+        if not person.active and person.id not in current:
+            raise PeopleError(f"{person.name} no longer works here.", "managers")
+    return [people[i] for i in ids]

@@ -10,11 +10,11 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from flashpoint import csvfiles
 from flashpoint.extensions import db, limiter, login_manager
-from flashpoint.people import exports, pages, search, services
+from flashpoint.people import exports, pages, picker, search, services
 from flashpoint.people.forms import (ChangePasswordForm, ConfirmForm, ImportPeopleForm, LoginForm,
                                      PersonForm, TeamForm)
 from flashpoint.people.models import Role, Team, User
-from flashpoint.people.teams import TeamFields, save_team
+from flashpoint.people.teams import MANAGER_ROLES, TeamFields, save_team
 from flashpoint.permissions import permission_required
 from flashpoint.timeutil import utcnow
 
@@ -260,7 +260,6 @@ def _team_form(team: Team | None) -> TeamForm:
     """The team form: as posted, or filled with the team's settings on a GET."""
     form = TeamForm(obj=None if request.method == "POST" else team)
     form.parent.choices = pages.parent_choices(team)
-    form.managers.choices = pages.manager_choices()
     if request.method == "GET" and team is not None:
         form.parent.data = team.parent.slug if team.parent else ""
         form.managers.data = [m.id for m in team.managers]
@@ -280,7 +279,7 @@ def _team_fields(form: TeamForm) -> TeamFields:
 def team_edit(team_id: int | None = None):
     team = (db.session.get(Team, team_id) or abort(404)) if team_id is not None else None
     form = _team_form(team)
-    if form.validate_on_submit():
+    if not picker.finding(request.form) and form.validate_on_submit():  # Find (no script) saves nothing
         try:
             saved = save_team(team, _team_fields(form))
             db.session.commit()
@@ -290,7 +289,10 @@ def team_edit(team_id: int | None = None):
         else:
             flash(f"Team {saved.name} has been saved.", "success")
             return redirect(url_for("admin.teams"))
-    return render_template("admin/team_form.html", form=form, team=team, members=pages.team_members(team))
+    managers = picker.build(current_user, "managers", form.managers.data, roles=MANAGER_ROLES,
+                            formdata=request.form if request.method == "POST" else None)
+    return render_template("admin/team_form.html", form=form, team=team, members=pages.team_members(team),
+                           managers_picker=managers)
 
 
 # --- Finding people (the pickers) ---------------------------------------------------------

@@ -100,3 +100,30 @@ def test_removing_a_chip_by_keyboard_leaves_the_focus_in_the_search(page, live_s
     assert page.locator("#heroes-picker .person-chip").count() == 0
     assert page.get_by_role("combobox", name="Add a hero").evaluate("el => el === document.activeElement")
     assert page.locator("[data-picker-none]").is_visible()
+
+
+def test_an_admin_picks_a_teams_manager_by_keyboard(page, live_server):
+    from flashpoint.people.models import Team
+
+    with live_server.app.app_context():
+        manager = db.session.scalar(db.select(User).where(User.email == DEMO_LOGINS["manager"]))
+        manager_id, manager_name = manager.id, manager.name
+        db.session.remove()
+    sign_in(page, DEMO_LOGINS["admin"])
+    page.goto("/admin/teams/new")
+    page.fill("input[name=name]", "Pop-up Store")
+    page.fill("input[name=slug]", "pop-up-picker")
+    combo = page.get_by_role("combobox", name="Add a manager")
+    combo.fill(manager_name)
+    page.get_by_role("option", name=re.compile(re.escape(manager_name))).wait_for()
+    combo.press("ArrowDown")
+    combo.press("Enter")
+    assert page.locator(f"#managers-picker .person-chip[data-person-id='{manager_id}']").count() == 1
+    assert _serious(page) == []
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save").click()
+    assert page.url.endswith("/admin/teams")
+    with live_server.app.app_context():
+        team = db.session.scalar(db.select(Team).where(Team.slug == "pop-up-picker"))
+        assert [m.id for m in team.managers] == [manager_id]
+        db.session.remove()
