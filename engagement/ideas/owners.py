@@ -5,11 +5,14 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timedelta
 
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
 from engagement.ideas.errors import IdeaError
 from engagement.ideas.models import OPEN_STATUSES, Idea, IdeaEvent
 from flashpoint.extensions import db
 from flashpoint.outbox.services import record_notification, varied
-from flashpoint.people.models import Team, User
+from flashpoint.people.models import Team, User, team_managers
 from flashpoint.permissions import can
 from flashpoint.timeutil import utcnow
 from recognition.stories.approvers import approvers_for_teams
@@ -48,6 +51,17 @@ def anonymous_hold(written_at: datetime) -> datetime:
     date the idea to the minute and tell who was at a keyboard then; its page shows the day only."""
     low, high = ANONYMOUS_HOLD
     return written_at + low + timedelta(seconds=secrets.SystemRandom().uniform(0, (high - low).total_seconds()))
+
+
+def owner_candidates() -> list[User]:
+    """Everyone who may be handed an idea (the `own_ideas` rule: managers, HR and admins, or anyone
+    managing a team), with their teams, by name: two statements, not one per person of the
+    organisation as asking the rule of each would be."""
+    manages = sa.exists().where(team_managers.c.user_id == User.id)
+    return db.session.scalars(
+        sa.select(User).options(selectinload(User.team))
+        .where(User.active.is_(True), sa.or_(User.role.in_(("manager", "hr", "admin")), manages))
+        .order_by(User.name, User.id)).all()
 
 
 def reassign(idea: Idea, actor: User, new_owner: User | None) -> IdeaEvent:

@@ -165,9 +165,8 @@ def _status_form(idea: Idea, formdata=None) -> StatusForm:
 
 def _reassign_form(idea: Idea) -> ReassignForm:
     form = ReassignForm()
-    candidates = db.session.scalars(db.select(User).where(User.active.is_(True)).order_by(User.name)).all()
     form.owner.choices = [(p.id, f"{p.name} ({p.team.name if p.team else p.role_enum.label})")
-                          for p in candidates if can(p, "own_ideas")]
+                          for p in owners.owner_candidates()]
     if request.method == "GET":
         form.owner.data = idea.owner_id
     return form

@@ -58,3 +58,31 @@ def test_unknown_or_departed_implementers_are_refused_but_a_credited_leaver_stay
     assert post([org.colleague.id, gone.id], "An update.").status_code == 302
     db.session.expire_all()
     assert {p.name for p in db.session.get(Idea, idea.id).implementers} == {"Cleo Colleague", "Greta Gone"}
+
+
+def test_the_owners_page_costs_the_same_however_many_people_work_here(org, login, client):
+    """The owner's forms (handing over, crediting) read a fixed number of statements: no list of
+    everyone, no question asked of each person."""
+    from engagement.ideas.owners import owner_candidates
+    from flashpoint.permissions import can
+    from flashpoint.people.models import User
+    from tests.sqlcount import count_statements
+
+    idea = make_idea(org.staff, org.shop, title="Umbrella stand")
+    login(org.boss)
+
+    def statements():
+        with count_statements() as counted:
+            assert client.get(f"/ideas/{idea.id}").status_code == 200
+        return len(counted)
+
+    before = statements()
+    db.session.add_all(User(email=f"s{n}@example.test", name=f"Staff {n}", team_id=org.online.id) for n in range(60))
+    db.session.commit()
+    assert statements() == before
+    # The candidates are exactly those the rule lets own ideas (a staff member managing a team included).
+    org.colleague.managed_teams.append(org.online)
+    db.session.commit()
+    everyone = db.session.scalars(db.select(User).where(User.active.is_(True)).order_by(User.name, User.id)).all()
+    assert owner_candidates() == [p for p in everyone if can(p, "own_ideas")]
+    assert org.colleague in owner_candidates()
