@@ -37,6 +37,17 @@ def _env_int(name: str, default: int) -> int:
         raise ValueError(f"{name} must be a whole number, not {raw!r}") from None
 
 
+def _env_bool(name: str, default: bool = False) -> bool:
+    raw = (os.environ.get(name) or "").strip().lower()
+    if raw == "":
+        return default
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(f"{name} must be true or false, not {raw!r}")
+
+
 def _env_float(name: str, default: float) -> float:
     raw = os.environ.get(name)
     return float(raw) if raw not in (None, "") else default
@@ -93,6 +104,15 @@ class Config:
         self.LOGIN_ACCOUNT_RATE_LIMIT = env.get("LOGIN_ACCOUNT_RATE_LIMIT") or "10 per 15 minutes"
         # "Forgot your password?" requests per client address.
         self.PASSWORD_RESET_RATE_LIMIT = env.get("PASSWORD_RESET_RATE_LIMIT") or "5 per minute"
+        # Single sign-on (flashpoint/people/sso.py): OpenID Connect, off while OIDC_ISSUER is unset.
+        self.OIDC_ISSUER = (env.get("OIDC_ISSUER") or "").strip().rstrip("/") or None
+        self.OIDC_CLIENT_ID = env.get("OIDC_CLIENT_ID") or None
+        self.OIDC_CLIENT_SECRET = env.get("OIDC_CLIENT_SECRET") or None
+        self.OIDC_LABEL = env.get("OIDC_LABEL") or "Sign in with SSO"
+        # An unknown (verified) e-mail becomes a staff member on first sign-in only when asked for.
+        self.OIDC_CREATE_USERS = _env_bool("OIDC_CREATE_USERS")
+        # Password sign-in for admins only (their break-glass way in when the provider is down).
+        self.SSO_ONLY = _env_bool("SSO_ONLY")
         self.SMTP_URL = env.get("SMTP_URL") or None
         # Seconds to wait for the mail server at each step (connect, each reply).
         self.SMTP_TIMEOUT = _env_float("SMTP_TIMEOUT", 30.0)
@@ -126,6 +146,9 @@ class TestConfig(Config):
         self.SLACK_APP_TOKEN = None
         self.SLACK_API_URL = None
         self.SMTP_URL = None
+        self.OIDC_ISSUER = self.OIDC_CLIENT_ID = self.OIDC_CLIENT_SECRET = None
+        self.OIDC_CREATE_USERS = False
+        self.SSO_ONLY = False
         self.RATELIMIT_STORAGE_URI = "memory://"
         # Suites sign many people in from one address; tests of the limit itself lower it.
         self.LOGIN_RATE_LIMIT = "1000 per minute"

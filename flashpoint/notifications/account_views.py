@@ -41,6 +41,10 @@ def _set_password(token: str, purpose: str):
         link = services.find_account_link(token, now)
         if link.purpose != purpose:
             raise services.AccountLinkError("This link is not valid.")
+        if current_app.config["SSO_ONLY"] and link.user.role != "admin":
+            # A password would be a way around single sign-on: only admins keep one (SSO_ONLY).
+            raise services.AccountLinkError("Passwords are kept for administrators here: sign in with single "
+                                            "sign-on from the sign-in page instead.")
     except services.AccountLinkError as exc:
         return render_template("notifications/link_invalid.html", reason=str(exc), purpose=purpose), 410
     form = SetPasswordForm()

@@ -8,7 +8,7 @@ def init_app(app: Flask) -> None:
     """Register sign-in, the people search, the admin pages for people and teams, their commands, rules, navigation and
     the demo's people."""
     from flashpoint.extensions import login_manager
-    from flashpoint.people import cli, demo, models, permissions  # noqa: F401  (models: tables known to migrations)
+    from flashpoint.people import cli, demo, models, permissions, sso  # noqa: F401  (models: tables known to migrations)
     from flashpoint.people.views import admin, auth, people
     from flashpoint.permissions import register_rules
     from flashpoint.registry import NavItem, add_demo_step, add_nav_item
@@ -17,6 +17,7 @@ def init_app(app: Flask) -> None:
     login_manager.login_message = "Please sign in to see that page."
     login_manager.login_message_category = "info"
     register_rules(app, permissions.rules)
+    sso.init_app(app)
     app.register_blueprint(auth)
     app.register_blueprint(admin)
     app.register_blueprint(people)

@@ -63,15 +63,20 @@ class SignInRefused(PeopleError):
 _NOBODYS_HASH = generate_password_hash("no account has this password")
 
 
-def sign_in(email: str, password: str, now: datetime) -> User:
+def sign_in(email: str, password: str, now: datetime, *, admins_only: bool = False) -> User:
     """The person these credentials belong to, with the sign-in recorded (the caller commits).
 
     One message for an unknown e-mail and a wrong password: the answer does not reveal who has an
-    account.
+    account. `admins_only` (SSO_ONLY): everyone else signs in through single sign-on, and the one
+    message does not tell an administrator's address from anyone else's either.
     """
     user = user_by_email(email)
     if user is None:
         check_password_hash(_NOBODYS_HASH, password)
+    if admins_only and (user is None or not user.check_password(password) or user.role != "admin"):
+        raise SignInRefused("Signing in with a password is kept for administrators, and that e-mail and "
+                            "password do not match an administrator's account. Everyone else signs in "
+                            "with single sign-on.")
     if user is None or not user.check_password(password):
         raise SignInRefused("That e-mail and password do not match an account.")
     if not user.active:

@@ -10,7 +10,8 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from flashpoint import csvfiles
 from flashpoint.extensions import db, limiter, login_manager
-from flashpoint.people import exports, pages, picker, search, services
+from flashpoint.core.addresses import page_url
+from flashpoint.people import exports, pages, picker, search, services, sso
 from flashpoint.people.forms import (ChangePasswordForm, ConfirmForm, ImportPeopleForm, LoginForm,
                                      PersonForm, TeamForm)
 from flashpoint.people.models import Role, Team, User
@@ -81,14 +82,52 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         try:
-            user = services.sign_in(form.email.data, form.password.data, utcnow())
+            user = services.sign_in(form.email.data, form.password.data, utcnow(),
+                                    admins_only=current_app.config["SSO_ONLY"])
         except services.SignInRefused as exc:
             flash(str(exc), "error")
         else:
             db.session.commit()
             login_user(user, remember=form.remember.data)
             return redirect(_safe_next(request.args.get("next")))
-    return render_template("people/login.html", form=form)
+    return render_template("people/login.html", form=form, sso_label=sso.configured() and sso.label(),
+                           sso_only=current_app.config["SSO_ONLY"])
+
+
+def _sso_refused(exc: sso.SSORefused):
+    return render_template("people/sso_refused.html", reason=str(exc), sso_label=sso.label()), exc.status
+
+
+@auth.route("/login/oidc")
+@limiter.limit(_login_limit)
+def oidc_login():
+    """Off to the identity provider; it sends the person back to the callback."""
+    if not sso.configured():
+        abort(404)
+    if current_user.is_authenticated:
+        return redirect(url_for("core.home"))
+    try:
+        return sso.start(page_url(url_for("auth.oidc_callback")))
+    except sso.SSORefused as exc:
+        return _sso_refused(exc)
+
+
+@auth.route("/login/oidc/callback")
+@limiter.limit(_login_limit)
+def oidc_callback():
+    """The identity provider's answer: signed in through the same session as a password would."""
+    if not sso.configured():
+        abort(404)
+    try:
+        user = sso.finish(request.args.to_dict(), utcnow())
+    except sso.SSORefused as exc:
+        db.session.rollback()
+        return _sso_refused(exc)
+    db.session.commit()
+    if current_user.is_authenticated:
+        logout_user()
+    login_user(user)
+    return redirect(url_for("core.home"))
 
 
 @auth.route("/logout", methods=["POST"])

@@ -80,6 +80,8 @@ GET    /insights/export.csv                           login 403   403   403   20
 GET    /insights/plotly-<fingerprint>.min.js          200   200   200   200   200   200
 GET    /insights/plotly.min.js                        302   302   302   302   302   302   # the old name: on to the current file
 GET    /login                                         200   302   302   302   302   302
+GET    /login/oidc                                    404   404   404   404   404   404   # single sign-on is not set up in the demo
+GET    /login/oidc/callback                           404   404   404   404   404   404
 GET    /notifications                                 login 200   200   200   200   200
 GET    /notifications/<notification_id>/open          login 302   404   404   404   404   # the staff member's own notification
 GET    /notifications/unsubscribe/<token>             400   400   400   400   400   400
