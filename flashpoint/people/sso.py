@@ -93,6 +93,10 @@ def start(redirect_uri: str):
     """The redirect to the provider's sign-in page; state, nonce and PKCE verifier go to the session."""
     client = _client()
     _metadata(client)
+    # One sign-in under way per browser: an abandoned one's state goes, so clicking the button again
+    # and again cannot grow the session cookie past what browsers keep (4 kB).
+    for key in [key for key in session if key.startswith(f"_state_{CLIENT_NAME}_")]:
+        session.pop(key)
     try:
         return client.authorize_redirect(redirect_uri)
     except requests.RequestException:

@@ -113,6 +113,28 @@ def test_a_replayed_or_forged_state_is_refused(client, provider):
     assert forged.status_code == 400 and signed_in_as(forger) is None
 
 
+def test_starting_again_abandons_the_sign_in_started_before(client, provider):
+    make_user("staff", email="flo@example.test")
+    sub = identity(provider, "flo@example.test")
+    first = authorize(client)
+    for _ in range(30):  # the session keeps one sign-in under way, not thirty
+        second = authorize(client)
+    with client.session_transaction() as session:
+        assert len([key for key in session if key.startswith("_state_")]) == 1
+    assert client.get(consent(first, sub)).status_code == 400
+    assert client.get(consent(second, sub)).headers["Location"] == "/"
+
+
+class TestRateLimit:
+    @pytest.fixture
+    def app_overrides(self, provider):
+        return sso_settings(provider, LOGIN_RATE_LIMIT="3 per minute")
+
+    def test_the_sign_in_limit_per_address_covers_the_callback(self, client):
+        answers = [client.get("/login/oidc/callback?state=guess&code=guess").status_code for _ in range(4)]
+        assert answers == [400, 400, 400, 429]
+
+
 def test_an_unknown_person_is_refused_while_creating_people_is_off(client, provider):
     response = sign_in_with_sso(client, identity(provider, "stranger@example.test"))
     assert response.status_code == 403
