@@ -28,6 +28,9 @@ from flashpoint.people.models import Role, User
 
 CLIENT_NAME = "oidc"
 SCOPE = "openid email profile"
+# What refusals call the identity provider (the button's words, OIDC_LABEL, name an action, not it).
+PROVIDER = "your organisation's sign-in service"
+SERVICE = PROVIDER[0].upper() + PROVIDER[1:]
 # Seconds of clock difference tolerated between the provider and this server.
 LEEWAY = 60
 
@@ -70,7 +73,7 @@ def _client():
 
 
 def _unreachable() -> SSORefused:
-    return SSORefused(f"{label()} could not be reached just now. Try again in a moment, or ask an "
+    return SSORefused(f"{SERVICE} could not be reached just now. Try again in a moment, or ask an "
                       "administrator if it keeps happening.", status=502)
 
 
@@ -84,7 +87,7 @@ def _metadata(client) -> dict:
         raise _unreachable() from None
     if (metadata.get("issuer") or "").rstrip("/") != current_app.config["OIDC_ISSUER"]:
         current_app.logger.warning("OpenID Connect discovery names issuer %r, not OIDC_ISSUER", metadata.get("issuer"))
-        raise SSORefused(f"{label()} is not set up correctly here (its discovery document names another "
+        raise SSORefused(f"{SERVICE} is not set up correctly here (its discovery document names another "
                          "issuer). Ask an administrator to check OIDC_ISSUER.", status=502)
     return metadata
 
@@ -121,17 +124,17 @@ def _take_state(state: str | None) -> dict:
     if state:
         framework.clear_state_data(session, state)
     if not data:
-        raise SSORefused(f"This sign-in with {label()} was not started here, or was already used. "
+        raise SSORefused("This single sign-on was not started here, or was already used. "
                          "Start again from the sign-in page.")
     return data
 
 
 def _provider_error(error: str, description: str | None) -> SSORefused:
     if error == "access_denied":
-        return SSORefused(f"{label()} did not let Flashpoint know who you are (the request was declined). "
+        return SSORefused(f"{SERVICE} did not let Flashpoint know who you are (the request was declined). "
                           "Start again if that was a mistake.", status=403)
     current_app.logger.warning("OpenID Connect provider answered %s: %s", error, description)
-    return SSORefused(f"{label()} refused the sign-in ({error}). Try again, or ask an administrator.")
+    return SSORefused(f"{SERVICE} refused the sign-in ({error}). Try again, or ask an administrator.")
 
 
 def verify_id_token(token: dict, nonce: str, now: datetime) -> dict:
@@ -146,23 +149,23 @@ def verify_id_token(token: dict, nonce: str, now: datetime) -> dict:
         claims = client.parse_id_token(token, nonce=nonce, claims_options=options,
                                        claims_cls=_claims_at(now), leeway=LEEWAY)
     except ExpiredTokenError:
-        raise SSORefused(f"The sign-in from {label()} had expired when it arrived. Start again "
+        raise SSORefused(f"The sign-in from {PROVIDER} had expired when it arrived. Start again "
                          "(if it keeps happening, this server's clock may be wrong).") from None
     except (InvalidClaimError, MissingClaimError) as exc:
         current_app.logger.warning("ID token refused: %s", exc)
         if getattr(exc, "claim", None) == "aud":
-            raise SSORefused(f"{label()} signed you in to another application, not to Flashpoint. "
+            raise SSORefused(f"{SERVICE} signed you in to another application, not to Flashpoint. "
                              "Ask an administrator to check OIDC_CLIENT_ID.") from None
-        raise SSORefused(f"The sign-in from {label()} could not be checked ({exc.description}). "
+        raise SSORefused(f"The sign-in from {PROVIDER} could not be checked ({exc.description}). "
                          "Start again.") from None
     except JoseError as exc:  # a bad signature, an unknown key, a malformed token
         current_app.logger.warning("ID token refused: %r", exc)
-        raise SSORefused(f"The sign-in from {label()} could not be verified with its keys. Start again, "
+        raise SSORefused(f"The sign-in from {PROVIDER} could not be verified with its keys. Start again, "
                          "or ask an administrator.") from None
     except requests.RequestException:
         raise _unreachable() from None
     if claims is None:
-        raise SSORefused(f"{label()} sent no ID token: is it an OpenID Connect provider?", status=502)
+        raise SSORefused(f"{SERVICE} sent no ID token: is it an OpenID Connect provider?", status=502)
     return dict(claims)
 
 
@@ -197,7 +200,7 @@ def finish(args: dict, now: datetime) -> User:
         raise _provider_error(str(args["error"])[:100], args.get("error_description"))
     data = _take_state(args.get("state"))
     if not args.get("code"):
-        raise SSORefused(f"{label()} sent no sign-in code. Start again from the sign-in page.")
+        raise SSORefused(f"{SERVICE} sent no sign-in code. Start again from the sign-in page.")
     client = _client()
     try:
         token = client.fetch_access_token(code=args["code"], state=args.get("state"),
@@ -205,7 +208,7 @@ def finish(args: dict, now: datetime) -> User:
                                           code_verifier=data.get("code_verifier"))
     except OAuthError as exc:
         current_app.logger.warning("OpenID Connect token request refused: %s", exc)
-        raise SSORefused(f"{label()} did not accept the sign-in code ({exc.error}). Start again.") from None
+        raise SSORefused(f"{SERVICE} did not accept the sign-in code ({exc.error}). Start again.") from None
     except requests.RequestException:
         raise _unreachable() from None
     claims = _with_userinfo(client, token, verify_id_token(token, data.get("nonce") or "", now))
@@ -222,21 +225,21 @@ def person_for(claims: dict, *, create: bool) -> User:
     if user is None:
         email = (claims.get("email") or "").strip()
         if not email:
-            raise SSORefused(f"{label()} did not tell Flashpoint your e-mail address, so we cannot tell who "
+            raise SSORefused(f"{SERVICE} did not tell Flashpoint your e-mail address, so we cannot tell who "
                              "you are here. Ask an administrator.", status=403)
         if not _email_verified(claims):
-            raise SSORefused(f"{label()} has not verified the e-mail address {email}, so it cannot sign you "
+            raise SSORefused(f"{SERVICE} has not verified the e-mail address {email}, so it cannot sign you "
                              "in here. Ask an administrator.", status=403)
         try:
             email = services.normalise_email(email)
         except services.PeopleError:
-            raise SSORefused(f"{label()} gave an e-mail address Flashpoint cannot use ({email}).",
+            raise SSORefused(f"{SERVICE} gave an e-mail address Flashpoint cannot use ({email}).",
                              status=403) from None
         user = services.user_by_email(email)
         if user is not None and user.oidc_subject:
             # The address now belongs to another identity at the provider (a reused mailbox): the
             # person remembered keeps their account, the newcomer does not inherit it.
-            raise SSORefused(f"The account for {email} is linked to another identity at {label()}. "
+            raise SSORefused(f"The account for {email} is linked to another identity at {PROVIDER}. "
                              "Ask an administrator.", status=403)
         if user is None:
             if not create:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 
 from flashpoint.people import views
 from tests.browser.conftest import DESKTOP, _watched_page
@@ -32,10 +33,15 @@ def sso_page(chromium, app, app_url, monkeypatch):
     context.close()
 
 
+def _serious(page) -> list[str]:
+    return [v["id"] for v in Axe().run(page).response["violations"] if v.get("impact") in {"serious", "critical"}]
+
+
 def test_a_person_signs_in_through_the_provider_and_back(sso_page, provider, app_url):
     make_user("staff", email="ana@example.test", name="Ana Silva")
     sub = identity(provider, "ana@example.test")
     sso_page.goto("/login")
+    assert _serious(sso_page) == []
     sso_page.get_by_role("link", name="Sign in with Acme").click()
     assert sso_page.url.startswith(f"{provider}/oauth2/authorize?")
     sso_page.fill("input[name=sub]", sub)
@@ -53,3 +59,4 @@ def test_declining_at_the_provider_ends_on_a_clear_page(sso_page, provider, app_
         sso_page.get_by_role("button", name="Deny").click()
     assert sso_page.get_by_role("heading", name="Signing in with single sign-on did not work").is_visible()
     assert "the request was declined" in sso_page.content()
+    assert _serious(sso_page) == []
