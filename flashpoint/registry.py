@@ -85,3 +85,13 @@ def add_shown_at_home(app: Flask, kind: str) -> None:
 
 def shown_at_home_kinds(app: Flask) -> frozenset[str]:
     return frozenset(app.extensions.get("flashpoint.shown_at_home", ()))
+
+
+def add_personal_data(app: Flask, section: str, collect: Callable) -> None:
+    """Declare what an area holds about a person, for their data export (GDPR article 15/20):
+    `collect(user) -> list[dict]`, plain values only, one dict per row."""
+    _bucket(app, "personal_data").append((section, collect))
+
+
+def personal_data_sections(app: Flask) -> list[tuple[str, Callable]]:
+    return list(_bucket(app, "personal_data"))

@@ -286,3 +286,12 @@ def invite_everyone_not_signed_in(by: User, now: datetime) -> list[tuple[IssuedL
             continue  # already invited and the link still works: "send again" is per person
         issued.append(issue_account_link(person, PURPOSE_INVITATION, now, by=by))
     return issued
+
+
+def personal_data(user: User) -> list[dict]:
+    """The person's own notifications, for their data export (never a one-time link)."""
+    notes = db.session.scalars(db.select(Notification).where(Notification.recipient_id == user.id)
+                               .order_by(Notification.created_at))
+    return [{"kind": n.kind, "subject": n.subject, "text": (n.payload or {}).get("text", ""),
+             "link": (n.payload or {}).get("link"), "created_at": n.created_at, "read_at": n.read_at}
+            for n in notes]

@@ -11,7 +11,8 @@ def init_app(app: Flask) -> None:
     from flashpoint.people import cli, demo, models, permissions, sso  # noqa: F401  (models: tables known to migrations)
     from flashpoint.people.views import admin, auth, people
     from flashpoint.permissions import register_rules
-    from flashpoint.registry import NavItem, add_demo_step, add_nav_item
+    from flashpoint.people.personal_data import profile
+    from flashpoint.registry import NavItem, add_demo_step, add_nav_item, add_personal_data
 
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please sign in to see that page."
@@ -22,6 +23,8 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(admin)
     app.register_blueprint(people)
     cli.init_app(app)
+    add_personal_data(app, "profile", profile)
     add_nav_item(app, NavItem(900, "People", "admin.people", "view_people_directory", "admin.people"))
     add_nav_item(app, NavItem(910, "Teams", "admin.teams", "manage_teams", "admin.team"))
+    add_nav_item(app, NavItem(940, "Audit log", "admin.audit", "view_audit_log", "admin.audit"))
     add_demo_step(app, 0, "people", demo.load_people)

@@ -38,3 +38,9 @@ def _manage_team(user, team) -> bool:
     if is_admin(user) or is_hr(user):
         return True
     return team is not None and manages_team(user, team.id)
+
+
+@rules.rule("view_audit_log")
+def _view_audit_log(user, _obj) -> bool:
+    """Admins read what was done with people's data (exports, erasures)."""
+    return is_admin(user)

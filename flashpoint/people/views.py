@@ -11,7 +11,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from flashpoint import csvfiles
 from flashpoint.extensions import db, limiter, login_manager
 from flashpoint.core.addresses import page_url
-from flashpoint.people import exports, pages, picker, search, services, sso
+from flashpoint.people import exports, pages, personal_data, picker, search, services, sso
 from flashpoint.people.forms import (ChangePasswordForm, ConfirmForm, ImportPeopleForm, LoginForm,
                                      PersonForm, TeamForm)
 from flashpoint.people.models import Role, Team, User
@@ -141,6 +141,16 @@ def logout():
     return redirect(url_for("auth.login"))
 
 
+@auth.route("/account/data")
+@login_required
+def my_data():
+    """Everything Flashpoint holds about me: JSON, or `?format=csv` for a zip of CSV files."""
+    fmt = "csv" if request.args.get("format") == "csv" else "json"
+    body, mimetype, filename = personal_data.export(current_user, fmt)
+    db.session.commit()  # the export is in the audit log before it leaves
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
 @auth.route("/account/password", methods=["GET", "POST"])
 @login_required
 def change_password():
@@ -163,6 +173,12 @@ def change_password():
 
 def _directory_filters() -> dict[str, str]:
     return {key: (request.args.get(key) or "").strip() for key in pages.DIRECTORY_FILTERS}
+
+
+@admin.route("/audit")
+@permission_required("view_audit_log")
+def audit():
+    return render_template("admin/audit.html", events=personal_data.recent_events(), limit=personal_data.AUDIT_PAGE)
 
 
 @admin.route("/people")

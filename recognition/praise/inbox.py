@@ -205,3 +205,10 @@ def confirm_candidate(feedback_id: int, user_id: int, manager: User) -> PraiseMa
     tell_person(feedback, match.user)
     db.session.flush()
     return match
+
+
+def personal_data(user: User) -> list[dict]:
+    """Customer praise that names this person, as they read it, for their data export."""
+    return [{"received_at": item.feedback.received_at, "team": item.feedback.team.name,
+             "metric": item.feedback.metric, "score": item.feedback.score, "words": item.words}
+            for item in praise_about(user)]

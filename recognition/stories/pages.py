@@ -146,3 +146,15 @@ def nominated_message(story: HeroStory) -> str:
     if story.approver is not None:
         return f"Thank you! {story.approver.name} will approve it; you will hear when they do."
     return "Thank you! It waits for an approver."
+
+
+def personal_data(user: User) -> list[dict]:
+    """Hero stories about this person or told by them, for their data export."""
+    from recognition.stories.models import story_heroes
+
+    about = db.select(story_heroes.c.story_id).where(story_heroes.c.user_id == user.id)
+    stories = db.session.scalars(db.select(HeroStory).where(
+        (HeroStory.id.in_(about)) | (HeroStory.nominator_id == user.id)).order_by(HeroStory.created_at))
+    return [{"role": "hero" if user in story.heroes else "nominator", "heroes": story.hero_names,
+             "text": story.text, "kind": story.kind, "state": story.state, "created_at": story.created_at,
+             "approved_at": story.approved_at} for story in stories]

@@ -38,12 +38,14 @@ ROLE_NAMES = {"anon": "anonymous", "staff": "staff of the team", "other": "manag
 MATRIX = """
 method path                                           anon  staff other mgr   hr    admin
 GET    /                                              login 200   200   200   200   200
+GET    /account/data                                  login 200   200   200   200   200   # one's own data only
 GET    /account/forgot                                200   200   200   200   200   200
 GET    /account/password                              login 200   200   200   200   200
 GET    /account/reset/<token>                         410   410   410   410   410   410   # an unknown link: gone
 GET    /account/welcome/<token>                       410   410   410   410   410   410
 GET    /admin                                         login 403   403   403   403   200
 GET    /admin/api-tokens                              login 403   403   403   403   200
+GET    /admin/audit                                   login 403   403   403   403   200
 GET    /admin/outbox                                  login 403   403   403   403   200
 GET    /admin/outbox/<notification_id>/email          login 403   403   403   403   200
 GET    /admin/people                                  login 403   200   200   200   200   # managers: their own teams' people

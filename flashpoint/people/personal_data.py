@@ -1,0 +1,87 @@
+"""Each person's data under their control (GDPR articles 15 and 20): everything Flashpoint holds
+about the signed-in person, as JSON or as a zip of CSV files, and the audit log that records each
+export for admins.
+
+Areas declare what they hold with `registry.add_personal_data(app, section, collect)`; this module
+only gathers the sections, so a new area's data joins the export where the data is defined.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from datetime import date, datetime
+
+from flask import current_app
+
+from flashpoint.csvfiles import safe_cell
+from flashpoint.extensions import db
+from flashpoint.people.models import AuditEvent, User
+from flashpoint.registry import personal_data_sections
+from flashpoint.timeutil import utcnow
+
+AUDIT_PAGE = 200
+
+
+def profile(user: User) -> list[dict]:
+    return [{"name": user.name, "email": user.email, "role": user.role,
+             "team": user.team.name if user.team else None, "nicknames": user.nicknames or "",
+             "slack_user_id": user.slack_user_id, "time_zone": user.timezone,
+             "private_recognition": bool(user.private_recognition), "active": bool(user.active),
+             "created_at": user.created_at, "last_sign_in_at": user.last_login_at}]
+
+
+def collect(user: User) -> dict[str, list[dict]]:
+    """Every declared section about this person, in the order the areas declared them."""
+    return {section: gather(user) for section, gather in personal_data_sections(current_app)}
+
+
+def _plain(value):
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    return value
+
+
+def as_json(data: dict[str, list[dict]]) -> str:
+    return json.dumps({k: [{f: _plain(v) for f, v in row.items()} for row in rows] for k, rows in data.items()},
+                      ensure_ascii=False, indent=2)
+
+
+def as_csv_zip(data: dict[str, list[dict]]) -> bytes:
+    """One CSV per section (formula-guarded cells, like every export), zipped."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for section, rows in data.items():
+            text = io.StringIO()
+            columns = list(dict.fromkeys(f for row in rows for f in row)) or ["(nothing)"]
+            writer = csv.writer(text)
+            writer.writerow(columns)
+            for row in rows:
+                writer.writerow([safe_cell("" if row.get(c) is None else str(_plain(row.get(c)))) for c in columns])
+            archive.writestr(f"{section}.csv", text.getvalue())
+    return buffer.getvalue()
+
+
+def export(user: User, fmt: str) -> tuple[str | bytes, str, str]:
+    """The person's data in `fmt` ("json" or "csv"): (body, mimetype, file name). Recorded in the
+    audit log in the caller's transaction."""
+    data = collect(user)
+    record(user, "data export", user, f"format {fmt}")
+    stamp = utcnow().strftime("%Y-%m-%d")
+    if fmt == "csv":
+        return as_csv_zip(data), "application/zip", f"flashpoint-my-data-{stamp}.zip"
+    return as_json(data), "application/json", f"flashpoint-my-data-{stamp}.json"
+
+
+def record(actor: User | None, action: str, subject: User | None, detail: str = "") -> AuditEvent:
+    event = AuditEvent(action=action, actor_id=actor.id if actor else None, subject_id=subject.id if subject else None,
+                       actor_label=actor.name if actor else "Flashpoint", subject_label=subject.name if subject else "",
+                       detail=detail[:500], at=utcnow())
+    db.session.add(event)
+    return event
+
+
+def recent_events(limit: int = AUDIT_PAGE) -> list[AuditEvent]:
+    return list(db.session.scalars(db.select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+                                   .limit(limit)))
