@@ -67,6 +67,8 @@ PAGES = [
     ("/insights weekly", "/insights?grain=week"),
     ("/ideas", "/ideas"),
     ("/feedback", "/feedback"),
+    ("/heroes/new", "/heroes/new"),               # the hero picker: the chosen people and a search
+    ("/people/search", "/people/search?q=ma"),    # what the picker asks as one types
 ]
 # The targets: p95 in ms, and for /insights the page's size besides the cached chart library.
 TARGET_MS = {"/heroes": 100, "/praise": 100, "/pulses": 300, "/insights": 300, "correlation API": 300}
