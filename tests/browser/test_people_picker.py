@@ -127,3 +127,32 @@ def test_an_admin_picks_a_teams_manager_by_keyboard(page, live_server):
         team = db.session.scalar(db.select(Team).where(Team.slug == "pop-up-picker"))
         assert [m.id for m in team.managers] == [manager_id]
         db.session.remove()
+
+
+def test_without_script_find_then_tick_then_nominate(chromium, live_server):
+    """The plain form: a search field and Find inside <noscript>, answered by the server."""
+    from tests.browser.conftest import DESKTOP, _watched_page
+
+    hero_id, hero_name = _someone_elsewhere(live_server)
+    context, page = _watched_page(chromium, live_server, viewport=DESKTOP, java_script_enabled=False)
+    try:
+        sign_in(page, DEMO_LOGINS["staff"])
+        page.goto("/heroes/new")
+        assert page.get_by_role("combobox").count() == 0  # the combobox needs its script
+        page.fill("textarea[name=text]", f"{hero_name} found a lost wallet and ran after its owner (no script).")
+        page.get_by_label("Add a hero: type a name, then Find").fill(hero_name.split()[-1])
+        with page.expect_navigation():
+            page.get_by_role("button", name="Find").click()
+        assert "found a lost wallet" in page.locator("textarea[name=text]").input_value()  # kept
+        page.check(f"input[name=heroes][value='{hero_id}']")
+        page.check("input[name=kind][value=proactive]")
+        with page.expect_navigation():
+            page.click("form.nominate-form button.primary[type=submit]")
+        assert re.search(r"/heroes/\d+$", page.url)
+        with live_server.app.app_context():
+            story = db.session.scalar(db.select(HeroStory).where(HeroStory.text.contains("(no script)")))
+            assert [h.id for h in story.heroes] == [hero_id]
+            db.session.remove()
+    finally:
+        context.close()
+    assert page.watch.unexpected() == []
