@@ -95,3 +95,14 @@ def add_personal_data(app: Flask, section: str, collect: Callable) -> None:
 
 def personal_data_sections(app: Flask) -> list[tuple[str, Callable]]:
     return list(_bucket(app, "personal_data"))
+
+
+def add_erasure(app: Flask, erase: Callable) -> None:
+    """Declare how an area forgets a leaver when an admin erases them: `erase(user, names)` removes
+    or redacts what it holds about the person (`names`: their name and nicknames, to redact from
+    free text), keeps what counts in aggregates, and never commits."""
+    _bucket(app, "erasure").append(erase)
+
+
+def erasures(app: Flask) -> list[Callable]:
+    return list(_bucket(app, "erasure"))

@@ -195,3 +195,15 @@ def tokens_of_names(names) -> set[str]:
                 words.add(word)
                 words.update(p for p in re.split(r"['-]", word) if p)
     return words
+
+
+def redact_person(text: str | None, names: list[str]) -> str:
+    """`text` with every word of these names (a leaver's name and nicknames) replaced by [name]."""
+    if not text:
+        return text or ""
+    words = sorted(tokens_of_names(names) - {""}, key=len, reverse=True)
+    words = [w for w in words if len(w) > 1]
+    if not words:
+        return text
+    pattern = re.compile(r"(?<![\w])(?:" + "|".join(re.escape(w) for w in words) + r")(?![\w])", re.IGNORECASE)
+    return re.sub(r"\[name\](?:\s+\[name\])+", NAME_MARK, pattern.sub(NAME_MARK, unicodedata.normalize("NFC", text)))

@@ -8,11 +8,14 @@ from flashpoint.scheduler import register_duty
 from slack_bot import cli, events, home, models, notifications  # noqa: F401  (models: Alembic and tests see the tables)
 from slack_bot.adapter import events_blueprint
 from slack_bot.app import build_bolt_app, slack_configured
+from slack_bot.people import forget
+from flashpoint.registry import add_erasure
 
 
 def init_app(app: Flask) -> None:
     """Mount the Bolt app when Slack is configured; the web app works without it."""
     cli.init_app(app)
+    add_erasure(app, forget)
     notifications.register(app)
     home.register(app)
     register_duty(app, "slack.prune_events", timedelta(days=1), events.prune_events)

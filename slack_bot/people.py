@@ -68,3 +68,11 @@ def _slack_email(client, slack_user_id: str) -> str | None:
         return None
     profile = (answer.get("user") or {}).get("profile") or {}
     return profile.get("email")
+
+
+def forget(user, _names: list[str]) -> None:
+    """Erasure: the DM channel kept for the leaver's Slack id goes with it."""
+    from slack_bot.models import SlackDirectChannel
+
+    if user.slack_user_id:
+        db.session.execute(db.delete(SlackDirectChannel).where(SlackDirectChannel.slack_user_id == user.slack_user_id))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from flashpoint.registry import NavItem, add_home_panel, add_must_act, add_nav_item, add_personal_data
+from flashpoint.registry import NavItem, add_erasure, add_home_panel, add_must_act, add_nav_item, add_personal_data
 
 
 def init_app(app: Flask) -> None:
@@ -35,5 +35,6 @@ def init_app(app: Flask) -> None:
                               "notifications.", badge=unread_badge))
     add_home_panel(app, 5, home_panel)
     add_home_panel(app, 95, sign_in_panel)
-    from flashpoint.notifications.services import personal_data
+    from flashpoint.notifications.services import forget, personal_data
     add_personal_data(app, "notifications", personal_data)
+    add_erasure(app, forget)

@@ -295,3 +295,10 @@ def personal_data(user: User) -> list[dict]:
     return [{"kind": n.kind, "subject": n.subject, "text": (n.payload or {}).get("text", ""),
              "link": (n.payload or {}).get("link"), "created_at": n.created_at, "read_at": n.read_at}
             for n in notes]
+
+
+def forget(user: User, _names: list[str]) -> None:
+    """Erasure: the person's messages, one-time links and preferences go."""
+    db.session.execute(db.delete(Notification).where(Notification.recipient_id == user.id))
+    db.session.execute(db.delete(AccountToken).where(AccountToken.user_id == user.id))
+    db.session.execute(db.delete(NotificationPreference).where(NotificationPreference.user_id == user.id))

@@ -1,4 +1,4 @@
-"""People's commands: create-team, create-user, import-people."""
+"""People's commands: create-team, create-user, import-people, erase-person."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -10,6 +10,7 @@ from flask.cli import with_appcontext
 from flashpoint import csvfiles
 from flashpoint.cli import finish_import
 from flashpoint.extensions import db
+from flashpoint.people import personal_data
 from flashpoint.people import services as people
 from flashpoint.people.models import ROLE_VALUES
 from flashpoint.people.teams import create_team
@@ -65,6 +66,25 @@ def import_people_command(path):
     finish_import(people.import_people(text))
 
 
+@click.command("erase-person")
+@click.argument("email")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@with_appcontext
+def erase_person_command(email, yes):
+    """Erase a leaver's personal data: what they did stays, under "A former colleague"."""
+    person = people.user_by_email(email)
+    if person is None:
+        raise click.ClickException(f"Nobody has the e-mail {email}.")
+    if not yes:
+        click.confirm(f"Erase {person.name}'s personal data for good?", abort=True)
+    try:
+        personal_data.erase(person, by=None)
+    except personal_data.ErasureRefused as exc:
+        raise click.ClickException(str(exc))
+    db.session.commit()
+    click.echo(f"Erased: {email} is now \"{personal_data.FORMER}\"; the audit log records it.")
+
+
 def init_app(app: Flask) -> None:
-    for command in (create_team_command, create_user_command, import_people_command):
+    for command in (create_team_command, create_user_command, import_people_command, erase_person_command):
         app.cli.add_command(command)

@@ -18,10 +18,45 @@ from flask import current_app
 from flashpoint.csvfiles import safe_cell
 from flashpoint.extensions import db
 from flashpoint.people.models import AuditEvent, User
-from flashpoint.registry import personal_data_sections
+from flashpoint.registry import erasures, personal_data_sections
 from flashpoint.timeutil import utcnow
 
 AUDIT_PAGE = 200
+FORMER = "A former colleague"
+
+
+class ErasureRefused(ValueError):
+    pass
+
+
+def erase(person: User, *, by: User | None) -> AuditEvent:
+    """Erase a leaver's personal data (GDPR article 17), in the caller's transaction.
+
+    The person's row stays, so what they did keeps counting (stories, ideas, votes, claps, team
+    sizes: every aggregate is unchanged), but it says "A former colleague" and holds nothing that
+    identifies them; each area removes or redacts what it holds (`registry.add_erasure`).
+    Anonymous pulse answers are untouched: they were never linked to anyone.
+    """
+    if by is not None and person.id == by.id:
+        raise ErasureRefused("You cannot erase yourself; another admin can.")
+    if person.role == "admin" and person.active:
+        raise ErasureRefused("Deactivate this admin first: an active admin is not a leaver.")
+    names = [person.name, *(n.strip() for n in (person.nicknames or "").split(",") if n.strip())]
+    for forget in erasures(current_app):
+        forget(person, names)
+    person.name = FORMER
+    person.email = f"former-{person.id}@erased.invalid"
+    person.nicknames = ""
+    person.slack_user_id = None
+    person.oidc_subject = None
+    person.password_hash = None
+    person.note = None
+    person.timezone = "UTC"
+    person.active = False
+    person.end_sessions()
+    event = record(by, "erasure", person, "personal data erased")
+    event.subject_label = FORMER  # the log keeps that an erasure happened, not whose name it was
+    return event
 
 
 def profile(user: User) -> list[dict]:

@@ -284,6 +284,22 @@ def person_toggle_active(user_id: int):
     return redirect(back if back.startswith(request.host_url) else url_for("admin.people"))
 
 
+@admin.route("/people/<int:user_id>/erase", methods=["POST"])
+@permission_required("manage_people")
+def person_erase(user_id: int):
+    person = db.session.get(User, user_id) or abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        personal_data.erase(person, by=current_user)
+    except personal_data.ErasureRefused as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("admin.person_edit", user_id=user_id))
+    db.session.commit()
+    flash("Their personal data is erased; what they did stays, under \"A former colleague\".", "success")
+    return redirect(url_for("admin.people"))
+
+
 @admin.route("/people/import", methods=["GET", "POST"])
 @permission_required("manage_people")
 def people_import():

@@ -8,7 +8,7 @@ from recognition.praise import models, permissions  # noqa: F401  (models: table
 def init_app(app: Flask) -> None:
     """Route new feedback as it arrives; register the inbox, its panel and `route-praise`."""
     from flashpoint.permissions import register_rules
-    from flashpoint.registry import NavItem, add_home_panel, add_nav_item, add_personal_data, add_shown_at_home
+    from flashpoint.registry import NavItem, add_home_panel, add_erasure, add_nav_item, add_personal_data, add_shown_at_home
     from recognition.praise import cli, home, views
     from recognition.praise.routing import CUSTOMER_SAID, MANAGER_ALERT, on_feedback_received
 
@@ -20,8 +20,9 @@ def init_app(app: Flask) -> None:
     add_nav_item(app, NavItem(110, "Praise", "praise.inbox", "view_praise_inbox", "praise.inbox"))
     add_home_panel(app, 8, home.praise_waiting_panel)
     add_home_panel(app, 20, home.praise_for_me_panel)
-    from recognition.praise.inbox import personal_data
+    from recognition.praise.inbox import forget, personal_data
     add_personal_data(app, "praise_about_me", personal_data)
+    add_erasure(app, forget)
     # Both are on the home page (praise waiting, customers named you): not unread news as well.
     add_shown_at_home(app, MANAGER_ALERT)
     add_shown_at_home(app, CUSTOMER_SAID)

@@ -9,7 +9,7 @@ from recognition.stories import models, permissions  # noqa: F401  (tables known
 def init_app(app: Flask) -> None:
     """Register the hero wall, nominations and their reminders."""
     from flashpoint.permissions import register_rules
-    from flashpoint.registry import NavItem, add_demo_step, add_home_panel, add_must_act, add_nav_item, add_personal_data, add_shown_at_home
+    from flashpoint.registry import NavItem, add_demo_step, add_home_panel, add_must_act, add_nav_item, add_erasure, add_personal_data, add_shown_at_home
     from flashpoint.scheduler import register_duty
     from recognition.stories import approvals, demo, home, views
 
@@ -22,7 +22,8 @@ def init_app(app: Flask) -> None:
     add_nav_item(app, NavItem(100, "Heroes", "stories.wall", "view_heroes", "stories."))
     add_home_panel(app, 10, home.pending_approvals_panel)
     add_home_panel(app, 50, home.unsung_heroes_panel)
-    from recognition.stories.pages import personal_data
+    from recognition.stories.pages import forget, personal_data
     add_personal_data(app, "hero_stories", personal_data)
+    add_erasure(app, forget)
     add_demo_step(app, 20, "stories", demo.load_stories)
     register_duty(app, "story_approval_reminders", timedelta(hours=1), approvals.remind_waiting)

@@ -155,6 +155,7 @@ POST   /pulses/schedules/<schedule_id>                login 403   403   403   42
 POST   /pulses/schedules/<schedule_id>/toggle         login 403   403   403   302   302
 POST   /pulses/send-now                               login 403   403   403   302!  302!
 POST   /settings/notifications                        login 302   302   302   302   302
+POST   /admin/people/<user_id>/erase                  login 403   403   403   403   302   # near the end: the person is erased
 POST   /logout                                        login login login login login login # last: it ends the session
 """
 

@@ -77,3 +77,56 @@ def test_my_data_as_csv_files_and_the_audit_log(app, client, login):
 def test_only_admins_read_the_audit_log(app, client, login):
     login(make_user("hr", name="Harriet HR"))
     assert client.get("/admin/audit").status_code == 403
+
+
+def _counts():
+    from recognition.praise.models import PraiseMatch
+    from recognition.stories.models import HeroStory
+
+    return {model.__name__: db.session.scalar(db.select(db.func.count()).select_from(model))
+            for model in (HeroStory, PraiseMatch, Idea, IdeaVote, IdeaComment)}
+
+
+def test_erasing_a_leaver_removes_their_personal_data_and_keeps_what_they_did(app, runner):
+    from recognition.feedback.models import Feedback
+    from recognition.stories.models import HeroStory
+    from flashpoint.outbox.models import Notification
+
+    priya = _plant()
+    priya.slack_user_id, priya.nicknames = "UPRIYA1", "Pri"
+    db.session.commit()
+    before = _counts()
+    result = runner.invoke(args=["erase-person", priya.email, "--yes"])
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    person = db.session.get(type(priya), priya.id)
+    assert person.name == "A former colleague" and person.email.endswith("@erased.invalid")
+    assert person.slack_user_id is None and not person.active and person.password_hash is None
+    assert _counts() == before  # every story, praise match, idea, vote and comment still counts
+    assert db.session.scalar(db.select(db.func.count()).select_from(Notification)
+                             .where(Notification.recipient_id == priya.id)) == 0
+    words = " ".join(f.comment for f in db.session.scalars(db.select(Feedback)))
+    stories = " ".join(s.text for s in db.session.scalars(db.select(HeroStory)))
+    assert "Priya" not in words and "[name] found my size" in words
+    assert "Priya" not in stories and "[name] stayed late" in stories
+    [event] = db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == "erasure")).all()
+    assert event.subject_label == "A former colleague" and "Priya" not in event.detail
+
+
+def test_the_admin_page_erases_and_refuses_erasing_oneself(app, client, login, post_form):
+    priya = _plant()
+    admin = make_user("admin", name="Ada Admin")
+    login(admin)
+    response = post_form(f"/admin/people/{admin.id}/erase", {}, page=f"/admin/people/{priya.id}")
+    assert response.status_code == 302
+    assert db.session.get(type(admin), admin.id).name == "Ada Admin"
+    response = post_form(f"/admin/people/{priya.id}/erase", {}, page=f"/admin/people/{priya.id}")
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(type(priya), priya.id).name == "A former colleague"
+    assert "erasure" in client.get("/admin/audit").get_data(as_text=True)
+
+
+def test_erase_person_explains_an_unknown_address(app, runner):
+    result = runner.invoke(args=["erase-person", "nobody@example.test", "--yes"])
+    assert result.exit_code == 1 and "Nobody has the e-mail nobody@example.test" in result.output
