@@ -84,6 +84,8 @@ class Config:
         self.SLACK_OPEN_BURST = _env_float("SLACK_OPEN_BURST", 3.0)
         # Anonymity floor: never below 3 whatever the environment says.
         self.PULSE_MIN_GROUP_SIZE = max(3, _env_int("PULSE_MIN_GROUP_SIZE", 5))
+        # Customers' words are kept this many months, then emptied (scores stay); 0 keeps them.
+        self.FEEDBACK_TEXT_RETENTION_MONTHS = max(0, _env_int("FEEDBACK_TEXT_RETENTION_MONTHS", 0))
         # Comments, easier to attribute than a number, have a higher floor; set lower than the
         # figures' threshold, it is raised to it (never an error: the safe side is always taken).
         self.PULSE_MIN_COMMENT_GROUP_SIZE = max(self.PULSE_MIN_GROUP_SIZE,
