@@ -120,3 +120,13 @@ def record(actor: User | None, action: str, subject: User | None, detail: str = 
 def recent_events(limit: int = AUDIT_PAGE) -> list[AuditEvent]:
     return list(db.session.scalars(db.select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
                                    .limit(limit)))
+
+
+def sign_in_methods() -> dict[str, int]:
+    """How the active people sign in: single sign-on (a remembered provider subject), a password,
+    or never yet — for the admin's overview."""
+    active = db.select(User).where(User.active.is_(True)).subquery()
+    sso = db.session.scalar(db.select(db.func.count()).select_from(active).where(active.c.oidc_subject.is_not(None)))
+    never = db.session.scalar(db.select(db.func.count()).select_from(active).where(active.c.last_login_at.is_(None)))
+    total = db.session.scalar(db.select(db.func.count()).select_from(active))
+    return {"single sign-on": sso or 0, "password": (total or 0) - (sso or 0) - (never or 0), "never signed in": never or 0}

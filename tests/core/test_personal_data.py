@@ -130,3 +130,24 @@ def test_the_admin_page_erases_and_refuses_erasing_oneself(app, client, login, p
 def test_erase_person_explains_an_unknown_address(app, runner):
     result = runner.invoke(args=["erase-person", "nobody@example.test", "--yes"])
     assert result.exit_code == 1 and "Nobody has the e-mail nobody@example.test" in result.output
+
+
+def test_the_admin_overview_says_how_people_sign_in_tokens_and_the_log(app, client, login):
+    from datetime import datetime
+
+    from flashpoint.api.services import create_token
+
+    team = make_team("shop")
+    sso = make_user(team=team, name="Sam Sso")
+    sso.oidc_subject, sso.last_login_at = "sub-1", datetime(2026, 12, 1)
+    with_password = make_user(team=team, name="Pat Password")
+    with_password.last_login_at = datetime(2026, 12, 2)
+    make_user(team=team, name="Nina Never")
+    create_token("Okta provisioning", ["feedback:write"])
+    db.session.commit()
+    login(make_user("admin", name="Ada Admin"))
+    html = client.get("/admin").get_data(as_text=True)
+    assert "<strong>1</strong> single sign-on" in html
+    assert "<strong>2</strong> password" in html  # Pat, and the admin who just signed in
+    assert "<strong>1</strong> never signed in" in html
+    assert "Okta provisioning" in html and "never used" in html
