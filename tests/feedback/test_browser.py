@@ -42,6 +42,24 @@ def test_a_customer_answers_on_a_phone_with_the_keyboard(app, app_url, chromium)
     assert problems == []
 
 
+@pytest.mark.parametrize("width", [390, 1280])
+def test_rating_words_are_readable_at_any_width(app, app_url, chromium, width):
+    """Every word on the rating scale and at its ends is at least 14 px, and nothing runs off."""
+    make_team("shop", "Downtown Store", form_metric="csat")
+    make_team("care", "Care", form_metric="nps")
+    page = chromium.new_page(viewport={"width": width, "height": 800})
+    for slug in ("shop", "care"):
+        page.goto(f"{app_url}/f/{slug}")
+        sizes = page.eval_on_selector_all(
+            ".choice-word, .scale-ends span, .scale-ends",
+            "els => els.map(e => parseFloat(getComputedStyle(e).fontSize))")
+        assert sizes and min(sizes) >= 14, (slug, sizes)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        widths = page.eval_on_selector_all(".choice-word", "els => els.map(e => e.scrollWidth - e.clientWidth)")
+        assert all(w <= 1 for w in widths), (slug, widths)  # no word cut off inside its box
+    page.close()
+
+
 def test_the_poster_prints_on_one_page_without_the_navigation(app, app_url, chromium):
     shop = make_team("shop", "Downtown Store")
     manager = make_user("manager", shop, manages=shop)
