@@ -22,6 +22,7 @@ from authlib.oidc.core import CodeIDToken
 from flask import Flask, current_app, session
 from joserfc.errors import ExpiredTokenError, InvalidClaimError, JoseError, MissingClaimError
 
+from flashpoint.core.addresses import is_loopback
 from flashpoint.extensions import db
 from flashpoint.people import services
 from flashpoint.people.models import Role, User
@@ -46,6 +47,12 @@ class SSORefused(services.PeopleError):
 def init_app(app: Flask) -> None:
     """Register the OpenID Connect client when OIDC_ISSUER is set (nothing is fetched until the
     first sign-in: the app starts while the provider is down)."""
+    issuer = app.config.get("OIDC_ISSUER")
+    if issuer and not app.config.get("OIDC_CLIENT_ID"):
+        raise ValueError("OIDC_ISSUER is set but OIDC_CLIENT_ID is not: set both (or neither) for single sign-on")
+    if issuer and not (issuer.startswith("https://") or (issuer.startswith("http://") and is_loopback(issuer))):
+        # Tokens and the client secret would cross the network in clear.
+        raise ValueError(f"OIDC_ISSUER must be an https:// address, not {issuer!r}")
     if not configured(app):
         return
     oauth = OAuth(app)
@@ -246,7 +253,11 @@ def person_for(claims: dict, *, create: bool) -> User:
                 raise SSORefused(f"Nobody with the address {email} has an account in Flashpoint yet. Ask an "
                                  "administrator to add you.", status=403)
             name = (claims.get("name") or email.split("@")[0]).strip()[:120]
-            user = services.create_user(services.PersonFields(email=email, name=name, role=Role.STAFF.value))
+            try:
+                user = services.create_user(services.PersonFields(email=email, name=name, role=Role.STAFF.value))
+            except services.PeopleError as exc:
+                raise SSORefused(f"Flashpoint could not create your account: {exc}. Ask an administrator.",
+                                 status=403) from None
             db.session.flush()  # its column defaults (active) are filled in
         user.oidc_subject = subject
     if not user.active:

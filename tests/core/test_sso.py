@@ -253,6 +253,17 @@ class TestSsoOnly:
         assert client.get(f"/account/reset/{admin_token}").status_code == 200
 
 
+@pytest.mark.parametrize("settings,words", [
+    ({"OIDC_ISSUER": "https://idp.example"}, "OIDC_CLIENT_ID is not"),
+    ({"OIDC_ISSUER": "http://idp.example", "OIDC_CLIENT_ID": CLIENT_ID}, "must be an https:// address"),
+])
+def test_a_half_or_insecure_configuration_stops_the_app_at_start(make_config, settings, words):
+    from flashpoint import create_app
+
+    with pytest.raises(ValueError, match=words):
+        create_app(make_config(**settings))
+
+
 def test_without_an_issuer_there_is_no_sso(make_config):
     from flashpoint import create_app
 
