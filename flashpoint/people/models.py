@@ -89,7 +89,7 @@ class User(UserMixin, db.Model):
     slack_user_id: Mapped[str | None] = mapped_column(String(32), unique=True)
     # The identity provider's `sub` for this person, remembered at their first single sign-on: it
     # stays theirs when their e-mail address changes (flashpoint/people/sso.py).
-    oidc_subject: Mapped[str | None] = mapped_column(String(255), unique=True)
+    oidc_subject: Mapped[str | None] = mapped_column(String(255), unique=True, index=True)
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     password_hash: Mapped[str | None] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(Boolean, default=True)

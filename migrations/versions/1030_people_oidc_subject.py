@@ -4,6 +4,8 @@ Revision ID: 1030_people_oidc_subject
 Revises: 1020_outbox_sealed_links
 Create Date: 2026-12-07 15:30:00
 
+A plain column and a unique index rather than a unique constraint: on SQLite a constraint means
+rebuilding the table, which would drop the people_directory triggers on `users`.
 """
 import sqlalchemy as sa
 from alembic import op
@@ -16,12 +18,10 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('oidc_subject', sa.String(length=255), nullable=True))
-        batch_op.create_unique_constraint(batch_op.f('uq_users_oidc_subject'), ['oidc_subject'])
+    op.add_column('users', sa.Column('oidc_subject', sa.String(length=255), nullable=True))
+    op.create_index(op.f('ix_users_oidc_subject'), 'users', ['oidc_subject'], unique=True)
 
 
 def downgrade():
-    with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f('uq_users_oidc_subject'), type_='unique')
-        batch_op.drop_column('oidc_subject')
+    op.drop_index(op.f('ix_users_oidc_subject'), table_name='users')
+    op.drop_column('users', 'oidc_subject')

@@ -124,3 +124,14 @@ def test_init_db_brings_a_fresh_database_and_one_at_the_old_branch_heads_to_the_
     assert _versions(deployed) == {head}
     inspector = sa.inspect(sa.create_engine(deployed))
     assert set(inspector.get_table_names()) == set(sa.inspect(sa.create_engine(fresh)).get_table_names())
+
+
+def test_the_people_directory_triggers_outlive_every_migration(sqlite_template):
+    """A migration that rebuilds `users` or `teams` on SQLite (batch mode's copy-and-move, as a unique
+    constraint needs) silently drops the triggers that tell every process the people changed."""
+    engine = sa.create_engine(f"sqlite:///{sqlite_template}")
+    with engine.connect() as connection:
+        triggers = {(row[0], row[1]) for row in connection.execute(sa.text(
+            "SELECT tbl_name, name FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%people_directory%'"))}
+    engine.dispose()
+    assert {table for table, _name in triggers} == {"users", "teams"}, triggers
