@@ -16,6 +16,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 import requests
+from authlib.common.errors import AuthlibBaseError
 from authlib.integrations.base_client import OAuthError
 from authlib.integrations.flask_client import OAuth
 from authlib.oidc.core import CodeIDToken
@@ -213,12 +214,14 @@ def finish(args: dict, now: datetime) -> User:
         token = client.fetch_access_token(code=args["code"], state=args.get("state"),
                                           redirect_uri=data.get("redirect_uri"),
                                           code_verifier=data.get("code_verifier"))
-    except OAuthError as exc:
+    except AuthlibBaseError as exc:  # the token endpoint's OAuth error (invalid_grant: a forged or used code)
         current_app.logger.warning("OpenID Connect token request refused: %s", exc)
         raise SSORefused(f"{SERVICE} did not accept the sign-in code ({exc.error}). Start again.") from None
     except requests.RequestException:
         raise _unreachable() from None
-    claims = _with_userinfo(client, token, verify_id_token(token, data.get("nonce") or "", now))
+    if not data.get("nonce"):  # never so from Authlib: without one the ID token's nonce would go unchecked
+        raise SSORefused("This single sign-on was not started here. Start again from the sign-in page.")
+    claims = _with_userinfo(client, token, verify_id_token(token, data["nonce"], now))
     user = person_for(claims, create=current_app.config["OIDC_CREATE_USERS"])
     services.record_sign_in(user, now)
     return user

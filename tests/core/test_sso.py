@@ -135,6 +135,13 @@ class TestRateLimit:
         assert answers == [400, 400, 400, 429]
 
 
+def test_a_code_the_provider_never_issued_is_refused(client, provider):
+    state = parse_qs(urlsplit(authorize(client)).query)["state"][0]
+    response = client.get(f"/login/oidc/callback?code=forged-code&state={state}")
+    assert response.status_code == 400 and "did not accept the sign-in code" in response.get_data(as_text=True)
+    assert signed_in_as(client) is None
+
+
 def test_an_unknown_person_is_refused_while_creating_people_is_off(client, provider):
     response = sign_in_with_sso(client, identity(provider, "stranger@example.test"))
     assert response.status_code == 403
