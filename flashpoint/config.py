@@ -86,6 +86,8 @@ class Config:
         self.PULSE_MIN_GROUP_SIZE = max(3, _env_int("PULSE_MIN_GROUP_SIZE", 5))
         # Customers' words are kept this many months, then emptied (scores stay); 0 keeps them.
         self.FEEDBACK_TEXT_RETENTION_MONTHS = max(0, _env_int("FEEDBACK_TEXT_RETENTION_MONTHS", 0))
+        # SCIM's safety stop: provisioning may deactivate at most this % of active people an hour.
+        self.SCIM_MAX_DEACTIVATE_PERCENT = min(100, max(0, _env_int("SCIM_MAX_DEACTIVATE_PERCENT", 40)))
         # Comments, easier to attribute than a number, have a higher floor; set lower than the
         # figures' threshold, it is raised to it (never an error: the safe side is always taken).
         self.PULSE_MIN_COMMENT_GROUP_SIZE = max(self.PULSE_MIN_GROUP_SIZE,

@@ -14,6 +14,7 @@ from flashpoint.timeutil import utcnow
 SCOPES = {
     "feedback:write": "Send customer feedback items (POST /api/v1/feedback).",
     "insights:read": "Read engagement-versus-customer figures (GET /api/v1/insights/…).",
+    "scim": "Provision people and teams from an identity provider (SCIM 2.0 under /scim/v2).",
 }
 
 

@@ -19,6 +19,11 @@ def init_app(app: Flask) -> None:
     login_manager.login_message_category = "info"
     register_rules(app, permissions.rules)
     sso.init_app(app)
+    from flashpoint.extensions import csrf
+    from flashpoint.people.scim_views import scim_bp
+
+    csrf.exempt(scim_bp)  # bearer tokens, never cookies
+    app.register_blueprint(scim_bp)
     app.register_blueprint(auth)
     app.register_blueprint(admin)
     app.register_blueprint(people)

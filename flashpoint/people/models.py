@@ -90,6 +90,8 @@ class User(UserMixin, db.Model):
     # The identity provider's `sub` for this person, remembered at their first single sign-on: it
     # stays theirs when their e-mail address changes (flashpoint/people/sso.py).
     oidc_subject: Mapped[str | None] = mapped_column(String(255), unique=True, index=True)
+    # The identity provider's own id for this person (SCIM `externalId`, flashpoint/people/scim.py).
+    scim_external_id: Mapped[str | None] = mapped_column(String(255), index=True)
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     password_hash: Mapped[str | None] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(Boolean, default=True)

@@ -58,6 +58,13 @@ GET    /admin/teams/<team_id>                         login 403   403   403   20
 GET    /admin/teams/new                               login 403   403   403   200   200
 GET    /api/v1/insights/correlation                   401   401   401   401   401   401
 GET    /api/v1/openapi.json                           200   200   200   200   200   200
+GET    /scim/v2/ServiceProviderConfig                 401   401   401   401   401   401   # SCIM: a bearer token with the scope scim, never a session
+GET    /scim/v2/Schemas                               401   401   401   401   401   401
+GET    /scim/v2/Schemas/<schema_id>                   401   401   401   401   401   401
+GET    /scim/v2/ResourceTypes                         401   401   401   401   401   401
+GET    /scim/v2/ResourceTypes/<type_id>               401   401   401   401   401   401
+GET    /scim/v2/Users                                 401   401   401   401   401   401
+GET    /scim/v2/Users/<user_id>                       401   401   401   401   401   401
 GET    /f/<slug>                                      200   200   200   200   200   200
 GET    /f/<slug>/thanks                               200   200   200   200   200   200
 GET    /feedback                                      login 403   200   200   200   200
@@ -119,6 +126,10 @@ POST   /admin/people/new                              login 403   403   403   40
 POST   /admin/teams/<team_id>                         login 403   403   403   200   200
 POST   /admin/teams/new                               login 403   403   403   200   200
 POST   /api/v1/feedback                               401   401   401   401   401   401
+POST   /scim/v2/Users                                 401   401   401   401   401   401
+PUT    /scim/v2/Users/<user_id>                       401   401   401   401   401   401
+PATCH  /scim/v2/Users/<user_id>                       401   401   401   401   401   401
+DELETE /scim/v2/Users/<user_id>                       401   401   401   401   401   401
 POST   /f/<slug>                                      400   400   400   400   400   400
 POST   /feedback/import                               login 403   403   403   400   400
 POST   /heroes/<story_id>/edit                        login 403   403   400   403   403   # 400: the empty form
@@ -304,7 +315,8 @@ def _people_and_objects() -> tuple[dict, dict[str, str]]:
     emails["team"] = list(db.session.scalars(sa.select(User.email).where(User.team_id == team.id)))
     return emails, {**{k: str(v) for k, v in found.items()}, "team_id": str(team.id), "slug": team.slug,
                     "token": "not-a-real-token", "filename": "css/flashpoint.css", "kind": "svg",
-                    "fingerprint": plotly_file()[1]}
+                    "fingerprint": plotly_file()[1], "schema_id": "urn:ietf:params:scim:schemas:core:2.0:User",
+                    "type_id": "User"}
 
 
 def _url(path: str, values: dict[str, str]) -> str:
@@ -353,7 +365,7 @@ def _walk(app, role: str, rows: list[Row]) -> list[str]:
             response = client.get(url)
         else:
             fields = {k: _url(v, values) for k, v in FIELDS.get((row.method, row.path), {}).items()}
-            response = client.post(url, data={**fields, "csrf_token": csrf})
+            response = client.open(url, method=row.method, data={**fields, "csrf_token": csrf})
         got = _answer(client, response)
         if got != row.expected[role]:
             wrong.append(f"{row.method} {row.path} ({url}): {got}, declared {row.expected[role]}")

@@ -7,8 +7,9 @@ from tests.factories import make_user
 
 # Exempt, and why each is still safe: the JSON API takes bearer tokens, not cookies; the
 # one-click unsubscribe carries a signed token (RFC 8058); the public feedback form checks its own
-# token to answer an expired page kindly; Slack's endpoint checks Slack's signature.
-DECLARED_EXEMPT = {"api", "notifications.unsubscribe", "feedback_public.form", "slack"}
+# token to answer an expired page kindly; Slack's endpoint checks Slack's signature; SCIM (/scim/v2)
+# takes bearer tokens with the scope scim, as the API.
+DECLARED_EXEMPT = {"api", "scim", "notifications.unsubscribe", "feedback_public.form", "slack"}
 
 
 def _exempt(app) -> set[str]:

@@ -301,7 +301,8 @@ def get_paths(app, objects) -> list[tuple[str, str]]:
             "notification_id": objects["notification_ids"], "user_id": [objects["author_id"], objects["boss_id"]],
             "team_id": [objects["shop_id"]], "slug": ["shop"], "token": ["not-a-token"],
             "comment_id": [objects["comment_id"]], "schedule_id": [1], "item_id": [1], "kind": ["svg"],
-            "feedback_id": [objects["feedback_id"]], "fingerprint": ["0"]}
+            "feedback_id": [objects["feedback_id"]], "fingerprint": ["0"],
+            "schema_id": ["urn:ietf:params:scim:schemas:core:2.0:User"], "type_id": ["User"]}
     paths = []
     for rule in app.url_map.iter_rules():
         if "GET" not in rule.methods or rule.endpoint == "static":

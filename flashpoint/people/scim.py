@@ -1,0 +1,354 @@
+"""SCIM 2.0 provisioning (RFC 7643/7644): an identity provider keeps people and teams in sync.
+
+A SCIM `User` is a person (`userName` is their e-mail address, `externalId` the provider's own id);
+a SCIM `Group` is a team (`displayName` its name, `members` the people in it). The resources are
+parsed, checked and written out with `scim2-models`; this module maps them to people and teams and
+is the only code that provisions them. The views (flashpoint/people/scim_views.py) parse and call it.
+
+Deactivating is never deleting: `active: false` and `DELETE` sign the person out at once and keep
+everything they did. The safety stop refuses a run that would deactivate more than
+SCIM_MAX_DEACTIVATE_PERCENT of the active people within an hour (a wrong filter in the provider's
+assignment rules must not empty the organisation).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+
+from pydantic import ValidationError
+from scim2_models import (
+    AuthenticationScheme, Bulk, ChangePassword, Context, Email, EnterpriseUser, Error, ETag, Filter,
+    Group, GroupMember, InvalidFilterException, InvalidPathException, InvalidValueException, ListResponse,
+    Meta, Name, NotFoundException, Patch, PatchOp, ResourceType, SCIMException, ServiceProviderConfig, Sort,
+    UniquenessException, User as ScimUser,
+)
+
+from flashpoint.extensions import db
+from flashpoint.people.models import AuditEvent, Team, User
+from flashpoint.people.services import PeopleError, normalise_email, user_by_email
+from flashpoint.timeutil import utcnow
+
+UserResource = ScimUser[EnterpriseUser]
+USER_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:User"
+ENTERPRISE_SCHEMA = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
+MAX_COUNT = 200
+DEACTIVATION_WINDOW = timedelta(hours=1)
+DEACTIVATED_ACTION = "scim.deactivated"
+# What a PATCH may address on a User (lower case, the part before any '.' or '['); anything else is
+# answered with invalidPath rather than silently ignored.
+USER_PATCH_PATHS = {"active", "name", "emails", "displayname", "externalid", "username",
+                    ENTERPRISE_SCHEMA.lower()}
+_FILTER = re.compile(r'^\s*([A-Za-z.:0-9]+)\s+eq\s+"((?:[^"\\]|\\.)*)"\s*$', re.IGNORECASE)
+
+
+class ScimError(Exception):
+    """A request the service refuses, carried as the SCIM error schema (status, scimType, detail)."""
+
+    def __init__(self, status: int, detail: str, scim_type: str | None = None) -> None:
+        super().__init__(detail)
+        self.status, self.detail, self.scim_type = status, detail, scim_type
+
+    @classmethod
+    def of(cls, exc: SCIMException, detail: str | None = None) -> ScimError:
+        return cls(exc.status, detail or exc.detail, exc.scim_type)
+
+    def body(self) -> dict:
+        return Error(status=self.status, scim_type=self.scim_type, detail=self.detail).model_dump()
+
+
+# ---- discovery -------------------------------------------------------------------------------
+
+def service_provider_config(base_url: str) -> dict:
+    config = ServiceProviderConfig(
+        documentation_uri=None,
+        patch=Patch(supported=True),
+        bulk=Bulk(supported=False, max_operations=0, max_payload_size=0),
+        filter=Filter(supported=True, max_results=MAX_COUNT),
+        change_password=ChangePassword(supported=False),
+        sort=Sort(supported=False),
+        etag=ETag(supported=False),
+        authentication_schemes=[AuthenticationScheme(
+            type="oauthbearertoken", name="OAuth Bearer Token", primary=True,
+            description="A Flashpoint API token with the scope 'scim' (create-api-token NAME --scope scim)."),
+        ],
+        meta=Meta(resource_type="ServiceProviderConfig", location=f"{base_url}/ServiceProviderConfig"),
+    )
+    return config.model_dump(scim_ctx=Context.RESOURCE_QUERY_RESPONSE)
+
+
+def schemas() -> list[dict]:
+    return [model.to_schema().model_dump(scim_ctx=Context.RESOURCE_QUERY_RESPONSE)
+            for model in (ScimUser, EnterpriseUser, Group)]
+
+
+def schema(schema_id: str) -> dict:
+    for found in schemas():
+        if found["id"] == schema_id:
+            return found
+    raise ScimError(404, f"There is no schema {schema_id}.")
+
+
+def resource_types(base_url: str) -> list[dict]:
+    found = []
+    for model in (UserResource, Group):
+        rtype = ResourceType.from_resource(model)
+        rtype.meta = Meta(resource_type="ResourceType", location=f"{base_url}/ResourceTypes/{rtype.id}")
+        found.append(rtype.model_dump(scim_ctx=Context.RESOURCE_QUERY_RESPONSE))
+    return found
+
+
+def resource_type(type_id: str, base_url: str) -> dict:
+    for found in resource_types(base_url):
+        if found["id"] == type_id:
+            return found
+    raise ScimError(404, f"There is no resource type {type_id}.")
+
+
+def list_response(resources: list[dict], total: int, start: int) -> dict:
+    return {"schemas": ["urn:ietf:params:scim:api:messages:2.0:ListResponse"], "totalResults": total,
+            "startIndex": start, "itemsPerPage": len(resources), "Resources": resources}
+
+
+# ---- reading requests ------------------------------------------------------------------------
+
+@dataclass
+class Page:
+    start: int = 1
+    count: int = MAX_COUNT
+
+
+def page_of(start_index: str | None, count: str | None) -> Page:
+    """RFC 7644 §3.4.2.4: startIndex below 1 is 1, a negative count is 0; the count is capped."""
+    try:
+        start = max(1, int(start_index)) if start_index not in (None, "") else 1
+        size = max(0, int(count)) if count not in (None, "") else MAX_COUNT
+    except ValueError:
+        raise ScimError(400, "startIndex and count are whole numbers.", "invalidValue") from None
+    return Page(start, min(size, MAX_COUNT))
+
+
+def parse_filter(text: str | None, allowed: dict[str, object]) -> tuple[object, str] | None:
+    """`attribute eq "value"` for the attributes in `allowed` (lower-case name → column)."""
+    if text is None or not text.strip():
+        return None
+    match = _FILTER.match(text)
+    if match is None:
+        raise ScimError(400, 'Only filters of the form attribute eq "value" are supported.', "invalidFilter")
+    attribute = match.group(1).lower()
+    if attribute.startswith(USER_SCHEMA.lower() + ":"):
+        attribute = attribute[len(USER_SCHEMA) + 1:]
+    if attribute not in allowed:
+        raise ScimError(400, f"Filtering on {match.group(1)} is not supported; use {', '.join(allowed)}.",
+                        "invalidFilter")
+    return allowed[attribute], match.group(2).replace('\\"', '"').replace("\\\\", "\\")
+
+
+def _validate(model, data: dict, context: Context):
+    if not isinstance(data, dict):
+        raise ScimError(400, "The body must be a JSON object.", "invalidSyntax")
+    try:
+        return model.model_validate(data, scim_ctx=context)
+    except ValidationError as exc:
+        error = Error.from_validation_error(exc.errors()[0])
+        raise ScimError(int(error.status or 400), error.detail or str(exc), error.scim_type) from None
+    except SCIMException as exc:
+        raise ScimError.of(exc) from None
+
+
+# ---- users -----------------------------------------------------------------------------------
+
+def user_location(base_url: str, user: User) -> str:
+    return f"{base_url}/Users/{user.id}"
+
+
+def user_resource(user: User, base_url: str) -> UserResource:
+    given, _, family = (user.name or "").partition(" ")
+    resource = UserResource(
+        id=str(user.id), external_id=user.scim_external_id, user_name=user.email,
+        display_name=user.name, name=Name(formatted=user.name, given_name=given or None,
+                                          family_name=family or None),
+        active=bool(user.active), emails=[_email(user.email)],
+        meta=Meta(resource_type="User", created=user.created_at, last_modified=user.created_at,
+                  location=user_location(base_url, user)),
+    )
+    if user.team is not None:
+        resource[EnterpriseUser] = EnterpriseUser(department=user.team.name)
+    return resource
+
+
+def _email(address: str) -> Email:
+    # Built without pydantic's deliverability check: a self-hosted organisation may use intranet
+    # or `.test` domains (flashpoint/people/services.py normalise_email accepts them).
+    return Email.model_construct(value=address, type=Email.Type.work, primary=True)
+
+
+def dump_user(user: User, base_url: str) -> dict:
+    return user_resource(user, base_url).model_dump(scim_ctx=Context.RESOURCE_QUERY_RESPONSE)
+
+
+def get_user(user_id: str) -> User:
+    user = db.session.get(User, int(user_id)) if str(user_id).isdigit() else None
+    if user is None:
+        raise ScimError.of(NotFoundException(), f"There is no user {user_id}.")
+    return user
+
+
+def list_users(filter_text: str | None, page: Page) -> tuple[list[User], int]:
+    query = db.select(User)
+    found = parse_filter(filter_text, {"username": User.email, "externalid": User.scim_external_id,
+                                       "emails.value": User.email, "emails": User.email})
+    if found is not None:
+        column, value = found
+        query = query.where(db.func.lower(column) == value.lower()) if column is User.email \
+            else query.where(column == value)
+    total = db.session.scalar(db.select(db.func.count()).select_from(query.subquery()))
+    users = list(db.session.scalars(query.order_by(User.id).offset(page.start - 1).limit(page.count)))
+    return users, total
+
+
+def _display_name(resource: UserResource) -> str:
+    name = resource.name
+    if name is not None and name.formatted and name.formatted.strip():
+        return name.formatted.strip()
+    if name is not None and (name.given_name or name.family_name):
+        return " ".join(p.strip() for p in (name.given_name, name.family_name) if p and p.strip())
+    if resource.display_name and resource.display_name.strip():
+        return resource.display_name.strip()
+    return resource.user_name.split("@")[0]
+
+
+def _email_of(resource: UserResource) -> str:
+    try:
+        return normalise_email(resource.user_name or "")
+    except PeopleError as exc:
+        raise ScimError.of(InvalidValueException(), f"userName must be an e-mail address: {exc}") from None
+
+
+def _apply(user: User, resource: UserResource, *, now) -> None:
+    """Write a checked resource onto a person: e-mail, name, externalId, active."""
+    email = _email_of(resource)
+    other = user_by_email(email)
+    if other is not None and other.id != user.id:
+        raise ScimError.of(UniquenessException(), f"{email} already belongs to another person.")
+    name = _display_name(resource)
+    if len(name) > 120:
+        raise ScimError.of(InvalidValueException(), "The name is longer than 120 characters.")
+    user.email, user.name = email, name
+    user.scim_external_id = (resource.external_id or "").strip()[:255] or None
+    if resource.active is not None:
+        _set_active(user, bool(resource.active), now=now)
+
+
+def _set_active(user: User, active: bool, *, now) -> None:
+    if user.active and not active:
+        _check_safety_stop(now)
+        user.active = False
+        user.end_sessions()  # signed out at once, in every browser
+        db.session.add(AuditEvent(at=now, action=DEACTIVATED_ACTION, subject_id=user.id,
+                                  actor_label="SCIM provisioning", subject_label=user.email,
+                                  detail="deactivated by the identity provider"))
+    elif active and not user.active:
+        user.active = True
+
+
+def create_user(data: dict, *, now=None) -> User:
+    resource = _validate(UserResource, data, Context.RESOURCE_CREATION_REQUEST)
+    email = _email_of(resource)
+    if user_by_email(email) is not None:
+        raise ScimError.of(UniquenessException(), f"{email} already has an account.")
+    user = User(email=email, name="", role="staff", timezone="UTC", active=True)
+    db.session.add(user)
+    _apply(user, resource, now=now or utcnow())
+    db.session.flush()
+    return user
+
+
+def replace_user(user: User, data: dict, *, now=None) -> User:
+    resource = _validate(UserResource, data, Context.RESOURCE_REPLACEMENT_REQUEST)
+    _apply(user, resource, now=now or utcnow())
+    return user
+
+
+def patch_user(user: User, data: dict, base_url: str, *, now=None) -> User:
+    patch = _validate(PatchOp[UserResource], data, Context.RESOURCE_PATCH_REQUEST)
+    for operation in patch.operations or []:
+        if operation.path is None:
+            continue
+        root = re.split(r"[.\[]", operation.path, maxsplit=1)[0].lower()
+        if operation.path.lower().startswith(ENTERPRISE_SCHEMA.lower()):
+            root = ENTERPRISE_SCHEMA.lower()
+        if root not in USER_PATCH_PATHS:
+            raise ScimError.of(InvalidPathException(), f"A User has no attribute '{operation.path}' to change.")
+    resource = user_resource(user, base_url)
+    emails_before = [e.value for e in resource.emails or []]
+    try:
+        patch.patch(resource)
+    except SCIMException as exc:
+        raise ScimError.of(exc) from None
+    except (ValueError, TypeError) as exc:
+        raise ScimError.of(InvalidValueException(), str(exc)) from None
+    paths = {(op.path or "").lower() for op in patch.operations or []}
+    if resource.name is not None and paths & {"name.givenname", "name.familyname"} \
+            and "name.formatted" not in paths:
+        resource.name.formatted = None  # the name is rebuilt from the parts that changed
+    emails_after = [e.value for e in resource.emails or [] if e.value]
+    if resource.user_name == user.email and emails_after != emails_before and emails_after:
+        primary = next((e.value for e in resource.emails if e.primary), None) or emails_after[0]
+        resource.user_name = primary  # the e-mail is the userName: changing one changes the other
+    if resource.user_name is None:
+        raise ScimError.of(InvalidValueException(), "userName cannot be removed.")
+    _apply(user, resource, now=now or utcnow())
+    return user
+
+
+def deactivate_user(user: User, *, now=None) -> None:
+    """DELETE: the person leaves; what they did stays, under their name, and they are signed out."""
+    _set_active(user, False, now=now or utcnow())
+
+
+# ---- safety stop -----------------------------------------------------------------------------
+
+class SafetyStop(ScimError):
+    """The safety stop refused a deactivation; the view rolls the request back, then calls
+    `notify_admins` so the admins hear of it even though nothing else is kept."""
+
+    def __init__(self, detail: str, *, now, recent: int, base: int, limit: float) -> None:
+        super().__init__(409, detail)
+        self.now, self.recent, self.base, self.limit = now, recent, base, limit
+
+
+def _check_safety_stop(now) -> None:
+    """Refuse one more deactivation when it would take the hour's deactivations past the limit."""
+    from flask import current_app
+
+    limit = float(current_app.config["SCIM_MAX_DEACTIVATE_PERCENT"])
+    since = now - DEACTIVATION_WINDOW
+    recent = db.session.scalar(db.select(db.func.count(AuditEvent.id)).where(
+        AuditEvent.action == DEACTIVATED_ACTION, AuditEvent.at > since, AuditEvent.at <= now)) or 0
+    active = db.session.scalar(db.select(db.func.count(User.id)).where(User.active.is_(True))) or 0
+    # The base is the people active an hour ago: those still active plus those deactivated since.
+    base = active + recent
+    if base and (recent + 1) * 100 > limit * base:
+        raise SafetyStop(f"Safety stop: deactivating one more person would deactivate {recent + 1} of "
+                              f"{base} active people within an hour, more than {limit:g}% "
+                              "(SCIM_MAX_DEACTIVATE_PERCENT). Nothing was changed; the admins have been told.",
+                         now=now, recent=recent, base=base, limit=limit)
+
+
+def notify_admins(stop: SafetyStop) -> None:
+    """Tell every admin that provisioning was stopped (once an hour each; the caller commits)."""
+    from flashpoint.outbox.services import record_notification
+
+    now, recent, base, limit = stop.now, stop.recent, stop.base, stop.limit
+
+    admins = db.session.scalars(db.select(User).where(User.role == "admin", User.active.is_(True)))
+    hour = now.strftime("%Y-%m-%dT%H")
+    for admin in admins:
+        record_notification(
+            "scim.safety_stop", "Provisioning stopped: too many deactivations",
+            f"The identity provider tried to deactivate more than {limit:g}% of the active people within "
+            f"an hour ({recent} of {base} already). Further deactivations are refused until the hour has "
+            "passed; check the provider's assignments, or raise SCIM_MAX_DEACTIVATE_PERCENT if this is "
+            "intended.",
+            recipient=admin, link="/admin/people", dedupe_key=f"scim.safety_stop:{hour}:{admin.id}")

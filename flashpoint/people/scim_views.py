@@ -1,0 +1,148 @@
+"""The SCIM 2.0 endpoints under /scim/v2: parse the request, call flashpoint/people/scim.py, answer
+`application/scim+json`. Bearer tokens with the scope `scim`; every refusal is the SCIM error schema.
+The blueprint is CSRF-exempt: it authenticates with bearer tokens, never with cookies."""
+from __future__ import annotations
+
+import json
+from functools import wraps
+
+from flask import Blueprint, Response, request
+
+from flashpoint.api import services as tokens
+from flashpoint.api.auth import bearer_token
+from flashpoint.extensions import db
+from flashpoint.people import scim
+
+scim_bp = Blueprint("scim", __name__, url_prefix="/scim/v2")
+SCIM_JSON = "application/scim+json"
+
+
+def _answer(body: dict | None, status: int = 200, location: str | None = None) -> Response:
+    response = Response(json.dumps(body, default=str) if body is not None else "", status=status,
+                        mimetype=SCIM_JSON if body is not None else None)
+    if location:
+        response.headers["Location"] = location
+    return response
+
+
+def _error(error: scim.ScimError) -> Response:
+    response = _answer(error.body(), error.status)
+    if error.status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="flashpoint"'
+    return response
+
+
+@scim_bp.errorhandler(scim.ScimError)
+def _refused(error: scim.ScimError):
+    db.session.rollback()  # a refused request changes nothing
+    if isinstance(error, scim.SafetyStop):
+        scim.notify_admins(error)
+        db.session.commit()
+    return _error(error)
+
+
+def _base_url() -> str:
+    return request.url_root.rstrip("/") + scim_bp.url_prefix
+
+
+def scim_token_required(view):
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        token = tokens.find_token(bearer_token())
+        if token is None:
+            return _error(scim.ScimError(401, "Send a token with the scope 'scim' as 'Authorization: Bearer <token>'."))
+        if not token.allows("scim"):
+            return _error(scim.ScimError(403, "This token does not have the scope 'scim'."))
+        if tokens.note_use(token):
+            db.session.commit()
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def _body() -> dict:
+    try:
+        data = json.loads(request.get_data(cache=True).decode("utf-8") or "null")
+    except (UnicodeDecodeError, ValueError):
+        raise scim.ScimError(400, "The body is not valid JSON.", "invalidSyntax") from None
+    if not isinstance(data, dict):
+        raise scim.ScimError(400, "The body must be a JSON object.", "invalidSyntax")
+    return data
+
+
+@scim_bp.route("/ServiceProviderConfig")
+@scim_token_required
+def service_provider_config():
+    return _answer(scim.service_provider_config(_base_url()))
+
+
+@scim_bp.route("/Schemas")
+@scim_token_required
+def schemas():
+    found = scim.schemas()
+    return _answer(scim.list_response(found, len(found), 1))
+
+
+@scim_bp.route("/Schemas/<schema_id>")
+@scim_token_required
+def schema(schema_id):
+    return _answer(scim.schema(schema_id))
+
+
+@scim_bp.route("/ResourceTypes")
+@scim_token_required
+def resource_types():
+    found = scim.resource_types(_base_url())
+    return _answer(scim.list_response(found, len(found), 1))
+
+
+@scim_bp.route("/ResourceTypes/<type_id>")
+@scim_token_required
+def resource_type(type_id):
+    return _answer(scim.resource_type(type_id, _base_url()))
+
+
+@scim_bp.route("/Users")
+@scim_token_required
+def users():
+    page = scim.page_of(request.args.get("startIndex"), request.args.get("count"))
+    found, total = scim.list_users(request.args.get("filter"), page)
+    return _answer(scim.list_response([scim.dump_user(u, _base_url()) for u in found], total, page.start))
+
+
+@scim_bp.route("/Users", methods=["POST"])
+@scim_token_required
+def create_user():
+    user = scim.create_user(_body())
+    db.session.commit()
+    return _answer(scim.dump_user(user, _base_url()), 201, scim.user_location(_base_url(), user))
+
+
+@scim_bp.route("/Users/<user_id>")
+@scim_token_required
+def user(user_id):
+    return _answer(scim.dump_user(scim.get_user(user_id), _base_url()))
+
+
+@scim_bp.route("/Users/<user_id>", methods=["PUT"])
+@scim_token_required
+def replace_user(user_id):
+    found = scim.replace_user(scim.get_user(user_id), _body())
+    db.session.commit()
+    return _answer(scim.dump_user(found, _base_url()))
+
+
+@scim_bp.route("/Users/<user_id>", methods=["PATCH"])
+@scim_token_required
+def patch_user(user_id):
+    found = scim.patch_user(scim.get_user(user_id), _body(), _base_url())
+    db.session.commit()
+    return _answer(scim.dump_user(found, _base_url()))
+
+
+@scim_bp.route("/Users/<user_id>", methods=["DELETE"])
+@scim_token_required
+def delete_user(user_id):
+    scim.deactivate_user(scim.get_user(user_id))
+    db.session.commit()
+    return _answer(None, 204)

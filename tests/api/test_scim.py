@@ -1,0 +1,161 @@
+"""SCIM 2.0 provisioning under /scim/v2: discovery, bearer tokens with the scope `scim`, Users (the
+e-mail is the userName), deactivation that signs out and keeps what the person did, the safety stop."""
+from datetime import datetime, timedelta
+
+import pytest
+
+from flashpoint.api.services import create_token
+from flashpoint.extensions import db
+from flashpoint.outbox.models import Notification
+from flashpoint.people.models import User
+from tests.factories import make_team, make_user
+
+ERROR = "urn:ietf:params:scim:api:messages:2.0:Error"
+USER = "urn:ietf:params:scim:schemas:core:2.0:User"
+PATCH = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
+NOW = datetime(2026, 3, 2, 9, 30)
+
+
+@pytest.fixture
+def scim(client, monkeypatch):
+    monkeypatch.setattr("flashpoint.people.scim.utcnow", lambda: NOW)
+    _, token = create_token("Okta", ["scim"])
+    db.session.commit()
+    headers = {"Authorization": f"Bearer {token}"}
+
+    class Scim:
+        def get(self, path, **kw):
+            return client.get("/scim/v2" + path, headers=headers, **kw)
+
+        def send(self, method, path, body):
+            return client.open("/scim/v2" + path, method=method, json=body, headers=headers)
+
+    return Scim()
+
+
+def new_user(email="ada@example.com", **extra):
+    return {"schemas": [USER], "userName": email, "name": {"givenName": "Ada", "familyName": "Lovelace"},
+            "active": True, **extra}
+
+
+def test_without_a_scim_token_the_answer_is_a_scim_401_or_403(client):
+    answer = client.get("/scim/v2/Users")
+    assert answer.status_code == 401 and answer.json["schemas"] == [ERROR] and answer.json["status"] == "401"
+    assert answer.headers["Content-Type"] == "application/scim+json"
+    _, token = create_token("feedback only", ["feedback:write"])
+    db.session.commit()
+    answer = client.get("/scim/v2/Users", headers={"Authorization": f"Bearer {token}"})
+    assert answer.status_code == 403 and answer.json["schemas"] == [ERROR]
+
+
+def test_create_api_token_offers_the_scim_scope(runner):
+    result = runner.invoke(args=["create-api-token", "Entra ID", "--scope", "scim"])
+    assert result.exit_code == 0, result.output
+
+
+def test_discovery_describes_users_groups_and_the_enterprise_extension(scim):
+    config = scim.get("/ServiceProviderConfig").json
+    assert config["patch"]["supported"] is True and config["filter"]["supported"] is True
+    assert config["bulk"]["supported"] is False
+    assert config["authenticationSchemes"][0]["type"] == "oauthbearertoken"
+    ids = {s["id"] for s in scim.get("/Schemas").json["Resources"]}
+    assert {USER, "urn:ietf:params:scim:schemas:core:2.0:Group",
+            "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"} <= ids
+    assert scim.get(f"/Schemas/{USER}").json["name"] == "User"
+    types = {t["id"]: t for t in scim.get("/ResourceTypes").json["Resources"]}
+    assert types["User"]["endpoint"] == "/Users"
+    assert scim.get("/ResourceTypes/User").status_code == 200
+    assert scim.get("/ResourceTypes/Nope").status_code == 404
+
+
+def test_create_then_read_list_and_filter_by_username_or_external_id(scim):
+    answer = scim.send("POST", "/Users", new_user(externalId="okta-17"))
+    assert answer.status_code == 201, answer.json
+    created = answer.json
+    assert created["userName"] == "ada@example.com" and created["name"]["formatted"] == "Ada Lovelace"
+    assert answer.headers["Location"].endswith(f"/scim/v2/Users/{created['id']}")
+    person = db.session.get(User, int(created["id"]))
+    assert person.name == "Ada Lovelace" and person.scim_external_id == "okta-17" and person.role == "staff"
+    make_user(email="bo@example.com")
+    assert scim.get(f"/Users/{created['id']}").json["externalId"] == "okta-17"
+    found = scim.get('/Users?filter=userName eq "ADA@example.com"').json
+    assert found["totalResults"] == 1 and found["Resources"][0]["id"] == created["id"]
+    found = scim.get('/Users?filter=externalId eq "okta-17"').json
+    assert [r["userName"] for r in found["Resources"]] == ["ada@example.com"]
+    assert scim.get('/Users?filter=userName eq "nobody@example.com"').json["totalResults"] == 0
+    page = scim.get("/Users?startIndex=2&count=1").json
+    assert page["totalResults"] == 2 and page["startIndex"] == 2 and page["itemsPerPage"] == 1
+    assert page["Resources"][0]["userName"] == "bo@example.com"
+
+
+def test_bad_input_answers_the_scim_error_and_changes_nothing(scim):
+    make_user(email="ada@example.com")
+    duplicate = scim.send("POST", "/Users", new_user("Ada@Example.com"))
+    assert duplicate.status_code == 409 and duplicate.json["scimType"] == "uniqueness"
+    missing = scim.send("POST", "/Users", {"schemas": [USER], "name": {"givenName": "X"}})
+    assert missing.status_code == 400 and missing.json["schemas"] == [ERROR]
+    not_email = scim.send("POST", "/Users", new_user("not an address"))
+    assert not_email.status_code == 400 and not_email.json["scimType"] == "invalidValue"
+    assert scim.get('/Users?filter=name.familyName co "x"').json["scimType"] == "invalidFilter"
+    assert scim.get("/Users?count=many").status_code == 400
+    assert scim.get("/Users/999999").status_code == 404 and scim.get("/Users/abc").json["status"] == "404"
+    assert db.session.scalar(db.select(db.func.count(User.id))) == 1
+
+
+def test_put_replaces_and_patch_changes_name_emails_and_refuses_an_unknown_path(scim):
+    person = make_user(email="ada@example.com", name="Ada L")
+    replaced = scim.send("PUT", f"/Users/{person.id}", new_user("ada.lovelace@example.com", externalId="e-1"))
+    assert replaced.status_code == 200 and replaced.json["userName"] == "ada.lovelace@example.com"
+    assert db.session.get(User, person.id).name == "Ada Lovelace"
+    patched = scim.send("PATCH", f"/Users/{person.id}", {"schemas": [PATCH], "Operations": [
+        {"op": "replace", "path": "name.familyName", "value": "King"},
+        {"op": "replace", "path": "emails", "value": [{"value": "ada.king@example.com", "primary": True}]}]})
+    assert patched.status_code == 200, patched.json
+    person = db.session.get(User, person.id)
+    assert person.name == "Ada King" and person.email == "ada.king@example.com"
+    unknown = scim.send("PATCH", f"/Users/{person.id}", {"schemas": [PATCH], "Operations": [
+        {"op": "replace", "path": "name.familyName", "value": "Byron"},
+        {"op": "replace", "path": "favouriteColour", "value": "green"}]})
+    assert unknown.status_code == 400 and unknown.json["scimType"] == "invalidPath"
+    assert db.session.get(User, person.id).name == "Ada King"
+
+
+def test_active_false_signs_the_person_out_at_once_and_delete_keeps_them(scim, client, login):
+    team = make_team("shop")
+    people = [make_user(team=team) for _ in range(6)]  # 2 of 6: under the safety stop's 40%
+    login(people[0])
+    assert client.get("/").status_code == 200
+    patched = scim.send("PATCH", f"/Users/{people[0].id}", {"schemas": [PATCH], "Operations": [
+        {"op": "replace", "path": "active", "value": False}]})
+    assert patched.status_code == 200 and patched.json["active"] is False
+    assert client.get("/").status_code == 302  # the session they had stopped working
+    assert db.session.get(User, people[0].id).session_generation == 1
+    assert scim.send("DELETE", f"/Users/{people[1].id}", None).status_code == 204
+    kept = db.session.get(User, people[1].id)
+    assert kept is not None and kept.active is False and kept.email == people[1].email
+
+
+def test_the_safety_stop_refuses_deactivating_too_many_within_an_hour_and_tells_the_admins(scim, monkeypatch):
+    admin = make_user("admin")
+    people = [make_user() for _ in range(9)]  # 10 active people: 40% is 4
+    for person in people[:4]:
+        assert scim.send("DELETE", f"/Users/{person.id}", None).status_code == 204
+    refused = scim.send("PATCH", f"/Users/{people[4].id}", {"schemas": [PATCH], "Operations": [
+        {"op": "replace", "path": "active", "value": False}]})
+    assert refused.status_code == 409 and refused.json["schemas"] == [ERROR]
+    assert "SCIM_MAX_DEACTIVATE_PERCENT" in refused.json["detail"]
+    assert db.session.get(User, people[4].id).active is True
+    notes = db.session.scalars(db.select(Notification).where(Notification.kind == "scim.safety_stop")).all()
+    assert [n.recipient_id for n in notes] == [admin.id]
+    # Reactivating is never stopped, and an hour later deactivations go through again.
+    assert scim.send("PATCH", f"/Users/{people[0].id}", {"schemas": [PATCH], "Operations": [
+        {"op": "replace", "path": "active", "value": True}]}).status_code == 200
+    monkeypatch.setattr("flashpoint.people.scim.utcnow", lambda: NOW + timedelta(minutes=61))
+    assert scim.send("DELETE", f"/Users/{people[4].id}", None).status_code == 204
+
+
+@pytest.mark.parametrize("app_overrides", [{"SCIM_MAX_DEACTIVATE_PERCENT": 100}])
+def test_the_limit_is_a_setting(scim):
+    people = [make_user() for _ in range(3)]
+    for person in people:
+        assert scim.send("DELETE", f"/Users/{person.id}", None).status_code == 204
