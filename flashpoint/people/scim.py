@@ -352,3 +352,166 @@ def notify_admins(stop: SafetyStop) -> None:
             "passed; check the provider's assignments, or raise SCIM_MAX_DEACTIVATE_PERCENT if this is "
             "intended.",
             recipient=admin, link="/admin/people", dedupe_key=f"scim.safety_stop:{hour}:{admin.id}")
+
+
+# ---- groups: teams -----------------------------------------------------------------------------
+# A person belongs to one team, so adding them to a Group moves them out of the team they were in.
+
+_MEMBER_FILTER = re.compile(r'^members\[\s*value\s+eq\s+"([^"]*)"\s*\]$', re.IGNORECASE)
+
+
+def group_location(base_url: str, team: Team) -> str:
+    return f"{base_url}/Groups/{team.id}"
+
+
+def dump_group(team: Team, base_url: str, *, with_members: bool = True) -> dict:
+    members = None
+    if with_members:
+        members = [GroupMember.model_construct(value=str(u.id), display=u.name, type="User",
+                                               ref=user_location(base_url, u))
+                   for u in sorted(team.members, key=lambda u: u.id)]
+    group = Group(id=str(team.id), display_name=team.name, members=members,
+                  meta=Meta(resource_type="Group", created=team.created_at, last_modified=team.created_at,
+                            location=group_location(base_url, team)))
+    return group.model_dump(scim_ctx=Context.RESOURCE_QUERY_RESPONSE)
+
+
+def get_group(team_id: str) -> Team:
+    team = db.session.get(Team, int(team_id)) if str(team_id).isdigit() else None
+    if team is None:
+        raise ScimError.of(NotFoundException(), f"There is no group {team_id}.")
+    return team
+
+
+def list_groups(filter_text: str | None, page: Page) -> tuple[list[Team], int]:
+    query = db.select(Team)
+    found = parse_filter(filter_text, {"displayname": Team.name})
+    if found is not None:
+        query = query.where(db.func.lower(Team.name) == found[1].lower())
+    total = db.session.scalar(db.select(db.func.count()).select_from(query.subquery()))
+    teams = list(db.session.scalars(query.order_by(Team.id).offset(page.start - 1).limit(page.count)))
+    return teams, total
+
+
+def _slug_for(name: str) -> str:
+    base = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:56].strip("-") or "team"
+    slug, n = base, 1
+    while db.session.scalar(db.select(Team.id).where(Team.slug == slug)) is not None:
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def _group_name(value) -> str:
+    name = (value or "").strip() if isinstance(value, str) else ""
+    if not name:
+        raise ScimError.of(InvalidValueException(), "A Group needs a displayName (the team's name).")
+    if len(name) > 120:
+        raise ScimError.of(InvalidValueException(), "A team's name has at most 120 characters.")
+    return name
+
+
+def _members(values) -> list[User]:
+    """The people a list of members names (`[{"value": "<user id>"}]`); an unknown id is refused."""
+    if values is None:
+        return []
+    if isinstance(values, dict):
+        values = [values]
+    if not isinstance(values, list):
+        raise ScimError.of(InvalidValueException(), "members is a list of {\"value\": \"<user id>\"}.")
+    people = []
+    for item in values:
+        value = item.get("value") if isinstance(item, dict) else getattr(item, "value", None)
+        user = db.session.get(User, int(value)) if str(value or "").isdigit() else None
+        if user is None:
+            raise ScimError.of(InvalidValueException(), f"There is no user {value} to make a member.")
+        people.append(user)
+    return people
+
+
+def _set_members(team: Team, people: list[User]) -> None:
+    keep = {p.id for p in people}
+    for member in list(team.members):
+        if member.id not in keep:
+            member.team = None
+    for person in people:
+        person.team = team
+
+
+def create_group(data: dict) -> Team:
+    group = _validate(Group, data, Context.RESOURCE_CREATION_REQUEST)
+    name = _group_name(group.display_name)
+    if db.session.scalar(db.select(Team.id).where(db.func.lower(Team.name) == name.lower())) is not None:
+        raise ScimError.of(UniquenessException(), f"A team named {name} already exists.")
+    team = Team(slug=_slug_for(name), name=name)
+    db.session.add(team)
+    _set_members(team, _members(group.members))
+    db.session.flush()
+    return team
+
+
+def replace_group(team: Team, data: dict) -> Team:
+    group = _validate(Group, data, Context.RESOURCE_REPLACEMENT_REQUEST)
+    team.name = _group_name(group.display_name)
+    _set_members(team, _members(group.members))
+    return team
+
+
+def _entra_removals(data: dict) -> dict:
+    """Microsoft Entra ID removes members as `{"op": "Remove", "path": "members", "value": [{"value":
+    id}]}`, which RFC 7644 spells `members[value eq "id"]`; rewritten so the strict check accepts it."""
+    operations = data.get("Operations") if isinstance(data, dict) else None
+    if not isinstance(operations, list):
+        return data
+    rewritten = []
+    for operation in operations:
+        if (isinstance(operation, dict) and str(operation.get("op", "")).lower() == "remove"
+                and str(operation.get("path", "")).lower() == "members" and isinstance(operation.get("value"), list)):
+            rewritten += [{"op": "remove", "path": f'members[value eq "{item.get("value")}"]'}
+                          for item in operation["value"] if isinstance(item, dict)]
+        else:
+            rewritten.append(operation)
+    return {**data, "Operations": rewritten}
+
+
+def patch_group(team: Team, data: dict) -> Team:
+    patch = _validate(PatchOp[Group], _entra_removals(data), Context.RESOURCE_PATCH_REQUEST)
+    for operation in patch.operations or []:
+        op = operation.op.value.lower()
+        path = (operation.path or "").strip()
+        if not path:
+            if not isinstance(operation.value, dict):
+                raise ScimError.of(InvalidValueException(), "Without a path, the value is an object of attributes.")
+            for key, value in operation.value.items():
+                _patch_group_attribute(team, op, key, value)
+        else:
+            _patch_group_attribute(team, op, path, operation.value)
+    return team
+
+
+def _patch_group_attribute(team: Team, op: str, path: str, value) -> None:
+    member = _MEMBER_FILTER.match(path)
+    lowered = path.lower()
+    if member and op == "remove":
+        person = db.session.get(User, int(member.group(1))) if member.group(1).isdigit() else None
+        if person is not None and person.team_id == team.id:
+            person.team = None
+    elif lowered == "members" and op == "add":
+        for person in _members(value):
+            person.team = team
+    elif lowered == "members" and op == "remove":
+        for person in list(team.members):
+            person.team = None
+    elif lowered == "members" and op == "replace":
+        _set_members(team, _members(value))
+    elif lowered == "displayname" and op in ("add", "replace"):
+        team.name = _group_name(value)
+    elif lowered == "externalid":
+        pass  # Entra ID sends its own id along; Flashpoint keeps none for teams
+    else:
+        raise ScimError.of(InvalidPathException(), f"A Group has no attribute '{path}' to {op}.")
+
+
+def release_group(team: Team) -> None:
+    """DELETE: the team's people leave it; the team stays, with its stories, feedback and figures."""
+    _set_members(team, [])

@@ -146,3 +146,56 @@ def delete_user(user_id):
     scim.deactivate_user(scim.get_user(user_id))
     db.session.commit()
     return _answer(None, 204)
+
+
+def _with_members() -> bool:
+    # Entra ID asks for groups without their members (excludedAttributes=members): big teams stay cheap.
+    excluded = {a.strip().lower() for a in request.args.get("excludedAttributes", "").split(",")}
+    return "members" not in excluded
+
+
+@scim_bp.route("/Groups")
+@scim_token_required
+def groups():
+    page = scim.page_of(request.args.get("startIndex"), request.args.get("count"))
+    found, total = scim.list_groups(request.args.get("filter"), page)
+    return _answer(scim.list_response([scim.dump_group(t, _base_url(), with_members=_with_members())
+                                       for t in found], total, page.start))
+
+
+@scim_bp.route("/Groups", methods=["POST"])
+@scim_token_required
+def create_group():
+    team = scim.create_group(_body())
+    db.session.commit()
+    return _answer(scim.dump_group(team, _base_url()), 201, scim.group_location(_base_url(), team))
+
+
+@scim_bp.route("/Groups/<team_id>")
+@scim_token_required
+def group(team_id):
+    return _answer(scim.dump_group(scim.get_group(team_id), _base_url(), with_members=_with_members()))
+
+
+@scim_bp.route("/Groups/<team_id>", methods=["PUT"])
+@scim_token_required
+def replace_group(team_id):
+    team = scim.replace_group(scim.get_group(team_id), _body())
+    db.session.commit()
+    return _answer(scim.dump_group(team, _base_url()))
+
+
+@scim_bp.route("/Groups/<team_id>", methods=["PATCH"])
+@scim_token_required
+def patch_group(team_id):
+    team = scim.patch_group(scim.get_group(team_id), _body())
+    db.session.commit()
+    return _answer(scim.dump_group(team, _base_url()))
+
+
+@scim_bp.route("/Groups/<team_id>", methods=["DELETE"])
+@scim_token_required
+def delete_group(team_id):
+    scim.release_group(scim.get_group(team_id))
+    db.session.commit()
+    return _answer(None, 204)

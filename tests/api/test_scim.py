@@ -7,7 +7,7 @@ import pytest
 from flashpoint.api.services import create_token
 from flashpoint.extensions import db
 from flashpoint.outbox.models import Notification
-from flashpoint.people.models import User
+from flashpoint.people.models import Team, User
 from tests.factories import make_team, make_user
 
 ERROR = "urn:ietf:params:scim:api:messages:2.0:Error"
@@ -159,3 +159,52 @@ def test_the_limit_is_a_setting(scim):
     people = [make_user() for _ in range(3)]
     for person in people:
         assert scim.send("DELETE", f"/Users/{person.id}", None).status_code == 204
+
+
+GROUP = "urn:ietf:params:scim:schemas:core:2.0:Group"
+
+
+def test_groups_are_teams_created_found_by_display_name_and_given_members(scim):
+    shop = make_team("shop", "Downtown shop")
+    ada, bo = make_user(email="ada@example.com", team=shop), make_user(email="bo@example.com")
+    listed = scim.get('/Groups?filter=displayName eq "downtown SHOP"').json
+    assert listed["totalResults"] == 1 and listed["Resources"][0]["members"] == [
+        {"value": str(ada.id), "display": ada.name, "type": "User",
+         "$ref": f"http://localhost/scim/v2/Users/{ada.id}"}]
+    assert "members" not in scim.get("/Groups?excludedAttributes=members").json["Resources"][0]
+    created = scim.send("POST", "/Groups", {"schemas": [GROUP], "displayName": "Night Crew",
+                                            "members": [{"value": str(bo.id)}]})
+    assert created.status_code == 201, created.json
+    team = db.session.get(Team, int(created.json["id"]))
+    assert team.name == "Night Crew" and team.slug == "night-crew" and [m.id for m in team.members] == [bo.id]
+    again = scim.send("POST", "/Groups", {"schemas": [GROUP], "displayName": "night crew"})
+    assert again.status_code == 409 and again.json["scimType"] == "uniqueness"
+    unknown = scim.send("POST", "/Groups", {"schemas": [GROUP], "displayName": "Ghosts", "members": [{"value": "999"}]})
+    assert unknown.status_code == 400 and unknown.json["scimType"] == "invalidValue"
+    assert db.session.scalar(db.select(db.func.count(Team.id))) == 2
+
+
+def test_patch_adds_and_removes_members_renames_and_refuses_an_unknown_path(scim):
+    shop, other = make_team("shop", "Shop"), make_team("depot", "Depot")
+    ada, bo, cy = (make_user(team=other) for _ in range(3))
+    ops = lambda *o: {"schemas": [PATCH], "Operations": list(o)}  # noqa: E731
+    answer = scim.send("PATCH", f"/Groups/{shop.id}", ops(
+        {"op": "add", "path": "members", "value": [{"value": str(ada.id)}, {"value": str(bo.id)}]},
+        {"op": "replace", "path": "displayName", "value": "Shop floor"}))
+    assert answer.status_code == 200, answer.json
+    assert sorted(m["value"] for m in answer.json["members"]) == sorted([str(ada.id), str(bo.id)])
+    assert db.session.get(User, ada.id).team_id == shop.id and db.session.get(Team, shop.id).name == "Shop floor"
+    scim.send("PATCH", f"/Groups/{shop.id}", ops({"op": "remove", "path": f'members[value eq "{ada.id}"]'}))
+    assert db.session.get(User, ada.id).team_id is None and db.session.get(User, bo.id).team_id == shop.id
+    scim.send("PATCH", f"/Groups/{shop.id}", ops({"op": "remove", "path": "members",
+                                                  "value": [{"value": str(bo.id)}]}))
+    assert db.session.get(User, bo.id).team_id is None
+    scim.send("PUT", f"/Groups/{shop.id}", {"schemas": [GROUP], "displayName": "Shop", "members": [{"value": str(cy.id)}]})
+    assert [m.id for m in db.session.get(Team, shop.id).members] == [cy.id]
+    bad = scim.send("PATCH", f"/Groups/{shop.id}", ops(
+        {"op": "replace", "path": "displayName", "value": "Renamed"}, {"op": "replace", "path": "colour", "value": "red"}))
+    assert bad.status_code == 400 and bad.json["scimType"] == "invalidPath"
+    assert db.session.get(Team, shop.id).name == "Shop"
+    assert scim.send("DELETE", f"/Groups/{shop.id}", None).status_code == 204
+    assert db.session.get(Team, shop.id) is not None and db.session.get(User, cy.id).team_id is None
+    assert scim.get("/Groups/abc").status_code == 404

@@ -65,6 +65,8 @@ GET    /scim/v2/ResourceTypes                         401   401   401   401   40
 GET    /scim/v2/ResourceTypes/<type_id>               401   401   401   401   401   401
 GET    /scim/v2/Users                                 401   401   401   401   401   401
 GET    /scim/v2/Users/<user_id>                       401   401   401   401   401   401
+GET    /scim/v2/Groups                                401   401   401   401   401   401
+GET    /scim/v2/Groups/<team_id>                      401   401   401   401   401   401
 GET    /f/<slug>                                      200   200   200   200   200   200
 GET    /f/<slug>/thanks                               200   200   200   200   200   200
 GET    /feedback                                      login 403   200   200   200   200
@@ -130,6 +132,10 @@ POST   /scim/v2/Users                                 401   401   401   401   40
 PUT    /scim/v2/Users/<user_id>                       401   401   401   401   401   401
 PATCH  /scim/v2/Users/<user_id>                       401   401   401   401   401   401
 DELETE /scim/v2/Users/<user_id>                       401   401   401   401   401   401
+POST   /scim/v2/Groups                                401   401   401   401   401   401
+PUT    /scim/v2/Groups/<team_id>                      401   401   401   401   401   401
+PATCH  /scim/v2/Groups/<team_id>                      401   401   401   401   401   401
+DELETE /scim/v2/Groups/<team_id>                      401   401   401   401   401   401
 POST   /f/<slug>                                      400   400   400   400   400   400
 POST   /feedback/import                               login 403   403   403   400   400
 POST   /heroes/<story_id>/edit                        login 403   403   400   403   403   # 400: the empty form
