@@ -199,3 +199,16 @@ def delete_group(team_id):
     scim.release_group(scim.get_group(team_id))
     db.session.commit()
     return _answer(None, 204)
+
+
+@scim_bp.route("/<path:unknown>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
+@scim_token_required
+def not_found(unknown):
+    # A SCIM client reads every answer as SCIM: an unknown endpoint is a SCIM 404, not the HTML page,
+    # and a method an endpoint does not take (POST /Schemas) a SCIM 405.
+    if unknown.split("/")[0] in KNOWN:
+        raise scim.ScimError(405, f"/{unknown} does not take {request.method}.")
+    raise scim.ScimError(404, f"There is no SCIM endpoint /{unknown}.")
+
+
+KNOWN = {"ServiceProviderConfig", "Schemas", "ResourceTypes", "Users", "Groups"}

@@ -208,3 +208,11 @@ def test_patch_adds_and_removes_members_renames_and_refuses_an_unknown_path(scim
     assert scim.send("DELETE", f"/Groups/{shop.id}", None).status_code == 204
     assert db.session.get(Team, shop.id) is not None and db.session.get(User, cy.id).team_id is None
     assert scim.get("/Groups/abc").status_code == 404
+
+
+def test_an_unknown_endpoint_or_method_answers_in_scim(scim, client):
+    assert client.get("/scim/v2/Nothing").status_code == 401  # the token comes first
+    missing = scim.get("/Nothing/here")
+    assert missing.status_code == 404 and missing.json["schemas"] == [ERROR]
+    wrong = scim.send("DELETE", "/Schemas", None)
+    assert wrong.status_code == 405 and wrong.json["schemas"] == [ERROR]

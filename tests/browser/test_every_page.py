@@ -49,7 +49,7 @@ def _fill(app, role: str) -> dict[str, object]:
                 Notification.recipient_id == (me.id if me else -1)).order_by(Notification.id)) or 1,
             "user_id": first(db.select(User.id).where(User.email == DEMO_LOGINS["staff"])),
             "team_id": team.id, "slug": team.slug, "token": "not-a-valid-link", "kind": "svg", "fingerprint": "0",
-            "schema_id": "urn:ietf:params:scim:schemas:core:2.0:User", "type_id": "User",
+            "schema_id": "urn:ietf:params:scim:schemas:core:2.0:User", "type_id": "User", "unknown": "Nothing",
         }
         db.session.remove()
     return values

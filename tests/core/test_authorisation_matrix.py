@@ -67,6 +67,7 @@ GET    /scim/v2/Users                                 401   401   401   401   40
 GET    /scim/v2/Users/<user_id>                       401   401   401   401   401   401
 GET    /scim/v2/Groups                                401   401   401   401   401   401
 GET    /scim/v2/Groups/<team_id>                      401   401   401   401   401   401
+GET    /scim/v2/<unknown>                             401   401   401   401   401   401
 GET    /f/<slug>                                      200   200   200   200   200   200
 GET    /f/<slug>/thanks                               200   200   200   200   200   200
 GET    /feedback                                      login 403   200   200   200   200
@@ -136,6 +137,10 @@ POST   /scim/v2/Groups                                401   401   401   401   40
 PUT    /scim/v2/Groups/<team_id>                      401   401   401   401   401   401
 PATCH  /scim/v2/Groups/<team_id>                      401   401   401   401   401   401
 DELETE /scim/v2/Groups/<team_id>                      401   401   401   401   401   401
+POST   /scim/v2/<unknown>                             401   401   401   401   401   401
+PUT    /scim/v2/<unknown>                             401   401   401   401   401   401
+PATCH  /scim/v2/<unknown>                             401   401   401   401   401   401
+DELETE /scim/v2/<unknown>                             401   401   401   401   401   401
 POST   /f/<slug>                                      400   400   400   400   400   400
 POST   /feedback/import                               login 403   403   403   400   400
 POST   /heroes/<story_id>/edit                        login 403   403   400   403   403   # 400: the empty form
@@ -322,7 +327,7 @@ def _people_and_objects() -> tuple[dict, dict[str, str]]:
     return emails, {**{k: str(v) for k, v in found.items()}, "team_id": str(team.id), "slug": team.slug,
                     "token": "not-a-real-token", "filename": "css/flashpoint.css", "kind": "svg",
                     "fingerprint": plotly_file()[1], "schema_id": "urn:ietf:params:scim:schemas:core:2.0:User",
-                    "type_id": "User"}
+                    "type_id": "User", "unknown": "Nothing"}
 
 
 def _url(path: str, values: dict[str, str]) -> str:

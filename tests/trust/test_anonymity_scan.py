@@ -302,7 +302,7 @@ def get_paths(app, objects) -> list[tuple[str, str]]:
             "team_id": [objects["shop_id"]], "slug": ["shop"], "token": ["not-a-token"],
             "comment_id": [objects["comment_id"]], "schedule_id": [1], "item_id": [1], "kind": ["svg"],
             "feedback_id": [objects["feedback_id"]], "fingerprint": ["0"],
-            "schema_id": ["urn:ietf:params:scim:schemas:core:2.0:User"], "type_id": ["User"]}
+            "schema_id": ["urn:ietf:params:scim:schemas:core:2.0:User"], "type_id": ["User"], "unknown": ["Nothing"]}
     paths = []
     for rule in app.url_map.iter_rules():
         if "GET" not in rule.methods or rule.endpoint == "static":
