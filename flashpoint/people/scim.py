@@ -23,6 +23,7 @@ from scim2_models import (
     Meta, Name, NotFoundException, Patch, PatchOp, ResourceType, SCIMException, ServiceProviderConfig, Sort,
     UniquenessException, User as ScimUser,
 )
+from scim2_models.resources.enterprise_user import Manager
 
 from flashpoint.extensions import db
 from flashpoint.people.models import AuditEvent, Team, User
@@ -172,8 +173,12 @@ def user_resource(user: User, base_url: str) -> UserResource:
         meta=Meta(resource_type="User", created=user.created_at, last_modified=user.created_at,
                   location=user_location(base_url, user)),
     )
-    if user.team is not None:
-        resource[EnterpriseUser] = EnterpriseUser(department=user.team.name)
+    managers = user.managers()
+    if user.team is not None or managers:
+        resource[EnterpriseUser] = EnterpriseUser(
+            department=user.team.name if user.team is not None else None,
+            manager=Manager.model_construct(value=str(managers[0].id), display_name=managers[0].name,
+                                            ref=user_location(base_url, managers[0])) if managers else None)
     return resource
 
 
@@ -225,8 +230,51 @@ def _email_of(resource: UserResource) -> str:
         raise ScimError.of(InvalidValueException(), f"userName must be an e-mail address: {exc}") from None
 
 
-def _apply(user: User, resource: UserResource, *, now) -> None:
-    """Write a checked resource onto a person: e-mail, name, externalId, active."""
+_UNSET = object()
+
+
+def _take_manager(data: dict):
+    """The enterprise `manager` apart from the rest of the body: providers send it as
+    `{"value": "<user id>"}` (no `$ref`, which the strict model wants), or as the bare id."""
+    extension = data.get(ENTERPRISE_SCHEMA) if isinstance(data, dict) else None
+    if not isinstance(extension, dict) or "manager" not in extension:
+        return data, _UNSET
+    rest = dict(extension)
+    manager = rest.pop("manager")
+    return {**data, ENTERPRISE_SCHEMA: rest}, _manager_id(manager)
+
+
+def _manager_id(manager):
+    if isinstance(manager, dict):
+        manager = manager.get("value")
+    return str(manager).strip() if manager not in (None, "") else None
+
+
+def _apply_manager(user: User, manager_id) -> None:
+    """The person's manager becomes a manager of the person's team (promoted from staff if need be)."""
+    if manager_id is _UNSET or manager_id is None:
+        return
+    manager = db.session.get(User, int(manager_id)) if manager_id.isdigit() else None
+    if manager is None:
+        raise ScimError.of(InvalidValueException(), f"There is no user {manager_id} to be the manager.")
+    if user.team is not None and manager.id != user.id and manager not in user.team.managers:
+        from flashpoint.people.teams import set_team_managers
+
+        set_team_managers(user.team, [*user.team.managers, manager])
+
+
+def _apply_department(user: User, resource: UserResource) -> None:
+    """A department naming a team puts the person in it; other departments are not teams here."""
+    extension = resource[EnterpriseUser]
+    name = (extension.department or "").strip() if extension is not None else ""
+    if name and (user.team is None or user.team.name.lower() != name.lower()):
+        team = db.session.scalar(db.select(Team).where(db.func.lower(Team.name) == name.lower()).limit(1))
+        if team is not None:
+            user.team = team
+
+
+def _apply(user: User, resource: UserResource, *, now, manager_id=_UNSET) -> None:
+    """Write a checked resource onto a person: e-mail, name, externalId, active, team, manager."""
     email = _email_of(resource)
     other = user_by_email(email)
     if other is not None and other.id != user.id:
@@ -236,6 +284,8 @@ def _apply(user: User, resource: UserResource, *, now) -> None:
         raise ScimError.of(InvalidValueException(), "The name is longer than 120 characters.")
     user.email, user.name = email, name
     user.scim_external_id = (resource.external_id or "").strip()[:255] or None
+    _apply_department(user, resource)
+    _apply_manager(user, manager_id)
     if resource.active is not None:
         _set_active(user, bool(resource.active), now=now)
 
@@ -253,24 +303,46 @@ def _set_active(user: User, active: bool, *, now) -> None:
 
 
 def create_user(data: dict, *, now=None) -> User:
+    data, manager_id = _take_manager(data)
     resource = _validate(UserResource, data, Context.RESOURCE_CREATION_REQUEST)
     email = _email_of(resource)
     if user_by_email(email) is not None:
         raise ScimError.of(UniquenessException(), f"{email} already has an account.")
     user = User(email=email, name="", role="staff", timezone="UTC", active=True)
     db.session.add(user)
-    _apply(user, resource, now=now or utcnow())
     db.session.flush()
+    _apply(user, resource, now=now or utcnow(), manager_id=manager_id)
     return user
 
 
 def replace_user(user: User, data: dict, *, now=None) -> User:
+    data, manager_id = _take_manager(data)
     resource = _validate(UserResource, data, Context.RESOURCE_REPLACEMENT_REQUEST)
-    _apply(user, resource, now=now or utcnow())
+    _apply(user, resource, now=now or utcnow(), manager_id=manager_id)
     return user
 
 
+def _take_manager_operations(data: dict):
+    """PATCH operations on the enterprise manager, apart: Entra ID sends the bare id as the value."""
+    operations = data.get("Operations") if isinstance(data, dict) else None
+    if not isinstance(operations, list):
+        return data, _UNSET
+    manager_id, rest = _UNSET, []
+    for operation in operations:
+        path = str(operation.get("path") or "") if isinstance(operation, dict) else ""
+        if path.lower() == f"{ENTERPRISE_SCHEMA}:manager".lower() and \
+                str(operation.get("op", "")).lower() in ("add", "replace"):
+            manager_id = _manager_id(operation.get("value"))
+        else:
+            rest.append(operation)
+    return {**data, "Operations": rest}, manager_id
+
+
 def patch_user(user: User, data: dict, base_url: str, *, now=None) -> User:
+    data, manager_id = _take_manager_operations(data)
+    if data.get("Operations") == [] and manager_id is not _UNSET:
+        _apply_manager(user, manager_id)
+        return user
     patch = _validate(PatchOp[UserResource], data, Context.RESOURCE_PATCH_REQUEST)
     for operation in patch.operations or []:
         if operation.path is None:
@@ -298,7 +370,9 @@ def patch_user(user: User, data: dict, base_url: str, *, now=None) -> User:
         resource.user_name = primary  # the e-mail is the userName: changing one changes the other
     if resource.user_name is None:
         raise ScimError.of(InvalidValueException(), "userName cannot be removed.")
-    _apply(user, resource, now=now or utcnow())
+    if resource[EnterpriseUser] is not None:
+        resource[EnterpriseUser].manager = None  # read-only here: what the person's team says
+    _apply(user, resource, now=now or utcnow(), manager_id=manager_id)
     return user
 
 

@@ -13,6 +13,7 @@ from tests.factories import make_team, make_user
 ERROR = "urn:ietf:params:scim:api:messages:2.0:Error"
 USER = "urn:ietf:params:scim:schemas:core:2.0:User"
 PATCH = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
+ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
 NOW = datetime(2026, 3, 2, 9, 30)
 
 
@@ -216,3 +217,26 @@ def test_an_unknown_endpoint_or_method_answers_in_scim(scim, client):
     assert missing.status_code == 404 and missing.json["schemas"] == [ERROR]
     wrong = scim.send("DELETE", "/Schemas", None)
     assert wrong.status_code == 405 and wrong.json["schemas"] == [ERROR]
+
+
+def test_the_enterprise_department_names_the_team_and_the_manager_manages_it(scim):
+    shop = make_team("shop", "Downtown shop")
+    boss = make_user(email="boss@example.com")
+    created = scim.send("POST", "/Users", new_user(**{
+        "schemas": [USER, ENTERPRISE],
+        ENTERPRISE: {"department": "downtown shop", "manager": {"value": str(boss.id)}}}))
+    assert created.status_code == 201, created.json
+    person = db.session.get(User, int(created.json["id"]))
+    assert person.team_id == shop.id
+    boss = db.session.get(User, boss.id)
+    assert [t.id for t in boss.managed_teams] == [shop.id] and boss.role == "manager"
+    assert created.json[ENTERPRISE]["manager"]["value"] == str(boss.id)
+    assert created.json[ENTERPRISE]["department"] == "Downtown shop"
+    other = make_user(email="other.boss@example.com")
+    patched = scim.send("PATCH", f"/Users/{person.id}", {"schemas": [PATCH], "Operations": [
+        {"op": "replace", "path": f"{ENTERPRISE}:manager", "value": str(other.id)}]})  # as Entra ID sends it
+    assert patched.status_code == 200, patched.json
+    assert other.id in [m.id for m in db.session.get(Team, shop.id).managers]
+    unknown = scim.send("PATCH", f"/Users/{person.id}", {"schemas": [PATCH], "Operations": [
+        {"op": "replace", "path": f"{ENTERPRISE}:manager", "value": {"value": "9999"}}]})
+    assert unknown.status_code == 400 and unknown.json["scimType"] == "invalidValue"
