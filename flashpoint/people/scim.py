@@ -20,7 +20,7 @@ from pydantic import ValidationError
 from scim2_models import (
     AuthenticationScheme, Bulk, ChangePassword, Context, Email, EnterpriseUser, Error, ETag, Filter,
     Group, GroupMember, InvalidFilterException, InvalidPathException, InvalidValueException, ListResponse,
-    Meta, Name, NotFoundException, Patch, PatchOp, ResourceType, SCIMException, ServiceProviderConfig, Sort,
+    Meta, Name, NotFoundException, ResponseParameters, Patch, PatchOp, ResourceType, SCIMException, ServiceProviderConfig, Sort,
     UniquenessException, User as ScimUser,
 )
 from scim2_models.resources.enterprise_user import Manager
@@ -188,8 +188,20 @@ def _email(address: str) -> Email:
     return Email.model_construct(value=address, type=Email.Type.work, primary=True)
 
 
-def dump_user(user: User, base_url: str) -> dict:
-    return user_resource(user, base_url).model_dump(scim_ctx=Context.RESOURCE_QUERY_RESPONSE)
+def response_parameters(attributes: str | None, excluded: str | None) -> ResponseParameters | None:
+    """The `attributes` / `excludedAttributes` a client asked for (RFC 7644 §3.4.2.5), or None."""
+    if not attributes and not excluded:
+        return None
+    try:
+        return ResponseParameters.model_validate(
+            {k: v for k, v in (("attributes", attributes), ("excludedAttributes", excluded)) if v})
+    except (ValidationError, SCIMException) as exc:
+        raise ScimError.of(InvalidValueException(), f"attributes or excludedAttributes: {exc}") from None
+
+
+def dump_user(user: User, base_url: str, params: ResponseParameters | None = None) -> dict:
+    return user_resource(user, base_url).model_dump(scim_ctx=Context.RESOURCE_QUERY_RESPONSE,
+                                                    response_parameters=params)
 
 
 def get_user(user_id: str) -> User:
@@ -438,7 +450,8 @@ def group_location(base_url: str, team: Team) -> str:
     return f"{base_url}/Groups/{team.id}"
 
 
-def dump_group(team: Team, base_url: str, *, with_members: bool = True) -> dict:
+def dump_group(team: Team, base_url: str, *, with_members: bool = True,
+               params: ResponseParameters | None = None) -> dict:
     members = None
     if with_members:
         members = [GroupMember.model_construct(value=str(u.id), display=u.name, type="User",
@@ -447,7 +460,7 @@ def dump_group(team: Team, base_url: str, *, with_members: bool = True) -> dict:
     group = Group(id=str(team.id), display_name=team.name, members=members,
                   meta=Meta(resource_type="Group", created=team.created_at, last_modified=team.created_at,
                             location=group_location(base_url, team)))
-    return group.model_dump(scim_ctx=Context.RESOURCE_QUERY_RESPONSE)
+    return group.model_dump(scim_ctx=Context.RESOURCE_QUERY_RESPONSE, response_parameters=params)
 
 
 def get_group(team_id: str) -> Team:

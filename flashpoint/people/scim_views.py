@@ -60,6 +60,10 @@ def scim_token_required(view):
     return wrapped
 
 
+def _params():
+    return scim.response_parameters(request.args.get("attributes"), request.args.get("excludedAttributes"))
+
+
 def _body() -> dict:
     try:
         data = json.loads(request.get_data(cache=True).decode("utf-8") or "null")
@@ -107,7 +111,8 @@ def resource_type(type_id):
 def users():
     page = scim.page_of(request.args.get("startIndex"), request.args.get("count"))
     found, total = scim.list_users(request.args.get("filter"), page)
-    return _answer(scim.list_response([scim.dump_user(u, _base_url()) for u in found], total, page.start))
+    params = _params()
+    return _answer(scim.list_response([scim.dump_user(u, _base_url(), params) for u in found], total, page.start))
 
 
 @scim_bp.route("/Users", methods=["POST"])
@@ -121,7 +126,7 @@ def create_user():
 @scim_bp.route("/Users/<user_id>")
 @scim_token_required
 def user(user_id):
-    return _answer(scim.dump_user(scim.get_user(user_id), _base_url()))
+    return _answer(scim.dump_user(scim.get_user(user_id), _base_url(), _params()))
 
 
 @scim_bp.route("/Users/<user_id>", methods=["PUT"])
@@ -159,7 +164,8 @@ def _with_members() -> bool:
 def groups():
     page = scim.page_of(request.args.get("startIndex"), request.args.get("count"))
     found, total = scim.list_groups(request.args.get("filter"), page)
-    return _answer(scim.list_response([scim.dump_group(t, _base_url(), with_members=_with_members())
+    params = _params()
+    return _answer(scim.list_response([scim.dump_group(t, _base_url(), with_members=_with_members(), params=params)
                                        for t in found], total, page.start))
 
 
@@ -174,7 +180,8 @@ def create_group():
 @scim_bp.route("/Groups/<team_id>")
 @scim_token_required
 def group(team_id):
-    return _answer(scim.dump_group(scim.get_group(team_id), _base_url(), with_members=_with_members()))
+    return _answer(scim.dump_group(scim.get_group(team_id), _base_url(), with_members=_with_members(),
+                                   params=_params()))
 
 
 @scim_bp.route("/Groups/<team_id>", methods=["PUT"])

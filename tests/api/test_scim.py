@@ -240,3 +240,11 @@ def test_the_enterprise_department_names_the_team_and_the_manager_manages_it(sci
     unknown = scim.send("PATCH", f"/Users/{person.id}", {"schemas": [PATCH], "Operations": [
         {"op": "replace", "path": f"{ENTERPRISE}:manager", "value": {"value": "9999"}}]})
     assert unknown.status_code == 400 and unknown.json["scimType"] == "invalidValue"
+
+
+def test_attributes_and_excluded_attributes_shape_the_answer(scim):
+    person = make_user(email="ada@example.com", name="Ada Lovelace")
+    only = scim.get(f"/Users/{person.id}?attributes=userName").json
+    assert only["userName"] == "ada@example.com" and "name" not in only and only["id"] == str(person.id)
+    without = scim.get("/Users?excludedAttributes=name,emails").json["Resources"][0]
+    assert "name" not in without and "emails" not in without and without["active"] is True
