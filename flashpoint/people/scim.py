@@ -35,7 +35,10 @@ USER_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:User"
 ENTERPRISE_SCHEMA = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
 MAX_COUNT = 200
 DEACTIVATION_WINDOW = timedelta(hours=1)
-DEACTIVATED_ACTION = "scim.deactivated"
+# Audit-log actions (read by admins on /admin/audit and /admin): what provisioning changed.
+DEACTIVATED_ACTION = "deactivated by provisioning"
+REACTIVATED_ACTION = "reactivated by provisioning"
+CREATED_ACTION = "created by provisioning"
 # What a PATCH may address on a User (lower case, the part before any '.' or '['); anything else is
 # answered with invalidPath rather than silently ignored.
 USER_PATCH_PATHS = {"active", "name", "emails", "displayname", "externalid", "username",
@@ -307,11 +310,15 @@ def _set_active(user: User, active: bool, *, now) -> None:
         _check_safety_stop(now)
         user.active = False
         user.end_sessions()  # signed out at once, in every browser
-        db.session.add(AuditEvent(at=now, action=DEACTIVATED_ACTION, subject_id=user.id,
-                                  actor_label="SCIM provisioning", subject_label=user.email,
-                                  detail="deactivated by the identity provider"))
+        _audit(user, DEACTIVATED_ACTION, now, "signed out at once; everything they did is kept")
     elif active and not user.active:
         user.active = True
+        _audit(user, REACTIVATED_ACTION, now)
+
+
+def _audit(user: User, action: str, now, detail: str = "") -> None:
+    db.session.add(AuditEvent(at=now, action=action, subject_id=user.id, actor_label="SCIM provisioning",
+                              subject_label=user.name, detail=detail))
 
 
 def create_user(data: dict, *, now=None) -> User:
@@ -323,7 +330,9 @@ def create_user(data: dict, *, now=None) -> User:
     user = User(email=email, name="", role="staff", timezone="UTC", active=True)
     db.session.add(user)
     db.session.flush()
-    _apply(user, resource, now=now or utcnow(), manager_id=manager_id)
+    now = now or utcnow()
+    _apply(user, resource, now=now, manager_id=manager_id)
+    _audit(user, CREATED_ACTION, now, user.email)
     return user
 
 

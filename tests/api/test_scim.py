@@ -7,7 +7,7 @@ import pytest
 from flashpoint.api.services import create_token
 from flashpoint.extensions import db
 from flashpoint.outbox.models import Notification
-from flashpoint.people.models import Team, User
+from flashpoint.people.models import AuditEvent, Team, User
 from tests.factories import make_team, make_user
 
 ERROR = "urn:ietf:params:scim:api:messages:2.0:Error"
@@ -77,6 +77,8 @@ def test_create_then_read_list_and_filter_by_username_or_external_id(scim):
     assert answer.headers["Location"].endswith(f"/scim/v2/Users/{created['id']}")
     person = db.session.get(User, int(created["id"]))
     assert person.name == "Ada Lovelace" and person.scim_external_id == "okta-17" and person.role == "staff"
+    assert db.session.scalar(db.select(AuditEvent.action).where(AuditEvent.subject_id == person.id)) == \
+        "created by provisioning"
     make_user(email="bo@example.com")
     assert scim.get(f"/Users/{created['id']}").json["externalId"] == "okta-17"
     found = scim.get('/Users?filter=userName eq "ADA@example.com"').json
@@ -134,6 +136,9 @@ def test_active_false_signs_the_person_out_at_once_and_delete_keeps_them(scim, c
     assert scim.send("DELETE", f"/Users/{people[1].id}", None).status_code == 204
     kept = db.session.get(User, people[1].id)
     assert kept is not None and kept.active is False and kept.email == people[1].email
+    logged = db.session.scalars(db.select(AuditEvent).order_by(AuditEvent.id)).all()
+    assert [(e.action, e.subject_id, e.at) for e in logged] == [
+        ("deactivated by provisioning", people[0].id, NOW), ("deactivated by provisioning", people[1].id, NOW)]
 
 
 def test_the_safety_stop_refuses_deactivating_too_many_within_an_hour_and_tells_the_admins(scim, monkeypatch):
