@@ -20,9 +20,9 @@ def init_app(app: Flask) -> None:
     add_nav_item(app, NavItem(110, "Praise", "praise.inbox", "view_praise_inbox", "praise.inbox"))
     add_home_panel(app, 8, home.praise_waiting_panel)
     add_home_panel(app, 20, home.praise_for_me_panel)
-    from recognition.praise.inbox import forget, personal_data
-    add_personal_data(app, "praise_about_me", personal_data)
-    add_erasure(app, forget)
+    from recognition.personal_data import forget_praise, praise_about_me
+    add_personal_data(app, "praise_about_me", praise_about_me)
+    add_erasure(app, forget_praise)
     # Both are on the home page (praise waiting, customers named you): not unread news as well.
     add_shown_at_home(app, MANAGER_ALERT)
     add_shown_at_home(app, CUSTOMER_SAID)

@@ -205,23 +205,3 @@ def confirm_candidate(feedback_id: int, user_id: int, manager: User) -> PraiseMa
     tell_person(feedback, match.user)
     db.session.flush()
     return match
-
-
-def personal_data(user: User) -> list[dict]:
-    """Customer praise that names this person, as they read it, for their data export."""
-    return [{"received_at": item.feedback.received_at, "team": item.feedback.team.name,
-             "metric": item.feedback.metric, "score": item.feedback.score, "words": item.words}
-            for item in praise_about(user)]
-
-
-def forget(user: User, names: list[str]) -> None:
-    """Erasure: the customers' words that named the leaver keep their praise but lose the name;
-    the match itself stays (it counts in the unsung heroes and the wall's figures)."""
-    from recognition.redaction import redact_person
-
-    feedbacks = db.session.scalars(db.select(Feedback).join(PraiseMatch, PraiseMatch.feedback_id == Feedback.id)
-                                   .where(PraiseMatch.user_id == user.id))
-    for feedback in feedbacks:
-        feedback.comment = redact_person(feedback.comment, names)
-        feedback.helper_name = redact_person(feedback.helper_name, names)
-    db.session.execute(db.update(PraiseMatch).where(PraiseMatch.user_id == user.id).values(matched_on=""))

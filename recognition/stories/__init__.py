@@ -22,8 +22,8 @@ def init_app(app: Flask) -> None:
     add_nav_item(app, NavItem(100, "Heroes", "stories.wall", "view_heroes", "stories."))
     add_home_panel(app, 10, home.pending_approvals_panel)
     add_home_panel(app, 50, home.unsung_heroes_panel)
-    from recognition.stories.pages import forget, personal_data
-    add_personal_data(app, "hero_stories", personal_data)
-    add_erasure(app, forget)
+    from recognition.personal_data import forget_stories, hero_stories
+    add_personal_data(app, "hero_stories", hero_stories)
+    add_erasure(app, forget_stories)
     add_demo_step(app, 20, "stories", demo.load_stories)
     register_duty(app, "story_approval_reminders", timedelta(hours=1), approvals.remind_waiting)

@@ -146,29 +146,3 @@ def nominated_message(story: HeroStory) -> str:
     if story.approver is not None:
         return f"Thank you! {story.approver.name} will approve it; you will hear when they do."
     return "Thank you! It waits for an approver."
-
-
-def personal_data(user: User) -> list[dict]:
-    """Hero stories about this person or told by them, for their data export."""
-    from recognition.stories.models import story_heroes
-
-    about = db.select(story_heroes.c.story_id).where(story_heroes.c.user_id == user.id)
-    stories = db.session.scalars(db.select(HeroStory).where(
-        (HeroStory.id.in_(about)) | (HeroStory.nominator_id == user.id)).order_by(HeroStory.created_at))
-    return [{"role": "hero" if user in story.heroes else "nominator", "heroes": story.hero_names,
-             "text": story.text, "kind": story.kind, "state": story.state, "created_at": story.created_at,
-             "approved_at": story.approved_at} for story in stories]
-
-
-def forget(user: User, names: list[str]) -> None:
-    """Erasure: stories about or by the leaver stay (they count on the wall and in insights) under
-    "a former colleague", their name taken out of the story's words."""
-    from recognition.redaction import redact_person
-    from recognition.stories.models import story_heroes
-
-    about = db.select(story_heroes.c.story_id).where(story_heroes.c.user_id == user.id)
-    for story in db.session.scalars(db.select(HeroStory).where(
-            (HeroStory.id.in_(about)) | (HeroStory.nominator_id == user.id))):
-        story.text = redact_person(story.text, names)
-        if story.decline_reason:
-            story.decline_reason = redact_person(story.decline_reason, names)
