@@ -20,9 +20,17 @@ def _unique(items):
     return out
 
 
-def approvers_for_teams(teams: Iterable[Team | None], excluded: set[int]) -> list[User]:
-    """Active managers of `teams` not in `excluded` (user ids), else of their parent teams, level by
-    level, else HR, else admins; sorted by name, so the first is the one asked."""
+def _fallback_people() -> dict[str, list[User]]:
+    """Active HR people, then admins, each sorted by name: who decides when no manager does."""
+    people: dict[str, list[User]] = {"hr": [], "admin": []}
+    for person in db.session.scalars(db.select(User).where(
+            User.role.in_(tuple(people)), User.active.is_(True)).order_by(User.name, User.id)):
+        people[person.role].append(person)
+    return people
+
+
+def _managers_deciding(teams: Iterable[Team | None], excluded: set[int]) -> list[User]:
+    """Active managers of `teams` not in `excluded`, else of their parent teams, level by level."""
     level, seen = _unique(teams), set()
     while level:
         seen.update(team.id for team in level)
@@ -31,22 +39,37 @@ def approvers_for_teams(teams: Iterable[Team | None], excluded: set[int]) -> lis
             return sorted(_unique(found), key=lambda u: (u.name, u.id))
         # A parent already climbed through (a loop in the tree) is not climbed again.
         level = [team for team in _unique(team.parent for team in level) if team.id not in seen]
-    for role in ("hr", "admin"):
-        people = db.session.scalars(db.select(User).where(
-            User.role == role, User.active.is_(True)).order_by(User.name, User.id)).all()
+    return []
+
+
+def approvers_for_teams(teams: Iterable[Team | None], excluded: set[int],
+                        fallback: dict[str, list[User]] | None = None) -> list[User]:
+    """Active managers of `teams` not in `excluded` (user ids), else of their parent teams, level by
+    level, else HR, else admins; sorted by name, so the first is the one asked.
+
+    `fallback` is `_fallback_people()` read once by a caller deciding for many stories.
+    """
+    managers = _managers_deciding(teams, excluded)
+    if managers:
+        return managers
+    for people in (fallback if fallback is not None else _fallback_people()).values():
         people = [p for p in people if p.id not in excluded]
         if people:
             return people
     return []
 
 
-def approvers_for_heroes(heroes: list[User], nominator: User | None) -> list[User]:
+def _excluded(heroes: list[User], nominator: User | None) -> set[int]:
+    return {h.id for h in heroes} | ({nominator.id} if nominator is not None else set())
+
+
+def approvers_for_heroes(heroes: list[User], nominator: User | None,
+                         fallback: dict[str, list[User]] | None = None) -> list[User]:
     """A manager of a hero's team who is not a hero, else a manager of the parent team, else HR.
 
     The nominator never decides their own nomination: they are passed over like a hero.
     """
-    excluded = {h.id for h in heroes} | ({nominator.id} if nominator is not None else set())
-    return approvers_for_teams((h.team for h in heroes), excluded)
+    return approvers_for_teams((h.team for h in heroes), _excluded(heroes, nominator), fallback)
 
 
 def approvers_for(story: HeroStory) -> list[User]:
@@ -96,23 +119,7 @@ def pending_for(user: User) -> list[HeroStory]:
         return []
     # Every team with its managers, once (the rule climbs from the heroes' teams to the top).
     db.session.scalars(db.select(Team).options(selectinload(Team.managers))).all()
-    mine = []
-    for story in pending:
-        heroes = list(story.heroes)
-        if not managed and _a_manager_decides(heroes, story.nominator):
-            continue  # not HR's to decide: no need to read who HR is
-        if user in approvers_for_heroes(heroes, story.nominator):
-            mine.append(story)
-    return mine
-
-
-def _a_manager_decides(heroes: list[User], nominator: User | None) -> bool:
-    """Whether a manager up the heroes' teams decides (the first part of approvers_for_teams)."""
-    excluded = {h.id for h in heroes} | ({nominator.id} if nominator is not None else set())
-    level, seen = _unique(h.team for h in heroes), set()
-    while level:
-        seen.update(team.id for team in level)
-        if any(m.active and m.id not in excluded for team in level for m in team.managers):
-            return True
-        level = [team for team in _unique(team.parent for team in level) if team.id not in seen]
-    return False
+    # Who decides when no manager does, read once for all the stories (not once per story).
+    fallback = _fallback_people()
+    return [story for story in pending
+            if user in approvers_for_heroes(list(story.heroes), story.nominator, fallback)]

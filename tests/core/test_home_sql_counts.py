@@ -7,6 +7,7 @@ import pytest
 from tests.factories import make_manager, make_team, make_user
 from tests.feedback.factories import make_feedback
 from tests.ideas.factories import make_idea
+from tests.stories.factories import make_story
 from tests.sqlcount import count_statements
 
 
@@ -18,6 +19,9 @@ def _grow(teams: int, per_team: int) -> None:
             make_user("staff", team)
             make_feedback(team, comment="Lovely service", score=5)
         make_idea(boss, team, title="Open a second till")
+        # A story in a team nobody manages falls to HR to approve (the HR home lists them).
+        unmanaged = make_team(None)
+        make_story(boss, [make_user("staff", unmanaged)])
 
 
 def _count(app, login, user) -> int:
