@@ -66,7 +66,7 @@ def my_stories_section(user) -> list[dict]:
 
 
 def praise_about_me_section(user) -> list[dict]:
-    items = praise_about(user)[:LIST_LIMIT]
+    items = praise_about(user, limit=LIST_LIMIT)
     return praise_about_me_blocks(items) if items else []
 
 

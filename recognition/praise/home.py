@@ -13,8 +13,7 @@ WAITING_DAYS = 30
 
 
 def praise_for_me_panel(user) -> Markup | None:
-    since = utcnow() - timedelta(days=30)
-    recent = [item for item in praise_about(user) if item.feedback.received_at >= since]
+    recent = praise_about(user, since=utcnow() - timedelta(days=30))
     if not recent:
         return None
     return Markup(render_template("praise/_me_panel.html", items=recent[:3], total=len(recent)))

@@ -3,6 +3,7 @@ a manager's triage (confirm who was meant, dismiss, undo)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import func
 from sqlalchemy.orm import joinedload
@@ -150,13 +151,17 @@ def praise_items(feedbacks: list[Feedback], viewer: User | None = None) -> list[
     return _praise_items(list(feedbacks), viewer)
 
 
-def praise_about(user: User) -> list[PraiseItem]:
-    """Positive feedback that names this person (confirmed), newest first."""
-    feedbacks = db.session.scalars(
-        db.select(Feedback).join(PraiseMatch, PraiseMatch.feedback_id == Feedback.id)
-        .where(PraiseMatch.user_id == user.id, PraiseMatch.confirmed.is_(True), Feedback.positive.is_(True))
-        .order_by(Feedback.received_at.desc(), Feedback.id.desc())).all()
-    return _praise_items(list(feedbacks))
+def praise_about(user: User, *, since: datetime | None = None, limit: int | None = None) -> list[PraiseItem]:
+    """Positive feedback that names this person (confirmed), newest first; only what was received
+    from `since` on, and at most `limit` items, when given (panels show a few, not years of it)."""
+    stmt = (db.select(Feedback).join(PraiseMatch, PraiseMatch.feedback_id == Feedback.id)
+            .where(PraiseMatch.user_id == user.id, PraiseMatch.confirmed.is_(True), Feedback.positive.is_(True))
+            .order_by(Feedback.received_at.desc(), Feedback.id.desc()))
+    if since is not None:
+        stmt = stmt.where(Feedback.received_at >= since)
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return _praise_items(list(db.session.scalars(stmt)))
 
 
 def _feedback_for(manager: User, feedback_id) -> Feedback:
