@@ -1,5 +1,6 @@
 """What recognition holds about a person, for their data export and for erasing a leaver: hero
-stories about them or told by them, and customer praise that names them.
+stories about them or told by them, customer praise that names them, and feedback a source credits
+them for.
 
 Registered by the stories and praise areas (`registry.add_personal_data`, `registry.add_erasure`);
 flashpoint/people/personal_data.py gathers every area's part.
@@ -8,10 +9,10 @@ from __future__ import annotations
 
 from flashpoint.extensions import db
 from flashpoint.people.models import User
-from recognition.feedback.models import Feedback
+from recognition.feedback.models import Feedback, FeedbackCredit
 from recognition.praise.inbox import praise_about
 from recognition.praise.models import PraiseMatch
-from recognition.redaction import redact_person
+from recognition.redaction import redact_contacts, redact_person
 from recognition.stories.models import HeroStory, story_heroes
 
 
@@ -53,3 +54,24 @@ def forget_praise(user: User, names: list[str]) -> None:
         feedback.comment = redact_person(feedback.comment, names)
         feedback.helper_name = redact_person(feedback.helper_name, names)
     db.session.execute(db.update(PraiseMatch).where(PraiseMatch.user_id == user.id).values(matched_on=""))
+
+
+def feedback_crediting_me(user: User) -> list[dict]:
+    """Feedback a source credits this person for (a help desk's tickets they handled), praise or not,
+    in the customer's words with contact details redacted."""
+    rows = db.session.execute(db.select(Feedback, FeedbackCredit.source)
+                              .join(FeedbackCredit, FeedbackCredit.feedback_id == Feedback.id)
+                              .where(FeedbackCredit.user_id == user.id).order_by(Feedback.received_at, Feedback.id))
+    return [{"received_at": feedback.received_at, "team": feedback.team.name, "metric": feedback.metric,
+             "score": feedback.score, "credited_by": source or "", "words": redact_contacts(feedback.comment or "")}
+            for feedback, source in rows]
+
+
+def forget_credits(user: User, names: list[str]) -> None:
+    """Erasure: feedback crediting the leaver keeps its score and words, minus their name; the credit
+    goes (the praise match it made stays, as for names in the words)."""
+    credited = db.select(FeedbackCredit.feedback_id).where(FeedbackCredit.user_id == user.id)
+    for feedback in db.session.scalars(db.select(Feedback).where(Feedback.id.in_(credited))):
+        feedback.comment = redact_person(feedback.comment, names)
+        feedback.helper_name = redact_person(feedback.helper_name, names)
+    db.session.execute(db.delete(FeedbackCredit).where(FeedbackCredit.user_id == user.id))

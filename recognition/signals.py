@@ -10,7 +10,8 @@ _signals = Namespace()
 # sender: the Flask app; kwargs: items=[<Feedback>, ...] (flushed, each has an id). Sent once per
 # intake (a form post, an API item, a CSV import in steps, the demo) with every new item of it, in
 # order: a receiver does its per-item work in bulk (one look-up, one upsert) and never sees an item
-# twice.
+# twice. Optional kwarg credited={feedback id: (person id, source)}: whom a source credits for which
+# items (recognition/feedback/credits.py); absent, a receiver that needs it looks it up.
 feedback_received = _signals.signal("feedback-received")
 # sender: the Flask app; kwargs: story=<HeroStory>. Sent when a story becomes approved.
 story_approved = _signals.signal("story-approved")

@@ -4,12 +4,13 @@ from datetime import timedelta
 from flask import Flask
 
 from recognition.feedback import models  # noqa: F401  (tables known to migrations)
+from recognition.feedback.sources import models as _source_models  # noqa: F401  (tables known to migrations)
 
 
 def init_app(app: Flask) -> None:
     """Register the intake's blueprints, API routes, commands, navigation and demo data."""
     from flashpoint.permissions import register_rules
-    from flashpoint.registry import NavItem, add_demo_step, add_home_panel, add_nav_item
+    from flashpoint.registry import NavItem, add_demo_step, add_erasure, add_home_panel, add_nav_item, add_personal_data
     from flashpoint.scheduler import register_duty
     from recognition.feedback import api, cli, demo, home, permissions, retention, views  # noqa: F401  (API routes)
 
@@ -22,3 +23,7 @@ def init_app(app: Flask) -> None:
     add_home_panel(app, 150, home.render_panel)
     add_demo_step(app, 10, "feedback", demo.load_feedback)
     register_duty(app, "feedback_text_retention", timedelta(days=1), retention.clear_old_text)
+    from recognition.personal_data import feedback_crediting_me, forget_credits
+
+    add_personal_data(app, "feedback_crediting_me", feedback_crediting_me)
+    add_erasure(app, forget_credits)

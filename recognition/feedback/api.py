@@ -30,6 +30,10 @@ FEEDBACK_IN = api_schema("FeedbackIn", {
                     "description": "The customer agrees to be quoted on the wall of thanks."},
         "helper_name": {"type": "string", "maxLength": validation.HELPER_NAME_MAX, "nullable": True,
                         "description": "Who helped the customer, in their words."},
+        "employee_email": {"type": "string", "maxLength": validation.EMAIL_MAX, "nullable": True,
+                           "description": "The employee your system credits (a help desk's agent). An active "
+                                          "person with this address is praised ahead of any name in the "
+                                          "comment; an unknown address is ignored and names are matched."},
     },
     # The score's range depends on the metric: one branch per metric, so a tool reading the document
     # knows that a CES score runs from 1 to 7 (and nothing else is accepted).
@@ -44,7 +48,7 @@ FEEDBACK_OUT = api_schema("FeedbackStored", {
     "properties": {"id": {"type": "integer"}, "external_id": {"type": "string"},
                    "positive": {"type": "boolean", "description": "By score or by words reading as praise."}},
 })
-_STRING_FIELDS = ("external_id", "received_at", "team", "metric", "comment", "helper_name")
+_STRING_FIELDS = ("external_id", "received_at", "team", "metric", "comment", "helper_name", "employee_email")
 _KNOWN = set(_STRING_FIELDS) | {"score", "consent"}
 
 
@@ -72,8 +76,20 @@ def _type_errors(data: dict) -> dict[str, str]:
 )
 @api_scope_required("feedback:write")
 def post_feedback():
-    data = json_object()
+    body, created = receive_json(json_object(), "api")
+    db.session.commit()
+    return jsonify(body), 201 if created else 200
+
+
+def receive_json(data: dict, channel: str, *, source: str | None = None) -> tuple[dict, bool]:
+    """One item as the API takes it (also a webhook's): (the answer's body, whether it is new).
+
+    ApiValidationError names every problem at once; nothing is stored then. A `source` (a webhook)
+    stores the item as `source:<external_id>` and gives any credit its name. The caller commits.
+    """
     type_errors = _type_errors(data)
+    if source is not None and isinstance(data.get("external_id"), str) and data["external_id"].strip():
+        data = {**data, "external_id": f"{source}:{data['external_id'].strip()}"}
     if type_errors:
         # Name every problem at once: the other fields are checked too, and nothing is stored.
         try:
@@ -82,12 +98,10 @@ def post_feedback():
             raise ApiValidationError({**exc.errors, **type_errors}) from None
         raise ApiValidationError(type_errors)
     try:
-        received = intake.receive_feedback(data, "api")
+        received = intake.receive_feedback(data, channel, source=source)
     except validation.FeedbackInvalid as exc:
         db.session.rollback()
         raise ApiValidationError(exc.errors) from None
     item = received.feedback
     # Read before the commit, which expires the row: reading after it would load it again.
-    body = {"id": item.id, "external_id": item.external_id, "positive": item.positive}
-    db.session.commit()
-    return jsonify(body), 201 if received.created else 200
+    return {"id": item.id, "external_id": item.external_id, "positive": item.positive}, received.created

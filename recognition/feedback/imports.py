@@ -25,6 +25,7 @@ from flashpoint import csvfiles
 from flashpoint.extensions import db
 from flashpoint.people.models import Team
 from flashpoint.timeutil import utcnow
+from recognition.feedback.credits import credit
 from recognition.feedback.intake import announce
 from recognition.feedback.models import Feedback
 from recognition.feedback.validation import CleanFeedback, FeedbackInvalid, validate_feedback
@@ -32,7 +33,7 @@ from recognition.sentiment import is_positive
 from recognition.signals import feedback_received
 
 IMPORT_COLUMNS = ("external_id", "received_at", "team", "metric", "score", "comment")
-OPTIONAL_COLUMNS = ("consent", "helper_name")
+OPTIONAL_COLUMNS = ("consent", "helper_name", "employee_email")
 # Bulk look-ups of existing external ids go in chunks (SQLite caps bound parameters per statement).
 LOOKUP_CHUNK = 2000
 # Rows read, checked, stored and announced per step (one feedback_received each): larger steps
@@ -253,6 +254,8 @@ def _insert_many(items: list[CleanFeedback], channel: str, created: datetime, po
     ids: list[int] = []
     for start in range(0, len(rows), LOOKUP_CHUNK):
         ids.extend(db.session.execute(statement, rows[start:start + LOOKUP_CHUNK]).scalars())
+    asked = [(new_id, item.employee_email) for new_id, item in zip(ids, items) if item.employee_email]
+    credited = credit(asked, None) if asked else {}
     if feedback_received.receivers:
         # The rows as they were just written, kept in the session without reading them back.
         stored = []
@@ -261,6 +264,6 @@ def _insert_many(items: list[CleanFeedback], channel: str, created: datetime, po
             make_transient_to_detached(row)
             db.session.add(row)
             stored.append(row)
-        announce(stored)
+        announce(stored, credited)
         # What the receivers added goes now, so nothing of this step stays in memory for the next.
         db.session.flush()

@@ -13,6 +13,7 @@ from sqlalchemy.orm import make_transient_to_detached
 from flashpoint.extensions import db
 from flashpoint.people.models import Team
 from flashpoint.timeutil import utcnow
+from recognition.feedback.credits import credit
 from recognition.feedback.models import Feedback
 from recognition.feedback.validation import CleanFeedback, validate_feedback
 from recognition.sentiment import is_positive
@@ -43,11 +44,15 @@ def _insert_unless_known(values: dict[str, Any]):
             .returning(Feedback.id))
 
 
-def announce(items: Iterable[Feedback]) -> None:
-    """Tell praise routing and insights about new items, once, inside the caller's transaction."""
+def announce(items: Iterable[Feedback], credited: Mapping[int, tuple[int, str | None]] | None = None) -> None:
+    """Tell praise routing and insights about new items, once, inside the caller's transaction.
+
+    `credited`: feedback id → (person id, source) for the items a source credits (credits.credit),
+    so routing need not look them up.
+    """
     items = list(items)
     if items:
-        feedback_received.send(current_app._get_current_object(), items=items)
+        feedback_received.send(current_app._get_current_object(), items=items, credited=dict(credited or {}))
 
 
 def by_external_id(external_id: str) -> Feedback | None:
@@ -55,8 +60,10 @@ def by_external_id(external_id: str) -> Feedback | None:
 
 
 def receive_feedback(fields: Mapping[str, Any], channel: str, *, now: datetime | None = None,
-                     teams: Mapping[str, Team] | None = None) -> Received:
-    """Take in one item (form or API). A known external_id returns the stored item unchanged.
+                     teams: Mapping[str, Team] | None = None, source: str | None = None) -> Received:
+    """Take in one item (form, API or webhook). A known external_id returns the stored item unchanged.
+
+    An `employee_email` naming an active person credits them (`source` says who gave the credit).
 
     The caller commits. Under a race (two requests with one external_id), the unique key decides:
     the loser's insert does nothing and it returns the winner's row.
@@ -72,7 +79,8 @@ def receive_feedback(fields: Mapping[str, Any], channel: str, *, now: datetime |
     row = Feedback(id=new_id, **values)
     make_transient_to_detached(row)
     db.session.add(row)
-    announce([row])
+    credited = credit([(new_id, item.employee_email)], source) if item.employee_email else {}
+    announce([row], credited)
     return Received(row, True)
 
 

@@ -1,4 +1,5 @@
-"""Feedback: one customer's rating (CSAT, NPS or CES) and words about a team, stored once."""
+"""Feedback: one customer's rating (CSAT, NPS or CES) and words about a team, stored once; and the
+person a source credits for it."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -42,3 +43,20 @@ class Feedback(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     team: Mapped[Team] = relationship()
+
+
+class FeedbackCredit(db.Model):
+    """The person a source credits for a feedback item (a help desk's agent, given by e-mail):
+    routed as confirmed praise ahead of the names found in the words.
+
+    Its own table rather than a column on `feedback`: on SQLite a foreign key can only be added to
+    an existing table by rebuilding it, and dropping `feedback` during a rebuild would cascade to
+    every praise match hung on it.
+    """
+
+    __tablename__ = "feedback_credits"
+
+    feedback_id: Mapped[int] = mapped_column(ForeignKey("feedback.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # Who gave the credit: a source's name ("zendesk", a webhook's); None for an API client or a CSV file.
+    source: Mapped[str | None] = mapped_column(String(40))

@@ -14,6 +14,7 @@ from recognition.sentiment import SCORE_RANGES
 
 EXTERNAL_ID_MAX = 200
 HELPER_NAME_MAX = 200
+EMAIL_MAX = 254
 FUTURE_TOLERANCE = timedelta(minutes=5)
 TRUE_WORDS = {"true", "yes", "1"}
 FALSE_WORDS = {"false", "no", "0", ""}
@@ -39,6 +40,8 @@ class CleanFeedback:
     comment: str
     helper_name: str
     consent: bool
+    # The person the source credits, by address (lower case; "" when none): see recognition/feedback/credits.py.
+    employee_email: str = ""
 
 
 
@@ -74,6 +77,16 @@ def _parse_consent(raw: Any) -> tuple[bool, str | None]:
     if word in FALSE_WORDS:
         return False, None
     return False, f"Consent is true or false, not '{as_text(raw)[:20]}'."
+
+
+def _parse_email(raw: Any) -> tuple[str, str | None]:
+    email = as_text(raw).strip().lower()
+    if not email:
+        return "", None
+    local, at, domain = email.rpartition("@")
+    if len(email) > EMAIL_MAX or not at or not local or "." not in domain or any(c.isspace() for c in email):
+        return "", f"'{email[:40]}' is not an e-mail address (the credited employee's, e.g. amara@example.com)."
+    return email, None
 
 
 def _parse_received_at(raw: Any, now: datetime) -> tuple[datetime | None, str | None]:
@@ -144,8 +157,13 @@ def validate_feedback(fields: Mapping[str, Any], *, teams: Mapping[str, Team] | 
     if problem:
         errors["consent"] = problem
 
+    employee_email, problem = _parse_email(fields.get("employee_email"))
+    if problem:
+        errors["employee_email"] = problem
+
     if errors:
         raise FeedbackInvalid(errors)
     return CleanFeedback(external_id=external_id, team=team, metric=metric, score=score,
-                         received_at=received_at, comment=comment, helper_name=helper_name, consent=consent)
+                         received_at=received_at, comment=comment, helper_name=helper_name, consent=consent,
+                         employee_email=employee_email)
 

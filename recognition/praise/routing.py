@@ -10,6 +10,7 @@ from flashpoint.extensions import db
 from flashpoint.outbox.services import NotificationBatch, VariedWordings, record_notification
 from flashpoint.people import directory as people_directory
 from flashpoint.people.models import Team, User
+from recognition.feedback.credits import credited_by, credits_of
 from recognition.feedback.models import Feedback
 from recognition.praise.matching import MatchResult, find_named_people, suggested_kind
 from recognition.praise.models import PraiseMatch
@@ -30,15 +31,20 @@ def route_feedback(feedback: Feedback, notify: bool = True, check_existing: bool
 _ID_CHUNK = 900
 
 
-def route_many(feedbacks, notify: bool | Callable[[Feedback], bool] = True,
-               check_existing: bool = True) -> dict[int, list[PraiseMatch]]:
+def route_many(feedbacks, notify: bool | Callable[[Feedback], bool] = True, check_existing: bool = True,
+               credited: dict[int, tuple[int, str | None]] | None = None) -> dict[int, list[PraiseMatch]]:
     """`route_feedback` for many items at once, with the same outcome as routing them one by one
     in this order: feedback id → its matches (existing ones when already routed).
 
+    A person the source credits (recognition/feedback/credits.py) is a confirmed match ahead of
+    the names in the words: the credit is exact, so it also settles an ambiguous name (no
+    candidates to confirm), while other people the customer named in full still get their praise.
+
     A batch costs a constant number of statements, whatever its size or the organisation's: the
     people directory's version (names come from the process's directory), one query for the items
-    already routed, one for the people named with their teams and managers, then the outbox's
-    batch (wording counts, duplicate keys). `notify` may be a predicate deciding per item.
+    already routed, one for the credits, one for the people named with their teams and managers,
+    then the outbox's batch (wording counts, duplicate keys). `notify` may be a predicate deciding per item.
+    `credited` (feedback id → (person id, source)), when the caller knows it, spares the look-up.
     """
     positive = [f for f in feedbacks if f.positive]
     if not positive:
@@ -54,21 +60,28 @@ def route_many(feedbacks, notify: bool | Callable[[Feedback], bool] = True,
     found_for: list[tuple[Feedback, MatchResult]] = [
         (feedback, find_named_people(feedback.team_id, feedback.comment, feedback.helper_name, directory=directory))
         for feedback in positive if not routed.get(feedback.id)]
-    people = _people([user_id for _, found in found_for for user_id in found.user_ids()])
+    credits = credits_of([feedback.id for feedback, _ in found_for]) if credited is None else credited
+    people = _people([user_id for _, found in found_for for user_id in found.user_ids()]
+                     + [credits[feedback.id][0] for feedback, _ in found_for if feedback.id in credits])
     to_tell: list[tuple[Feedback, list[User], list[User]]] = []
     # Matching only read people; flushing the new matches before each look-up would cost a
     # flush per item for nothing.
     with db.session.no_autoflush:
         for feedback, found in found_for:
-            matches = [PraiseMatch(feedback=feedback, user=people[m.user_id], confirmed=True, candidate=False,
-                                   matched_on=m.matched_on[:200]) for m in found.confirmed]
-            matches += [PraiseMatch(feedback=feedback, user=people[m.user_id], confirmed=False, candidate=True,
-                                    matched_on=m.matched_on[:200]) for m in found.candidates]
+            given = credits.get(feedback.id)
+            heroes = [(given[0], credited_by(given[1]))] if given else []
+            heroes += [(m.user_id, m.matched_on) for m in found.confirmed if not given or m.user_id != given[0]]
+            # A credit is exact: it settles who an ambiguous name meant, so nobody is left to confirm.
+            candidates = [] if given else [(m.user_id, m.matched_on) for m in found.candidates]
+            matches = [PraiseMatch(feedback=feedback, user=people[user_id], confirmed=True, candidate=False,
+                                   matched_on=on[:200]) for user_id, on in heroes]
+            matches += [PraiseMatch(feedback=feedback, user=people[user_id], confirmed=False, candidate=True,
+                                    matched_on=on[:200]) for user_id, on in candidates]
             db.session.add_all(matches)
             routed[feedback.id] = matches
             if matches and (notify(feedback) if callable(notify) else notify):
-                to_tell.append((feedback, [people[m.user_id] for m in found.confirmed],
-                                [people[m.user_id] for m in found.candidates]))
+                to_tell.append((feedback, [people[user_id] for user_id, _ in heroes],
+                                [people[user_id] for user_id, _ in candidates]))
     if to_tell:
         _notify_all(to_tell)
     return routed
@@ -192,7 +205,8 @@ def route_existing(limit: int | None = None, notify_since=None) -> int:
     return sum(1 for matches in routed.values() if matches)
 
 
-def on_feedback_received(_sender, items: list[Feedback], **_kwargs) -> None:
+def on_feedback_received(_sender, items: list[Feedback], credited=None, **_kwargs) -> None:
     """Signal receiver: runs inside the intake's transaction, never commits. Items are announced
-    once, just stored: none can have matches yet, so none are looked for."""
-    route_many(items, check_existing=False)
+    once, just stored: none can have matches yet, so none are looked for; the announcer says whom
+    a source credits (`credited`, None: look it up)."""
+    route_many(items, check_existing=False, credited=credited)
