@@ -117,6 +117,22 @@ class Config:
         self.OIDC_CREATE_USERS = _env_bool("OIDC_CREATE_USERS")
         # Password sign-in for admins only (their break-glass way in when the provider is down).
         self.SSO_ONLY = _env_bool("SSO_ONLY")
+        # Feedback pulled from providers (recognition/feedback/sources/): each connector is on
+        # once its address and credentials are set. The *_TEAMS values map the provider's groups
+        # (or Google locations) to team slugs: `<id>=<team slug>,…`.
+        self.ZENDESK_URL = (env.get("ZENDESK_URL") or "").strip().rstrip("/") or None
+        self.ZENDESK_EMAIL = env.get("ZENDESK_EMAIL") or None
+        self.ZENDESK_API_TOKEN = env.get("ZENDESK_API_TOKEN") or None
+        self.ZENDESK_GROUP_TEAMS = env.get("ZENDESK_GROUP_TEAMS") or ""
+        self.ZENDESK_DEFAULT_TEAM = env.get("ZENDESK_DEFAULT_TEAM") or None
+        self.FRESHDESK_URL = (env.get("FRESHDESK_URL") or "").strip().rstrip("/") or None
+        self.FRESHDESK_API_KEY = env.get("FRESHDESK_API_KEY") or None
+        self.FRESHDESK_GROUP_TEAMS = env.get("FRESHDESK_GROUP_TEAMS") or ""
+        self.FRESHDESK_DEFAULT_TEAM = env.get("FRESHDESK_DEFAULT_TEAM") or None
+        self.GOOGLE_BUSINESS_API_URL = ((env.get("GOOGLE_BUSINESS_API_URL") or "").strip().rstrip("/")
+                                        or "https://mybusiness.googleapis.com")
+        self.GOOGLE_BUSINESS_TOKEN = env.get("GOOGLE_BUSINESS_TOKEN") or None
+        self.GOOGLE_LOCATION_TEAMS = env.get("GOOGLE_LOCATION_TEAMS") or ""
         self.SMTP_URL = env.get("SMTP_URL") or None
         # Seconds to wait for the mail server at each step (connect, each reply).
         self.SMTP_TIMEOUT = _env_float("SMTP_TIMEOUT", 30.0)
@@ -150,6 +166,8 @@ class TestConfig(Config):
         self.SLACK_APP_TOKEN = None
         self.SLACK_API_URL = None
         self.SMTP_URL = None
+        # No provider is pulled from unless a test configures one against its fake server.
+        self.ZENDESK_URL = self.FRESHDESK_URL = self.GOOGLE_BUSINESS_TOKEN = None
         self.OIDC_ISSUER = self.OIDC_CLIENT_ID = self.OIDC_CLIENT_SECRET = None
         self.OIDC_CREATE_USERS = False
         self.SSO_ONLY = False

@@ -1,0 +1,73 @@
+"""A fake Google My Business API v4 reviews list.
+
+Built from Google's documented shapes: `GET /v4/accounts/<a>/locations/<l>/reviews` with
+`pageSize` (at most 50), `pageToken`, `orderBy` (updateTime desc by default; rating, rating desc)
+answering `reviews`, `averageRating`, `totalReviewCount` and `nextPageToken` (absent on the last
+page). A review has `name`, `reviewId`, `reviewer` {displayName, profilePhotoUrl, isAnonymous},
+`starRating` (ONE…FIVE or STAR_RATING_UNSPECIFIED), `comment` (absent without words), `createTime`,
+`updateTime` (RFC 3339, up to nine fractional digits). OAuth: `Authorization: Bearer <token>`."""
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from tests.feedback.sources.fakeserver import Answer, FakeServer, Seen
+
+TOKEN = "ya29.fake-access-token"
+STARS = {1: "ONE", 2: "TWO", 3: "THREE", 4: "FOUR", 5: "FIVE"}
+
+
+def stamp(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.%f") + "123Z"  # nanoseconds, as Google sends them
+
+
+class FakeGoogle(FakeServer):
+    def __init__(self) -> None:
+        super().__init__()
+        self.reviews: dict[str, list[dict]] = {}
+
+    def add_review(self, location: str, rid: str, stars: int | str, *, created: datetime,
+                   updated: datetime | None = None, comment: str | None = None, reviewer: str = "Pat Customer") -> dict:
+        review = {"name": f"{location}/reviews/{rid}", "reviewId": rid,
+                  "reviewer": {"displayName": reviewer, "isAnonymous": False},
+                  "starRating": STARS.get(stars, stars), "createTime": stamp(created),
+                  "updateTime": stamp(updated or created)}
+        if comment is not None:
+            review["comment"] = comment
+        self.reviews.setdefault(location, []).append(review)
+        return review
+
+    def edit(self, location: str, rid: str, at: datetime, comment: str) -> None:
+        for review in self.reviews[location]:
+            if review["reviewId"] == rid:
+                review.update(updateTime=stamp(at), comment=comment)
+
+    def authorised(self, headers: dict[str, str]) -> bool:
+        return headers.get("Authorization") == f"Bearer {TOKEN}"
+
+    def route(self, request: Seen) -> Answer:
+        match = re.fullmatch(r"/v4/(accounts/[^/]+/locations/[^/]+)/reviews", request.path)
+        if not match:
+            return Answer(404, {"error": {"code": 404, "status": "NOT_FOUND"}})
+        location = match.group(1)
+        if location not in self.reviews:
+            return Answer(404, {"error": {"code": 404, "message": "Requested entity was not found.", "status": "NOT_FOUND"}})
+        size = int(request.arg("pageSize") or 50)
+        if size > 50:
+            return Answer(400, {"error": {"code": 400, "status": "INVALID_ARGUMENT"}})
+        order = request.arg("orderBy") or "updateTime desc"
+        rows = list(self.reviews[location])
+        if order == "updateTime desc":
+            rows.sort(key=lambda r: r["updateTime"], reverse=True)
+        elif order.startswith("rating"):
+            rows.sort(key=lambda r: r["starRating"], reverse=order.endswith("desc"))
+        else:
+            return Answer(400, {"error": {"code": 400, "status": "INVALID_ARGUMENT"}})
+        start = int(request.arg("pageToken")[2:]) if request.arg("pageToken") else 0
+        chunk = rows[start:start + size]
+        body = {"reviews": chunk, "averageRating": 4.2, "totalReviewCount": len(rows)}
+        if not chunk:
+            del body["reviews"]  # Google omits empty lists
+        if start + size < len(rows):
+            body["nextPageToken"] = f"pt{start + size}"
+        return Answer(200, body)
