@@ -132,6 +132,9 @@ class Config:
         self.GOOGLE_BUSINESS_API_URL = ((env.get("GOOGLE_BUSINESS_API_URL") or "").strip().rstrip("/")
                                         or "https://mybusiness.googleapis.com")
         self.GOOGLE_BUSINESS_TOKEN = env.get("GOOGLE_BUSINESS_TOKEN") or None
+        # A Google credentials file (authorized user with a refresh token, or a service account):
+        # fresh access tokens are asked for with it, where GOOGLE_BUSINESS_TOKEN expires in an hour.
+        self.GOOGLE_APPLICATION_CREDENTIALS = env.get("GOOGLE_APPLICATION_CREDENTIALS") or None
         self.GOOGLE_LOCATION_TEAMS = env.get("GOOGLE_LOCATION_TEAMS") or ""
         self.SMTP_URL = env.get("SMTP_URL") or None
         # Seconds to wait for the mail server at each step (connect, each reply).
@@ -168,6 +171,7 @@ class TestConfig(Config):
         self.SMTP_URL = None
         # No provider is pulled from unless a test configures one against its fake server.
         self.ZENDESK_URL = self.FRESHDESK_URL = self.GOOGLE_BUSINESS_TOKEN = None
+        self.GOOGLE_APPLICATION_CREDENTIALS = None
         self.OIDC_ISSUER = self.OIDC_CLIENT_ID = self.OIDC_CLIENT_SECRET = None
         self.OIDC_CREATE_USERS = False
         self.SSO_ONLY = False

@@ -1,6 +1,7 @@
 """Google Business Profile reviews as CSAT feedback, one location per team.
 
-What is read (Google My Business API v4, OAuth scope https://www.googleapis.com/auth/business.manage):
+What is read (Google My Business API v4, OAuth scope https://www.googleapis.com/auth/business.manage,
+with GOOGLE_BUSINESS_TOKEN or a token google-auth gets from GOOGLE_APPLICATION_CREDENTIALS):
 `GET {GOOGLE_BUSINESS_API_URL}/v4/accounts/<a>/locations/<l>/reviews?orderBy=updateTime desc&pageSize=50`,
 then `pageToken=<nextPageToken>` while one is given. A review has `reviewId`, `starRating` (ONE …
 FIVE, or STAR_RATING_UNSPECIFIED), `comment` (absent for a rating without words), `createTime`,
@@ -40,10 +41,11 @@ STARS = {"ONE": 1, "TWO": 2, "THREE": 3, "FOUR": 4, "FIVE": 5}
 @dataclass
 class GoogleSource:
     api_url: str
-    token: str
+    token: str | None
     location_teams: dict[str, str] = field(default_factory=dict)
     problem: str | None = None
     http: HttpClient | None = None
+    credentials_file: str | None = None  # GOOGLE_APPLICATION_CREDENTIALS: tokens asked for as needed
 
     name = NAME
     label = LABEL
@@ -51,13 +53,15 @@ class GoogleSource:
     def __post_init__(self) -> None:
         self.api_url = (self.api_url or DEFAULT_API_URL).rstrip("/")
         if self.http is None:
-            self.http = HttpClient(provider=LABEL, headers={"Authorization": f"Bearer {self.token}"})
+            self.http = HttpClient(provider=LABEL)
+        self._credentials: Any = None
 
     @classmethod
     def from_config(cls, config: Mapping) -> "GoogleSource | None":
         token = config.get("GOOGLE_BUSINESS_TOKEN")
+        credentials_file = config.get("GOOGLE_APPLICATION_CREDENTIALS")
         raw_locations = config.get("GOOGLE_LOCATION_TEAMS")
-        if not (token and raw_locations):
+        if not ((token or credentials_file) and raw_locations):
             return None
         problem = None
         try:
@@ -69,12 +73,32 @@ class GoogleSource:
             if len(parts) != 4 or parts[0] != "accounts" or parts[2] != "locations" or not parts[1] or not parts[3]:
                 problem = problem or (f"GOOGLE_LOCATION_TEAMS: '{location}' is not of the form "
                                       "accounts/<account id>/locations/<location id>")
-        return cls(config.get("GOOGLE_BUSINESS_API_URL") or DEFAULT_API_URL, token, locations, problem)
+        return cls(config.get("GOOGLE_BUSINESS_API_URL") or DEFAULT_API_URL, token, locations, problem,
+                   credentials_file=None if token else credentials_file)
+
+    def _authorise(self) -> None:
+        """The bearer token: GOOGLE_BUSINESS_TOKEN as given, or a fresh one from the credentials file
+        (google-auth reads both an authorized user's refresh token and a service account's key)."""
+        if self.credentials_file is None:
+            self.http.session.headers["Authorization"] = f"Bearer {self.token}"
+            return
+        import google.auth.exceptions
+        from google.auth.transport.requests import Request
+        try:
+            if self._credentials is None:
+                self._credentials = _credentials(self.credentials_file)
+            if not self._credentials.valid:
+                self._credentials.refresh(Request(self.http.session))
+        except (OSError, ValueError, google.auth.exceptions.GoogleAuthError) as exc:
+            raise SourceError(f"{LABEL}: no access token from GOOGLE_APPLICATION_CREDENTIALS "
+                              f"({exc.__class__.__name__}: {str(exc)[:200]}).") from None
+        self.http.session.headers["Authorization"] = f"Bearer {self._credentials.token}"
 
     def pages(self, cursor: str | None, since: datetime | None) -> Iterator[Page]:
         if self.problem:
             raise SourceError(f"{LABEL}: {self.problem}.")
         marks = _read_cursor(cursor)
+        self._authorise()
         locations = sorted(self.location_teams)
         for place, location in enumerate(locations):
             last_location = place == len(locations) - 1
@@ -128,6 +152,21 @@ class GoogleSource:
             consent=False,
             aside_reason=None if score is not None else f"the review has no star rating ({str(stars)[:30]})",
         )
+
+
+def _credentials(path: str) -> Any:
+    """Credentials from the two kinds of file Google gives: an authorized user's (a refresh token from
+    an OAuth consent by a manager of the locations) or a service account's key."""
+    with open(path, encoding="utf-8") as stream:
+        info = json.load(stream)
+    kind = info.get("type") if isinstance(info, dict) else None
+    if kind == "authorized_user":
+        from google.oauth2.credentials import Credentials
+        return Credentials.from_authorized_user_info(info, scopes=[SCOPE])
+    if kind == "service_account":
+        from google.oauth2.service_account import Credentials as ServiceAccount
+        return ServiceAccount.from_service_account_info(info, scopes=[SCOPE])
+    raise ValueError(f"a credentials file of type {str(kind)[:40]!r}, not authorized_user or service_account")
 
 
 def _read_cursor(cursor: str | None) -> dict[str, datetime]:

@@ -45,7 +45,18 @@ class FakeGoogle(FakeServer):
     def authorised(self, headers: dict[str, str]) -> bool:
         return headers.get("Authorization") == f"Bearer {TOKEN}"
 
+    def open_path(self, path: str) -> bool:
+        return path == "/token"
+
     def route(self, request: Seen) -> Answer:
+        if request.path == "/token":
+            # Google's OAuth 2.0 token endpoint: a refresh token (or a service account's signed
+            # assertion) for an access token.
+            form = request.form or {}
+            if form.get("grant_type") == ["refresh_token"] and form.get("refresh_token") != ["revoked"]:
+                return Answer(200, {"access_token": TOKEN, "expires_in": 3599, "token_type": "Bearer",
+                                    "scope": "https://www.googleapis.com/auth/business.manage"})
+            return Answer(400, {"error": "invalid_grant", "error_description": "Token has been expired or revoked."})
         match = re.fullmatch(r"/v4/(accounts/[^/]+/locations/[^/]+)/reviews", request.path)
         if not match:
             return Answer(404, {"error": {"code": 404, "status": "NOT_FOUND"}})

@@ -28,6 +28,7 @@ class Seen:
     path: str
     query: dict[str, list[str]]
     headers: dict[str, str]
+    form: dict[str, list[str]] | None = None
 
     def arg(self, name: str) -> str | None:
         values = self.query.get(name)
@@ -48,7 +49,10 @@ class FakeServer:
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:  # noqa: N802 (http.server's name)
-                fake._serve(self)
+                fake._serve(self, "GET")
+
+            def do_POST(self) -> None:  # noqa: N802
+                fake._serve(self, "POST")
 
             def log_message(self, *args: Any) -> None:
                 pass
@@ -72,6 +76,10 @@ class FakeServer:
 
     def route(self, request: Seen) -> Answer:
         return Answer(404, {"error": "not found"})
+
+    def open_path(self, path: str) -> bool:
+        """Paths answered without the API's credentials (an OAuth token endpoint)."""
+        return False
 
     # --- faults -------------------------------------------------------------------------------
     def fail(self, *faults: str | Answer) -> None:
@@ -101,10 +109,13 @@ class FakeServer:
         return [s for s in self.seen if s.path == path]
 
     # --- serving ------------------------------------------------------------------------------
-    def _serve(self, handler: BaseHTTPRequestHandler) -> None:
+    def _serve(self, handler: BaseHTTPRequestHandler, method: str) -> None:
         parts = urlsplit(handler.path)
-        request = Seen("GET", parts.path, parse_qs(parts.query, keep_blank_values=True),
+        request = Seen(method, parts.path, parse_qs(parts.query, keep_blank_values=True),
                        {k: v for k, v in handler.headers.items()})
+        length = int(handler.headers.get("Content-Length") or 0)
+        if length:
+            request.form = parse_qs(handler.rfile.read(length).decode(), keep_blank_values=True)
         with self._lock:
             self.seen.append(request)
         fault = self._fault(parts.path)
@@ -113,7 +124,7 @@ class FakeServer:
             answer = Answer(200, {})
         elif fault is not None:
             answer = self._fault_answer(fault)
-        elif not self.authorised(request.headers):
+        elif not self.authorised(request.headers) and not self.open_path(request.path):
             answer = Answer(401, {"error": "Couldn't authenticate you"})
         else:
             answer = self.route(request)

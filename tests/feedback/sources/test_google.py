@@ -1,6 +1,7 @@
 """The Google Business Profile connector against a fake reviews API."""
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 
 import pytest
@@ -25,8 +26,7 @@ def google():
 
 def source(fake, waits=None, token=TOKEN) -> GoogleSource:
     waits = waits if waits is not None else []
-    http = HttpClient(provider="Google Business Profile", headers={"Authorization": f"Bearer {token}"},
-                      sleep=waits.append, timeout=(1.0, 0.3), attempts=3)
+    http = HttpClient(provider="Google Business Profile", sleep=waits.append, timeout=(1.0, 0.3), attempts=3)
     return GoogleSource(fake.url, token, {HIGH_ST: "high-street", STATION: "station"}, http=http)
 
 
@@ -127,9 +127,47 @@ def test_since_stops_at_older_reviews(google):
 
 def test_from_config():
     assert GoogleSource.from_config({"GOOGLE_BUSINESS_TOKEN": "t"}) is None
-    src = GoogleSource.from_config({"GOOGLE_BUSINESS_TOKEN": "t",
-                                           "GOOGLE_LOCATION_TEAMS": f"{HIGH_ST}=high-street"})
+    src = GoogleSource.from_config({"GOOGLE_BUSINESS_TOKEN": "t", "GOOGLE_LOCATION_TEAMS": f"{HIGH_ST}=high-street"})
     assert src.api_url == "https://mybusiness.googleapis.com" and src.location_teams == {HIGH_ST: "high-street"}
     bad = GoogleSource.from_config({"GOOGLE_BUSINESS_TOKEN": "t", "GOOGLE_LOCATION_TEAMS": "locations/1=x"})
     with pytest.raises(SourceError, match="is not of the form accounts/"):
         list(bad.pages(None, None))
+
+
+@pytest.fixture
+def token_endpoint(google, monkeypatch):
+    # google-auth sends an authorized user's refresh token to Google's endpoint whatever the file
+    # says (a file cannot redirect it); the test points that endpoint at the fake.
+    monkeypatch.setattr("google.oauth2.credentials._GOOGLE_OAUTH2_TOKEN_ENDPOINT", f"{google.url}/token")
+
+
+def test_credentials_file_gets_a_fresh_token(google, tmp_path, token_endpoint):
+    """An authorized user's refresh token (from Google's OAuth consent) is exchanged at the token endpoint."""
+    google.add_review(HIGH_ST, "a", 5, created=T0)
+    path = tmp_path / "credentials.json"
+    path.write_text(json.dumps({"type": "authorized_user", "client_id": "cid.apps.googleusercontent.com",
+                                "client_secret": "secret", "refresh_token": "1//refresh",
+                                "token_uri": f"{google.url}/token"}))
+    src = GoogleSource.from_config({"GOOGLE_APPLICATION_CREDENTIALS": str(path), "GOOGLE_BUSINESS_API_URL": google.url,
+                                    "GOOGLE_LOCATION_TEAMS": f"{HIGH_ST}=high-street"})
+    _, items = pull(src)
+    assert [i.source_item_id for i in items] == ["a"]
+    (exchange,) = [s for s in google.seen if s.path == "/token"]
+    assert exchange.method == "POST" and exchange.form["grant_type"] == ["refresh_token"]
+    assert exchange.form["refresh_token"] == ["1//refresh"]
+    pull(src)  # the token is still valid: not asked for again
+    assert len(google.requests_to("/token")) == 1
+
+
+def test_credentials_refused(google, tmp_path, token_endpoint):
+    path = tmp_path / "credentials.json"
+    path.write_text(json.dumps({"type": "authorized_user", "client_id": "cid", "client_secret": "s",
+                                "refresh_token": "revoked", "token_uri": f"{google.url}/token"}))
+    src = GoogleSource.from_config({"GOOGLE_APPLICATION_CREDENTIALS": str(path), "GOOGLE_BUSINESS_API_URL": google.url,
+                                    "GOOGLE_LOCATION_TEAMS": f"{HIGH_ST}=high-street"})
+    with pytest.raises(SourceError, match=r"no access token from GOOGLE_APPLICATION_CREDENTIALS \(RefreshError"):
+        pull(src)
+    missing = GoogleSource.from_config({"GOOGLE_APPLICATION_CREDENTIALS": str(tmp_path / "nope.json"),
+                                        "GOOGLE_LOCATION_TEAMS": f"{HIGH_ST}=high-street"})
+    with pytest.raises(SourceError, match="no access token"):
+        pull(missing)
