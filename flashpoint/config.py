@@ -84,6 +84,9 @@ class Config:
         self.SLACK_OPEN_BURST = _env_float("SLACK_OPEN_BURST", 3.0)
         # Anonymity floor: never below 3 whatever the environment says.
         self.PULSE_MIN_GROUP_SIZE = max(3, _env_int("PULSE_MIN_GROUP_SIZE", 5))
+        # Seconds a kept insights answer may still be shown after the data under it changed, while
+        # the process computes the new one in the background (0: compute before answering).
+        self.INSIGHTS_MAX_STALE_SECONDS = max(0, _env_int("INSIGHTS_MAX_STALE_SECONDS", 600))
         # Customers' words are kept this many months, then emptied (scores stay); 0 keeps them.
         self.FEEDBACK_TEXT_RETENTION_MONTHS = max(0, _env_int("FEEDBACK_TEXT_RETENTION_MONTHS", 0))
         # SCIM's safety stop: provisioning may deactivate at most this % of active people an hour.
@@ -169,6 +172,8 @@ class TestConfig(Config):
         self.SLACK_APP_TOKEN = None
         self.SLACK_API_URL = None
         self.SMTP_URL = None
+        # A change is seen by the very next request (tests of the refresh set it themselves).
+        self.INSIGHTS_MAX_STALE_SECONDS = 0
         # No provider is pulled from unless a test configures one against its fake server.
         self.ZENDESK_URL = self.FRESHDESK_URL = self.GOOGLE_BUSINESS_TOKEN = None
         self.GOOGLE_APPLICATION_CREDENTIALS = None

@@ -233,7 +233,9 @@ _COUNT_COLUMNS = ("csat_n", "csat_good", "nps_n", "nps_promoters", "nps_detracto
 class Panel:
     """Team-period rows of one grain over a range, with the anonymity threshold applied."""
 
-    def __init__(self, grain: str, start: date, end: date, margin: int = 3) -> None:
+    def __init__(self, grain: str, start: date, end: date, margin: int = 3, drivers: bool = True) -> None:
+        """`drivers=False` leaves the driver scores unread (rows answer `{}`): their JSON is most of
+        a row's bytes, and the correlation figures never use it."""
         self.grain = grain
         self.threshold = anonymity.min_group_size()
         first, last = panel_range(grain, start, end, margin)
@@ -244,7 +246,8 @@ class Panel:
             columns = TeamPeriod.__table__.c
             raw = db.session.connection().execute(
                 sa.select(columns.team_id, sa.type_coerce(columns.period_start, sa.String),
-                          *[columns[name] for name in PanelRow.COLUMNS[2:-1]], sa.type_coerce(columns.drivers, sa.Text))
+                          *[columns[name] for name in PanelRow.COLUMNS[2:-1]],
+                          sa.type_coerce(columns.drivers, sa.Text) if drivers else sa.null())
                 .where(TeamPeriod.grain == grain, TeamPeriod.period_start >= first, TeamPeriod.period_start <= last)
             )
             raw = [tuple(values) for values in raw.all()]  # slicing result rows costs more than making tuples
@@ -451,7 +454,7 @@ def correlation_json(query: Query) -> bytes:
 
 def correlation_payload(query: Query) -> dict:
     """The JSON answer of GET /api/v1/insights/correlation (docs/interface.md, "Correlation figures")."""
-    panel = Panel(query.grain, query.start, query.end)
+    panel = Panel(query.grain, query.start, query.end, drivers=False)
     points = panel.points(query.metric, query.lag, query.start, query.end)
     figures = correlate(points, query.weighted, departments=False)
     pooled, within = figures["pooled"], figures["within_team"]

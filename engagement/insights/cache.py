@@ -16,10 +16,18 @@ sets it). It is read before the rows an answer is computed from, so a kept answe
 than its fingerprint says (PostgreSQL gives each statement its own snapshot: a change committed in
 between makes the next use compute again, never the reverse). The teams' fingerprint is their ids,
 slugs, names and parents, which the answers show.
+
+Feedback arrives all day, so at a busy company the fingerprint moves between most visits, and a
+year of weeks takes the better part of a second to compute. Within `INSIGHTS_MAX_STALE_SECONDS`
+(default 600) of its computation, an answer whose data moved is still shown while one background
+thread per answer computes the new one, which the next visit gets: figures over a year of weeks do
+not change meaningfully in minutes. Older than that, the request computes before it answers. The
+answer says when it was computed (`computed_at`).
 """
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
 from datetime import date
 from typing import Callable, TypeVar
@@ -37,6 +45,8 @@ T = TypeVar("T")
 # answer of the page is a few MB at full size (its points as chart columns).
 LIMIT = 6
 _lock = threading.Lock()
+# Keys whose new answer a background thread is computing: one thread per answer at a time.
+_refreshing: dict[tuple, threading.Thread] = {}
 
 _SUMMED = ("csat_n", "csat_good", "nps_n", "nps_promoters", "nps_detractors", "ces_n", "ces_sum",
              "stories_proactive", "stories_recovery", "group_size", "pulse_cycles")
@@ -59,23 +69,66 @@ def teams_fingerprint() -> int:
     return hash(tuple(tuple(row) for row in rows))
 
 
+def _version(grain: str, first: date, last: date) -> tuple:
+    return panel_fingerprint(grain, first, last), teams_fingerprint(), anonymity.min_group_size()
+
+
 def kept(key: tuple, grain: str, first: date, last: date, compute: Callable[[], T]) -> T:
     """compute()'s answer for `key` (which must name everything the answer depends on besides the
-    panel rows of `grain` from `first` to `last` and the teams), computed again when those changed."""
-    version = (panel_fingerprint(grain, first, last), teams_fingerprint(), anonymity.min_group_size())
-    store: OrderedDict = current_app.extensions.setdefault("insights.cache", OrderedDict())
+    panel rows of `grain` from `first` to `last` and the teams), computed again when those changed:
+    in the background while the kept answer is younger than INSIGHTS_MAX_STALE_SECONDS, else now."""
+    version = _version(grain, first, last)
+    app = current_app._get_current_object()
+    store: OrderedDict = app.extensions.setdefault("insights.cache", OrderedDict())
+    max_stale = app.config.get("INSIGHTS_MAX_STALE_SECONDS", 0)
     with _lock:
         found = store.get(key)
         if found is not None and found[0] == version:
             store.move_to_end(key)
             return found[1]
+        if found is not None and time.monotonic() - found[2] < max_stale:
+            if key not in _refreshing:
+                thread = threading.Thread(target=_refresh, args=(app, key, grain, first, last, compute),
+                                          name="insights-refresh", daemon=True)
+                _refreshing[key] = thread
+                thread.start()
+            return found[1]
     value = compute()
+    _keep(store, key, version, value)
+    return value
+
+
+def _keep(store: OrderedDict, key: tuple, version: tuple, value) -> None:
     with _lock:
-        store[key] = (version, value)
+        store[key] = (version, value, time.monotonic())
         store.move_to_end(key)
         while len(store) > LIMIT:
             store.popitem(last=False)
-    return value
+
+
+def _refresh(app, key: tuple, grain: str, first: date, last: date, compute: Callable[[], T]) -> None:
+    """The background computation of a new answer, in its own app context and database session;
+    the fingerprint is read before the rows, as in `kept`."""
+    try:
+        with app.app_context():
+            try:
+                version = _version(grain, first, last)
+                _keep(app.extensions.setdefault("insights.cache", OrderedDict()), key, version, compute())
+            finally:
+                db.session.remove()
+    except Exception:  # the next request computes in the foreground and shows what went wrong
+        app.logger.exception("computing insights in the background failed")
+    finally:
+        with _lock:
+            _refreshing.pop(key, None)
+
+
+def wait_for_refreshes(timeout: float = 30.0) -> None:
+    """Until the background computations under way have finished (tests, and the benchmark)."""
+    with _lock:
+        threads = list(_refreshing.values())
+    for thread in threads:
+        thread.join(timeout)
 
 
 def clear() -> None:

@@ -16,6 +16,7 @@ from engagement.insights.analysis import (
     panel_range,
 )
 from engagement.insights.models import DRIVER_LABELS, DRIVERS
+from flashpoint.timeutil import utcnow
 
 
 _DRIVER_INDEX = {key: k for k, key in enumerate(DRIVERS)}
@@ -189,7 +190,7 @@ def _recognition(trends: list[dict]) -> list[dict]:
 def headline(query: Query) -> dict:
     """The plain answer alone, for pages that show only that (HR's home): one correlation, not the
     lags, scores and drivers of the whole report."""
-    panel = Panel(query.grain, query.start, query.end)
+    panel = Panel(query.grain, query.start, query.end, drivers=False)
     points = panel.points(query.metric, query.lag, query.start, query.end)
     pooled = correlate(points, query.weighted)["pooled"]
     label = METRIC_LABELS[query.metric]
@@ -247,6 +248,8 @@ def _compute_report(query: Query) -> dict:
     within_chosen = figures["within_team"].coefficient(method)
     return {
         "query": query, "label": label, "unit": METRIC_UNITS[query.metric], "threshold": panel.threshold,
+        # Shown with the figures: a kept answer may be a few minutes older than the latest feedback (cache).
+        "computed_at": utcnow(),
         # How many points; the chart's scatter as columns (the answer keeps no panel rows).
         "points": len(points), "scatter": _scatter(panel, points),
         "figures": [

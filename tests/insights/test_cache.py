@@ -80,3 +80,30 @@ def test_a_closing_cycle_and_the_threshold_reach_the_page(app, client, login):
     assert "No team-periods to compare" in client.get("/insights", query_string=YEAR).get_data(as_text=True)
     cache.clear()
     assert "No team-periods to compare" in client.get("/insights", query_string=YEAR).get_data(as_text=True)
+
+
+@pytest.mark.both_databases
+def test_a_changed_answer_is_shown_while_its_successor_is_computed_in_the_background(db_backend, app, api):
+    """Within INSIGHTS_MAX_STALE_SECONDS the kept answer is shown at once and the next visit gets the
+    new one; past it, the request computes before answering."""
+    app.config["INSIGHTS_MAX_STALE_SECONDS"] = 600
+    _plant()
+    first = api()
+    before = _point(first, "shop-0", "2025-03-01")["customer"]
+    add_feedback(db.session.scalar(db.select(Team).where(Team.slug == "shop-0")), "csat", [1] * 40,
+                 datetime(2025, 3, 10, 12))
+    db.session.commit()
+    with count_statements() as stale:
+        assert api() == first  # the kept answer, while a thread computes the new one
+    assert len(stale) <= 4, stale
+    cache.wait_for_refreshes()
+    with count_statements() as fresh:
+        refreshed = api()
+    assert len(fresh) <= 4, fresh  # computed in the background, kept
+    assert _point(refreshed, "shop-0", "2025-03-01")["customer"] < before
+
+    app.config["INSIGHTS_MAX_STALE_SECONDS"] = 0
+    add_feedback(db.session.scalar(db.select(Team).where(Team.slug == "shop-1")), "csat", [1] * 40,
+                 datetime(2025, 3, 11, 12))
+    db.session.commit()
+    assert api() != refreshed
