@@ -6,7 +6,7 @@ import hashlib
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, String, Table, Text
+from sqlalchemy import JSON, Boolean, Column, DateTime, ForeignKey, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -48,6 +48,10 @@ class Team(db.Model):
     collected_metrics: Mapped[str] = mapped_column(String(32), default="csat,nps,ces")
     form_metric: Mapped[str] = mapped_column(String(8), default="csat")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # SCIM provisioning (flashpoint/people/scim.py): the provider's own id for the team, and when a
+    # provider's DELETE detached a team that has history (kept, no longer provisioned).
+    scim_external_id: Mapped[str | None] = mapped_column(String(255), index=True)
+    scim_removed_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     parent: Mapped[Team | None] = relationship(remote_side=[id], back_populates="children")
     children: Mapped[list[Team]] = relationship(back_populates="parent", order_by="Team.name")
@@ -92,6 +96,12 @@ class User(UserMixin, db.Model):
     oidc_subject: Mapped[str | None] = mapped_column(String(255), unique=True, index=True)
     # The identity provider's own id for this person (SCIM `externalId`, flashpoint/people/scim.py).
     scim_external_id: Mapped[str | None] = mapped_column(String(255), index=True)
+    # The SCIM attributes the provider sent beyond the e-mail, name and active state (title, phone
+    # numbers, addresses, enterprise department, manager…), given back as sent; None until then.
+    scim_attributes: Mapped[dict | None] = mapped_column(JSON)
+    # When the provider DELETEd the person: deactivated, kept with what they did, no longer
+    # provisioned (SCIM answers 404) until the provider creates the same userName again.
+    scim_removed_at: Mapped[datetime | None] = mapped_column(DateTime)
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     password_hash: Mapped[str | None] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(Boolean, default=True)

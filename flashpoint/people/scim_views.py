@@ -106,13 +106,26 @@ def resource_type(type_id):
     return _answer(scim.resource_type(type_id, _base_url()))
 
 
+def _query() -> scim.Query:
+    return scim.query_of(request.args)
+
+
 @scim_bp.route("/Users")
 @scim_token_required
 def users():
-    page = scim.page_of(request.args.get("startIndex"), request.args.get("count"))
-    found, total = scim.list_users(request.args.get("filter"), page)
-    params = _params()
-    return _answer(scim.list_response([scim.dump_user(u, _base_url(), params) for u in found], total, page.start))
+    query = _query()
+    found, total = scim.list_users(query)
+    return _answer(scim.list_response([scim.dump_user(u, _base_url(), query.params) for u in found],
+                                      total, query.page.start))
+
+
+@scim_bp.route("/Users/.search", methods=["POST"])
+@scim_token_required
+def search_users():
+    query = scim.search_query(_body())
+    found, total = scim.list_users(query)
+    return _answer(scim.list_response([scim.dump_user(u, _base_url(), query.params) for u in found],
+                                      total, query.page.start))
 
 
 @scim_bp.route("/Users", methods=["POST"])
@@ -148,7 +161,7 @@ def patch_user(user_id):
 @scim_bp.route("/Users/<user_id>", methods=["DELETE"])
 @scim_token_required
 def delete_user(user_id):
-    scim.deactivate_user(scim.get_user(user_id))
+    scim.remove_user(scim.get_user(user_id))
     db.session.commit()
     return _answer(None, 204)
 
@@ -162,11 +175,26 @@ def _with_members() -> bool:
 @scim_bp.route("/Groups")
 @scim_token_required
 def groups():
-    page = scim.page_of(request.args.get("startIndex"), request.args.get("count"))
-    found, total = scim.list_groups(request.args.get("filter"), page)
-    params = _params()
-    return _answer(scim.list_response([scim.dump_group(t, _base_url(), with_members=_with_members(), params=params)
-                                       for t in found], total, page.start))
+    query = _query()
+    found, total = scim.list_groups(query)
+    return _answer(scim.list_response([scim.dump_group(t, _base_url(), with_members=_with_members(),
+                                                       params=query.params) for t in found],
+                                      total, query.page.start))
+
+
+@scim_bp.route("/Groups/.search", methods=["POST"])
+@scim_token_required
+def search_groups():
+    query = scim.search_query(_body())
+    found, total = scim.list_groups(query)
+    return _answer(scim.list_response([scim.dump_group(t, _base_url(), params=query.params) for t in found],
+                                      total, query.page.start))
+
+
+@scim_bp.route("/.search", methods=["POST"])
+@scim_token_required
+def search():
+    return _answer(scim.search_all(scim.search_query(_body()), _base_url()))
 
 
 @scim_bp.route("/Groups", methods=["POST"])
@@ -195,7 +223,7 @@ def replace_group(team_id):
 @scim_bp.route("/Groups/<team_id>", methods=["PATCH"])
 @scim_token_required
 def patch_group(team_id):
-    team = scim.patch_group(scim.get_group(team_id), _body())
+    team = scim.patch_group(scim.get_group(team_id), _body(), _base_url())
     db.session.commit()
     return _answer(scim.dump_group(team, _base_url()))
 
@@ -203,7 +231,7 @@ def patch_group(team_id):
 @scim_bp.route("/Groups/<team_id>", methods=["DELETE"])
 @scim_token_required
 def delete_group(team_id):
-    scim.release_group(scim.get_group(team_id))
+    scim.remove_group(scim.get_group(team_id))
     db.session.commit()
     return _answer(None, 204)
 
@@ -218,4 +246,4 @@ def not_found(unknown):
     raise scim.ScimError(404, f"There is no SCIM endpoint /{unknown}.")
 
 
-KNOWN = {"ServiceProviderConfig", "Schemas", "ResourceTypes", "Users", "Groups"}
+KNOWN = {"ServiceProviderConfig", "Schemas", "ResourceTypes", "Users", "Groups", ".search"}

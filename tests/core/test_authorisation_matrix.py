@@ -130,6 +130,9 @@ POST   /admin/teams/<team_id>                         login 403   403   403   20
 POST   /admin/teams/new                               login 403   403   403   200   200
 POST   /api/v1/feedback                               401   401   401   401   401   401
 POST   /scim/v2/Users                                 401   401   401   401   401   401
+POST   /scim/v2/Users/.search                         401   401   401   401   401   401
+POST   /scim/v2/Groups/.search                        401   401   401   401   401   401
+POST   /scim/v2/.search                               401   401   401   401   401   401
 PUT    /scim/v2/Users/<user_id>                       401   401   401   401   401   401
 PATCH  /scim/v2/Users/<user_id>                       401   401   401   401   401   401
 DELETE /scim/v2/Users/<user_id>                       401   401   401   401   401   401
