@@ -11,7 +11,7 @@ def init_app(app: Flask) -> None:
     from flashpoint.people import cli, demo, models, permissions, sso  # noqa: F401  (models: tables known to migrations)
     from flashpoint.people.views import admin, auth, people
     from flashpoint.permissions import register_rules
-    from flashpoint.people.personal_data import profile
+    from flashpoint.people.personal_data import profile, provisioning
     from flashpoint.registry import NavItem, add_demo_step, add_nav_item, add_personal_data
 
     login_manager.login_view = "auth.login"
@@ -29,6 +29,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(people)
     cli.init_app(app)
     add_personal_data(app, "profile", profile)
+    add_personal_data(app, "provisioning", provisioning)
     add_nav_item(app, NavItem(900, "People", "admin.people", "view_people_directory", "admin.people"))
     add_nav_item(app, NavItem(910, "Teams", "admin.teams", "manage_teams", "admin.team"))
     add_nav_item(app, NavItem(940, "Audit log", "admin.audit", "view_audit_log", "admin.audit"))

@@ -49,6 +49,8 @@ def erase(person: User, *, by: User | None) -> AuditEvent:
     person.nicknames = ""
     person.slack_user_id = None
     person.oidc_subject = None
+    person.scim_external_id = None
+    person.scim_attributes = None  # phone numbers, addresses, title… as the provider sent them
     person.password_hash = None
     person.note = None
     person.timezone = "UTC"
@@ -65,6 +67,14 @@ def profile(user: User) -> list[dict]:
              "slack_user_id": user.slack_user_id, "time_zone": user.timezone,
              "private_recognition": bool(user.private_recognition), "active": bool(user.active),
              "created_at": user.created_at, "last_sign_in_at": user.last_login_at}]
+
+
+def provisioning(user: User) -> list[dict]:
+    """What the identity provider sent about the person through SCIM (flashpoint/people/scim.py),
+    one row per attribute, its value as JSON."""
+    rows = [{"attribute": "externalId", "value": json.dumps(user.scim_external_id)}] if user.scim_external_id else []
+    return rows + [{"attribute": key, "value": json.dumps(value, sort_keys=True)}
+                   for key, value in sorted((user.scim_attributes or {}).items())]
 
 
 def collect(user: User) -> dict[str, list[dict]]:

@@ -474,3 +474,16 @@ def test_search_by_post_filters_pages_sorts_and_shapes_users_groups_or_both(scim
     only_users = scim.send("POST", "/.search", {"schemas": [SEARCH], "filter": 'externalId eq "x-bo"'}).json
     assert [r["id"] for r in only_users["Resources"]] == [people[2]["id"]]
 
+
+def test_what_the_provider_sent_is_in_the_persons_data_export_and_erased_with_them(scim):
+    from flashpoint.people.personal_data import collect, erase
+
+    created = scim.send("POST", "/Users", new_user(externalId="okta-9", phoneNumbers=[{"value": "+1 555 0100"}])).json
+    person = db.session.get(User, int(created["id"]))
+    rows = {r["attribute"]: r["value"] for r in collect(person)["provisioning"]}
+    assert rows["externalId"] == '"okta-9"' and "+1 555 0100" in rows["phoneNumbers"]
+    person.active = False
+    erase(person, by=None)
+    db.session.commit()
+    person = db.session.get(User, person.id)
+    assert person.scim_attributes is None and person.scim_external_id is None and collect(person)["provisioning"] == []
