@@ -377,6 +377,7 @@ def test_bad_bodies_on_every_write_answer_the_scim_error_never_a_500_or_html(sci
     assert scim.get(f"/Users/{person['id']}").json["userName"] == "ada@example.com"
 
 
+@pytest.mark.both_databases  # removal and search are SQL conditions: both databases
 def test_delete_removes_the_person_from_provisioning_and_creating_them_again_brings_them_back(scim):
     shop = make_team("shop", "Shop")
     created = scim.send("POST", "/Users", new_user(externalId="okta-1", title="Lead")).json
@@ -413,6 +414,7 @@ def test_delete_removes_the_person_from_provisioning_and_creating_them_again_bri
     assert scim.send("POST", "/Users", new_user()).json["scimType"] == "uniqueness"
 
 
+@pytest.mark.both_databases
 @pytest.mark.parametrize("app_overrides", [{"SCIM_MAX_DEACTIVATE_PERCENT": 100}])
 def test_deleting_a_group_deletes_an_unused_team_and_detaches_one_with_history(scim):
     empty = scim.send("POST", "/Groups", {"schemas": [GROUP], "displayName": "Pop-up"}).json
@@ -446,6 +448,7 @@ def test_deleting_a_group_deletes_an_unused_team_and_detaches_one_with_history(s
 SEARCH = "urn:ietf:params:scim:api:messages:2.0:SearchRequest"
 
 
+@pytest.mark.both_databases  # removal and search are SQL conditions: both databases
 def test_search_by_post_filters_pages_sorts_and_shapes_users_groups_or_both(scim):
     shop = make_team("shop", "Shop")
     people = [scim.send("POST", "/Users", new_user(f"{n}@example.com", externalId=f"x-{n}")).json
