@@ -216,7 +216,7 @@ def _where(filter_text: str | None, allowed: dict[str, object], *, others: set[s
                            f"Filtering on {match.group(1)} is not supported; use {', '.join(sorted(allowed))}.")
     column = allowed[attribute]
     if attribute == "id":
-        return column == int(value) if value.isdigit() else False
+        return column == int(value) if _is_id(value) else db.false()
     if attribute in ("username", "emails", "emails.value", "displayname"):
         return db.func.lower(column) == value.lower()  # caseExact false (RFC 7643 §2.1)
     return column == value
@@ -294,9 +294,14 @@ def dump_user(user: User, base_url: str, params: ResponseParameters | None = Non
                                                     response_parameters=params)
 
 
+def _is_id(text: str) -> bool:
+    # Ids are the database's integers: anything else (or too big for them) names nobody.
+    return text.isascii() and text.isdigit() and int(text) < 2**31
+
+
 def _provisioned_user(user_id) -> User | None:
     user_id = str(user_id or "").strip()
-    if not user_id.isdigit() or len(user_id) > 12:
+    if not _is_id(user_id):
         return None
     return db.session.scalar(db.select(User).where(User.id == int(user_id), provisioned()))
 
@@ -631,7 +636,7 @@ def dump_group(team: Team, base_url: str, *, with_members: bool = True,
 
 def get_group(team_id: str) -> Team:
     team = db.session.scalar(db.select(Team).where(Team.id == int(team_id), Team.scim_removed_at.is_(None))) \
-        if str(team_id).isdigit() and len(str(team_id)) < 12 else None
+        if _is_id(str(team_id)) else None
     if team is None:
         raise ScimError.of(NotFoundException(), f"There is no group {team_id}.")
     return team

@@ -94,6 +94,7 @@ def test_create_then_read_list_and_filter_by_username_or_external_id(scim):
     assert page["Resources"][0]["userName"] == "bo@example.com"
 
 
+@pytest.mark.both_databases  # ids too big for the database are nobody, not an error
 def test_bad_input_answers_the_scim_error_and_changes_nothing(scim):
     make_user(email="ada@example.com")
     duplicate = scim.send("POST", "/Users", new_user("Ada@Example.com"))
@@ -105,6 +106,13 @@ def test_bad_input_answers_the_scim_error_and_changes_nothing(scim):
     assert scim.get('/Users?filter=name.familyName co "x"').json["scimType"] == "invalidFilter"
     assert scim.get("/Users?count=many").status_code == 400
     assert scim.get("/Users/999999").status_code == 404 and scim.get("/Users/abc").json["status"] == "404"
+    for missing in ("/Users/99999999999999", "/Users/\u0663", "/Groups/99999999999999", "/Groups/-1"):
+        assert scim.get(missing).status_code == 404 and scim.get(missing).json["schemas"] == [ERROR], missing
+    for odd in ('id eq "abc"', 'id eq "99999999999999"'):
+        assert scim.get(f"/Users?filter={odd}").json["totalResults"] == 0
+        assert scim.get(f"/Groups?filter={odd}").json["totalResults"] == 0
+    assert scim.get("/Users?sortBy=title").json["scimType"] == "invalidValue"
+    assert scim.get("/Users?sortOrder=sideways").json["scimType"] == "invalidValue"
     assert db.session.scalar(db.select(db.func.count(User.id))) == 1
 
 
