@@ -27,6 +27,7 @@ from scim2_models import (
     ResponseParameters, SCIMException, ScimPolicy, SearchRequest, ServiceProviderConfig, Sort,
     UniquenessException,
 )
+from scim2_models.resources.user import GroupMembership
 
 from flashpoint.extensions import db
 from flashpoint.people.models import AuditEvent, Team, User
@@ -50,7 +51,7 @@ RESTORED_ACTION = "restored by provisioning"
 POLICY = ScimPolicy(remove_value_as_filter=ScimPolicy.RemoveValue.apply,
                     unmatched_path_filter=ScimPolicy.UnmatchedPathFilter.create)
 # The attributes the provider's values live in columns for; the rest is kept in scim_attributes.
-_COLUMN_KEYS = {"schemas", "id", "meta", "userName", "active", "externalId"}
+_COLUMN_KEYS = {"schemas", "id", "meta", "userName", "active", "externalId", "groups"}
 _FILTER = re.compile(r'^\s*([A-Za-z.:0-9$]+)\s+eq\s+"((?:[^"\\]|\\.)*)"\s*$', re.IGNORECASE)
 _MEMBER_FILTER = re.compile(r'^members\[\s*value\s+eq\s+"([^"]*)"\s*\]$', re.IGNORECASE)
 
@@ -283,7 +284,10 @@ def user_resource(user: User, base_url: str) -> UserResource:
         body[ENTERPRISE_SCHEMA] = {**extension, "manager": manager}
     body.update(schemas=[USER_SCHEMA, *([ENTERPRISE_SCHEMA] if extension else [])], id=str(user.id),
                 userName=user.email, active=bool(user.active), externalId=user.scim_external_id)
-    resource = UserResource.model_validate({k: v for k, v in body.items() if v is not None})
+    resource = UserResource.model_validate({k: v for k, v in body.items() if v is not None and k != "groups"})
+    if user.team is not None and user.team.scim_removed_at is None:
+        resource.groups = [GroupMembership(value=str(user.team.id), ref=group_location(base_url, user.team),
+                                           display=user.team.name, type="direct")]
     resource.meta = Meta(resource_type="User", created=user.created_at, last_modified=user.created_at,
                          location=user_location(base_url, user))
     return resource

@@ -7,7 +7,7 @@ the active state and the provider's `externalId` in the person's own columns, an
 Okta and Microsoft Entra ID send by default (display and nick names, title, user type, language,
 locale, time zone, profile URL, e-mails, phone numbers, addresses, the enterprise extension) as sent
 (`users.scim_attributes`). A request naming anything else is refused: `invalidPath` in a PATCH,
-`invalidValue` in a body.
+`invalidSyntax` in a body. `groups` is answered (the person's team) and read-only.
 
 `active` is required: a person is always either active or not, so it cannot be removed (a PATCH
 removing it is refused with `mutability`); a creation without it makes an active person.
@@ -22,6 +22,7 @@ from scim2_models import (
     Resource, Returned, Uniqueness, URN,
 )
 from scim2_models import Email as _Email
+from scim2_models.resources.user import GroupMembership
 from scim2_models.reference import External
 
 USER_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:User"
@@ -81,6 +82,10 @@ class User(Resource):
     PhoneNumbers: ClassVar[type[ComplexAttribute]] = PhoneNumber
     addresses: list[Address] | None = None
     Addresses: ClassVar[type[ComplexAttribute]] = Address
+    # The person's team, read-only: Okta sends `"groups": []` on creation, which is accepted and
+    # ignored (membership changes go through the Group).
+    groups: Annotated[list[GroupMembership] | None, Mutability.read_only] = None
+    Groups: ClassVar[type[ComplexAttribute]] = GroupMembership
 
 
 class GroupMember(ComplexAttribute):

@@ -498,3 +498,33 @@ def test_what_the_provider_sent_is_in_the_persons_data_export_and_erased_with_th
     db.session.commit()
     person = db.session.get(User, person.id)
     assert person.scim_attributes is None and person.scim_external_id is None and collect(person)["provisioning"] == []
+
+
+def test_the_creation_bodies_okta_and_entra_id_send_are_taken_whole(scim):
+    shop = make_team("shop", "Shop")
+    boss = make_user(email="boss@example.com", team=shop)
+    okta = scim.send("POST", "/Users", {
+        "schemas": [USER], "userName": "ada@example.com", "name": {"givenName": "Ada", "familyName": "Lovelace"},
+        "emails": [{"primary": True, "value": "ada@example.com", "type": "work"}], "displayName": "Ada Lovelace",
+        "locale": "en-US", "externalId": "00u1", "groups": [], "active": True})
+    assert okta.status_code == 201, okta.json
+    assert okta.json["locale"] == "en-US" and "groups" not in okta.json
+    entra = scim.send("POST", "/Users", {
+        "schemas": [USER, ENTERPRISE], "externalId": "0a1b", "userName": "bo@example.com", "active": True,
+        "displayName": "Bo Berg", "meta": {"resourceType": "User"}, "title": "Baker",
+        "emails": [{"primary": True, "type": "work", "value": "bo@example.com"}],
+        "name": {"formatted": "Bo Berg", "familyName": "Berg", "givenName": "Bo"},
+        "addresses": [{"type": "work", "locality": "Lyon", "country": "FR", "primary": False}],
+        "phoneNumbers": [{"type": "mobile", "value": "+33 6 00 00 00 00"}],
+        "timezone": "Europe/Paris",
+        ENTERPRISE: {"employeeNumber": "42", "department": "Shop", "manager": str(boss.id)}})
+    assert entra.status_code == 201, entra.json
+    person = db.session.get(User, int(entra.json["id"]))
+    assert person.team_id == shop.id and person.timezone == "Europe/Paris" and person.name == "Bo Berg"
+    got = scim.get(f"/Users/{person.id}").json
+    assert got["addresses"] == [{"type": "work", "locality": "Lyon", "country": "FR", "primary": False}]
+    assert got["groups"] == [{"value": str(shop.id), "$ref": f"http://localhost/scim/v2/Groups/{shop.id}",
+                              "display": "Shop", "type": "direct"}]
+    assert got[ENTERPRISE]["employeeNumber"] == "42" and got[ENTERPRISE]["manager"]["value"] == str(boss.id)
+    refused = scim.send("PATCH", f"/Users/{person.id}", ops({"op": "add", "path": "groups", "value": [{"value": "1"}]}))
+    assert refused.status_code == 400 and refused.json["scimType"] == "mutability"
