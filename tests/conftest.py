@@ -6,7 +6,9 @@ tests fail (CI must not pass by skipping them).
 """
 from __future__ import annotations
 
+import contextlib
 import contextvars
+import fcntl
 import os
 import shutil
 import uuid
@@ -45,11 +47,40 @@ def _migrate(url: str) -> None:
         db.engine.dispose()
 
 
+@contextlib.contextmanager
+def _built_once(tmp_path_factory, name: str):
+    """A directory `name` that one process of this run fills (the body runs only while it is empty):
+    under pytest-xdist every worker would otherwise migrate and load the demo again. The workers of
+    one run share the parent of their temporary directories; a lock file there makes the others
+    wait for the first and then use what it built."""
+    if os.environ.get("PYTEST_XDIST_WORKER") is None:
+        folder = tmp_path_factory.mktemp(name)
+        yield folder, True
+        return
+    root = tmp_path_factory.getbasetemp().parent
+    folder = root / name
+    with open(root / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            done = folder / ".built"
+            if done.exists():
+                yield folder, False
+                return
+            shutil.rmtree(folder, ignore_errors=True)  # a build a failed worker left half done
+            folder.mkdir()
+            yield folder, True
+            done.touch()
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory):
-    """A SQLite file migrated once; each test gets a fresh copy of it."""
-    path = tmp_path_factory.mktemp("db") / "template.db"
-    _migrate(f"sqlite:///{path}")
+    """A SQLite file migrated once (for all the workers); each test gets a fresh copy of it."""
+    with _built_once(tmp_path_factory, "db") as (folder, build):
+        path = folder / "template.db"
+        if build:
+            _migrate(f"sqlite:///{path}")
     return path
 
 
@@ -61,16 +92,20 @@ class DemoDatabase:
 
 @pytest.fixture(scope="session")
 def demo_database(sqlite_template, tmp_path_factory) -> DemoDatabase:
-    """The demo organisation, loaded once per session by the real `demo` command (every area's steps)."""
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    shutil.copy(sqlite_template, path)
-    demo_app = create_app(TestConfig(database_url=f"sqlite:///{path}"))
-    with demo_app.app_context():
-        result = demo_app.test_cli_runner().invoke(args=["demo"])
-        db.session.remove()
-        db.engine.dispose()
-    assert result.exit_code == 0, result.output
-    return DemoDatabase(path, result.output)
+    """The demo organisation, loaded once per run (for all the workers) by the real `demo` command
+    (every area's steps)."""
+    with _built_once(tmp_path_factory, "demo") as (folder, build):
+        path, printed = folder / "demo.db", folder / "demo-output.txt"
+        if build:
+            shutil.copy(sqlite_template, path)
+            demo_app = create_app(TestConfig(database_url=f"sqlite:///{path}"))
+            with demo_app.app_context():
+                result = demo_app.test_cli_runner().invoke(args=["demo"])
+                db.session.remove()
+                db.engine.dispose()
+            assert result.exit_code == 0, result.output
+            printed.write_text(result.output)
+    return DemoDatabase(path, printed.read_text())
 
 
 @pytest.fixture
