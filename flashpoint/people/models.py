@@ -7,7 +7,7 @@ from datetime import datetime
 
 from flask_login import UserMixin
 from sqlalchemy import JSON, Boolean, Column, DateTime, ForeignKey, Integer, String, Table, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from flashpoint.core.languages import N_
@@ -118,6 +118,14 @@ class User(UserMixin, db.Model):
     managed_teams: Mapped[list[Team]] = relationship(
         secondary=team_managers, back_populates="managers", order_by="Team.name"
     )
+
+    @validates("active")
+    def _reactivated(self, _key: str, active: bool) -> bool:
+        # Someone made active again, however (an admin, provisioning), is no longer "removed by
+        # provisioning": SCIM sees them again, and a later deactivation does not hide them.
+        if active:
+            self.scim_removed_at = None
+        return active
 
     def get_id(self) -> str:
         """What the session remembers: the id and a stamp of the password hash and the session

@@ -528,3 +528,18 @@ def test_the_creation_bodies_okta_and_entra_id_send_are_taken_whole(scim):
     assert got[ENTERPRISE]["employeeNumber"] == "42" and got[ENTERPRISE]["manager"]["value"] == str(boss.id)
     refused = scim.send("PATCH", f"/Users/{person.id}", ops({"op": "add", "path": "groups", "value": [{"value": "1"}]}))
     assert refused.status_code == 400 and refused.json["scimType"] == "mutability"
+
+
+def test_an_admin_reactivating_someone_removed_by_provisioning_makes_them_provisioned_again(scim):
+    from flashpoint.people.services import toggle_active
+
+    admin = make_user("admin")
+    people = [make_user() for _ in range(4)]
+    assert scim.send("DELETE", f"/Users/{people[0].id}", None).status_code == 204
+    assert scim.get(f"/Users/{people[0].id}").status_code == 404
+    toggle_active(db.session.get(User, people[0].id), by=admin)
+    db.session.commit()
+    assert db.session.get(User, people[0].id).scim_removed_at is None
+    toggle_active(db.session.get(User, people[0].id), by=admin)  # deactivated in the app: still seen
+    db.session.commit()
+    assert scim.get(f"/Users/{people[0].id}").json["active"] is False
