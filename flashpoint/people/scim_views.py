@@ -6,7 +6,9 @@ from __future__ import annotations
 import json
 from functools import wraps
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, current_app, request
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException
 
 from flashpoint.api import services as tokens
 from flashpoint.api.auth import bearer_token
@@ -39,6 +41,29 @@ def _refused(error: scim.ScimError):
         scim.notify_admins(error)
         db.session.commit()
     return _error(error)
+
+
+@scim_bp.errorhandler(HTTPException)
+def _http_refused(error: HTTPException):
+    # A body over MAX_CONTENT_LENGTH (413) and the like: a SCIM client reads every answer as SCIM.
+    db.session.rollback()
+    return _error(scim.ScimError(error.code or 500, error.description or error.name))
+
+
+@scim_bp.errorhandler(Exception)
+def _failed(error: Exception):
+    # Not the app's HTML pages: the SCIM error schema, for a lost database (503) or a fault (500).
+    try:
+        db.session.rollback()
+    except Exception:  # the database itself may be what failed
+        pass
+    if isinstance(error, OperationalError):
+        current_app.logger.warning("database unavailable on %s: %s", request.path, error)
+        response = _error(scim.ScimError(503, "The database did not answer; try again shortly."))
+        response.headers["Retry-After"] = "30"
+        return response
+    current_app.logger.exception("unhandled error on %s", request.path)
+    return _error(scim.ScimError(500, "Something went wrong on our side; it has been logged."))
 
 
 def _base_url() -> str:

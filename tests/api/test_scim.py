@@ -543,3 +543,18 @@ def test_an_admin_reactivating_someone_removed_by_provisioning_makes_them_provis
     toggle_active(db.session.get(User, people[0].id), by=admin)  # deactivated in the app: still seen
     db.session.commit()
     assert scim.get(f"/Users/{people[0].id}").json["active"] is False
+
+
+@pytest.mark.parametrize("app_overrides", [{"MAX_CONTENT_LENGTH": 2048}])
+def test_a_body_too_large_or_a_fault_is_still_a_scim_error(scim, monkeypatch):
+    too_big = scim.send("POST", "/Users", new_user(title="x" * 4096))
+    assert too_big.status_code == 413 and too_big.json["schemas"] == [ERROR]
+    assert too_big.headers["Content-Type"] == "application/scim+json"
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("a fault")
+
+    monkeypatch.setattr("flashpoint.people.scim.list_users", broken)
+    fault = scim.get("/Users")
+    assert fault.status_code == 500 and fault.json["schemas"] == [ERROR] and "a fault" not in fault.json["detail"]
+    assert db.session.scalar(db.select(db.func.count(User.id))) == 0
