@@ -4,7 +4,7 @@ from datetime import timedelta
 from flask import Flask
 
 from recognition.feedback import models  # noqa: F401  (tables known to migrations)
-from recognition.feedback.sources import models as _source_models  # noqa: F401  (tables known to migrations)
+from recognition.feedback import sources
 
 
 def init_app(app: Flask) -> None:
@@ -19,6 +19,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(views.feedback)
     app.register_blueprint(views.team_pages)
     cli.init_app(app)
+    sources.init_app(app)
     add_nav_item(app, NavItem(150, "Feedback", "feedback.index", "view_feedback", "feedback."))
     add_home_panel(app, 150, home.render_panel)
     add_demo_step(app, 10, "feedback", demo.load_feedback)

@@ -115,7 +115,7 @@ def _encoding_problem(path: Path) -> str | None:
             block = stream.read(1 << 20)
 
 
-def _existing_ids(external_ids: list[str]) -> set[str]:
+def existing_ids(external_ids: list[str]) -> set[str]:
     found: set[str] = set()
     for start in range(0, len(external_ids), LOOKUP_CHUNK):
         chunk = external_ids[start:start + LOOKUP_CHUNK]
@@ -192,7 +192,7 @@ def _one_pass(report: FeedbackImportReport, stream: TextIO, now: datetime, dry_r
         ids = [item.external_id for _, item in chunk]
         if len(set(ids)) != len(ids):
             raise _Problem()
-        known = _existing_ids(ids)
+        known = existing_ids(ids)
         if dry_run:
             if seen_in_dry_run.intersection(ids):
                 raise _Problem()
@@ -203,7 +203,7 @@ def _one_pass(report: FeedbackImportReport, stream: TextIO, now: datetime, dry_r
         report.unchanged += len(chunk) - len(new_items)
         report.added += len(new_items)
         if not dry_run and new_items:
-            _insert_many(new_items, "csv", created, positive)
+            insert_many(new_items, "csv", created, positive)
         if progress is not None:
             progress(len(chunk))
 
@@ -237,8 +237,10 @@ def _problems(opener: Opener, now: datetime, dry_run: bool) -> FeedbackImportRep
     return report
 
 
-def _insert_many(items: list[CleanFeedback], channel: str, created: datetime, positive: dict[tuple, bool]) -> None:
-    """Insert in bulk (Core executemany with RETURNING), then announce the new items in file order."""
+def insert_many(items: list[CleanFeedback], channel: str, created: datetime, positive: dict[tuple, bool],
+                source: str | None = None) -> None:
+    """Insert in bulk (Core executemany with RETURNING), record whom they credit (`source` gave the
+    credit), then announce the new items in file order. Also the pulling sources' way in."""
     rows = []
     for item in items:
         key = (item.metric, item.score, item.comment)
@@ -255,7 +257,7 @@ def _insert_many(items: list[CleanFeedback], channel: str, created: datetime, po
     for start in range(0, len(rows), LOOKUP_CHUNK):
         ids.extend(db.session.execute(statement, rows[start:start + LOOKUP_CHUNK]).scalars())
     asked = [(new_id, item.employee_email) for new_id, item in zip(ids, items) if item.employee_email]
-    credited = credit(asked, None) if asked else {}
+    credited = credit(asked, source) if asked else {}
     if feedback_received.receivers:
         # The rows as they were just written, kept in the session without reading them back.
         stored = []

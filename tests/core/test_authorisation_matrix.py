@@ -53,6 +53,7 @@ GET    /admin/people.csv                              login 403   200   200   20
 GET    /admin/people/<user_id>                        login 403   403   403   403   200
 GET    /admin/people/import                           login 403   403   403   403   200
 GET    /admin/people/new                              login 403   403   403   403   200
+GET    /admin/sources                                 login 403   403   403   403   200
 GET    /admin/teams                                   login 403   403   403   200   200
 GET    /admin/teams/<team_id>                         login 403   403   403   200   200
 GET    /admin/teams/new                               login 403   403   403   200   200
@@ -129,6 +130,7 @@ POST   /admin/people/new                              login 403   403   403   40
 POST   /admin/teams/<team_id>                         login 403   403   403   200   200
 POST   /admin/teams/new                               login 403   403   403   200   200
 POST   /api/v1/feedback                               401   401   401   401   401   401
+POST   /api/v1/webhooks/<name>                        401   401   401   401   401   401   # signed with the webhook's secret, never a session
 POST   /scim/v2/Users                                 401   401   401   401   401   401
 POST   /scim/v2/Users/.search                         401   401   401   401   401   401
 POST   /scim/v2/Groups/.search                        401   401   401   401   401   401
@@ -330,7 +332,7 @@ def _people_and_objects() -> tuple[dict, dict[str, str]]:
     return emails, {**{k: str(v) for k, v in found.items()}, "team_id": str(team.id), "slug": team.slug,
                     "token": "not-a-real-token", "filename": "css/flashpoint.css", "kind": "svg",
                     "fingerprint": plotly_file()[1], "schema_id": "urn:ietf:params:scim:schemas:core:2.0:User",
-                    "type_id": "User", "unknown": "Nothing"}
+                    "type_id": "User", "unknown": "Nothing", "name": "typeform"}
 
 
 def _url(path: str, values: dict[str, str]) -> str:
