@@ -86,14 +86,14 @@ def test_an_import_racing_another_writer_counts_its_rows_as_already_there(app, r
 
     shop = make_team("shop")
     make_feedback(shop, external_id="ext-2", comment="stored by the API meanwhile")
-    real_lookup = imports._existing_ids
+    real_lookup = imports.existing_ids
     calls = []
 
     def stale_then_real(ids):
         calls.append(ids)
         return set() if len(calls) == 1 else real_lookup(ids)  # the first look-up ran before the API wrote
 
-    monkeypatch.setattr(imports, "_existing_ids", stale_then_real)
+    monkeypatch.setattr(imports, "existing_ids", stale_then_real)
     path = tmp_path / "race.csv"
     path.write_text(csv_text([row(1, team="shop"), row(2, team="shop"), row(3, team="shop")]))
     result = runner.invoke(args=["import-feedback", str(path)])

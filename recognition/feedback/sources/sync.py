@@ -99,6 +99,10 @@ def sync_source(name: str, *, since: datetime | None = None, now: datetime | Non
                 progress(report)
             if not page.more:
                 break
+    except IntegrityError:
+        # Another sync of this source (the command while the scheduler ran) stored the same page first.
+        db.session.rollback()
+        report.error = "Another sync of this source stored the same items at the same time; the next run goes on."
     except Exception as exc:  # noqa: BLE001  (a provider's failure or a connector's bug: recorded, never fatal)
         db.session.rollback()
         if not isinstance(exc, base.SourceError):
