@@ -35,7 +35,7 @@ def overview(app_config: Mapping) -> tuple[list[SourceStatus], list[str]]:
             problem = None
         except base.SourceUnavailable as exc:
             configured, problem = False, str(exc)
-        if configured or name in states:
+        if configured or name in states or problem:
             shown.append(SourceStatus(name, label, "pull", states.get(name), problem))
         else:
             idle.append(label)
