@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Iterable
 
+import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy import func, insert
+from sqlalchemy import func
 
 from flashpoint.extensions import db
 from flashpoint.outbox.models import Notification, State, seal_secret_url
@@ -75,6 +76,24 @@ def _values(kind: str, subject: str, text: str, *, recipient: User | None, chann
 
 # Dedupe keys per look-up (SQLite caps the bound parameters of one statement).
 _KEY_CHUNK = 500
+_notifications = Notification.__table__
+# Built once: the intake looks keys up and counts earlier messages for every item naming someone,
+# and building these statements cost more than running them.
+_KNOWN_KEYS = sa.select(_notifications.c.dedupe_key).where(
+    _notifications.c.dedupe_key.in_(sa.bindparam("keys", expanding=True)))
+_PREVIOUS_COUNTS = (
+    sa.select(_notifications.c.kind, _notifications.c.recipient_id, func.count(_notifications.c.id))
+    .where(_notifications.c.kind.in_(sa.bindparam("kinds", expanding=True)),
+           _notifications.c.recipient_id.in_(sa.bindparam("ids", expanding=True)))
+    .group_by(_notifications.c.kind, _notifications.c.recipient_id))
+_INSERT = _notifications.insert()
+
+
+def _flush_pending() -> None:
+    """Core statements do not autoflush as ORM queries do: notifications added to the session
+    earlier in the transaction must count, as the docstrings below promise."""
+    if db.session.autoflush:
+        db.session.flush()
 
 
 def existing_dedupe_keys(keys: Iterable[str]) -> set[str]:
@@ -82,9 +101,9 @@ def existing_dedupe_keys(keys: Iterable[str]) -> set[str]:
     transaction included: the session flushes them before it asks), one query per 500 keys."""
     keys = sorted(set(keys))
     found: set[str] = set()
+    _flush_pending()
     for start in range(0, len(keys), _KEY_CHUNK):
-        found.update(db.session.scalars(
-            db.select(Notification.dedupe_key).where(Notification.dedupe_key.in_(keys[start:start + _KEY_CHUNK]))))
+        found.update(db.session.scalars(_KNOWN_KEYS, {"keys": keys[start:start + _KEY_CHUNK]}))
     return found
 
 
@@ -128,7 +147,7 @@ class NotificationBatch:
     def flush(self) -> None:
         """Insert what was recorded (one executemany), in the order recorded."""
         if self.rows:
-            db.session.execute(insert(Notification), self.rows)
+            db.session.execute(_INSERT, self.rows)
             self.rows = []
 
 
@@ -143,11 +162,10 @@ def previous_counts(kinds: Iterable[str], recipients: Iterable[User | None]) -> 
     kinds = sorted(set(kinds))
     ids = sorted({r.id for r in recipients if r is not None and r.id is not None})
     counts: dict[tuple[str, int], int] = {}
+    if ids and kinds:
+        _flush_pending()
     for start in range(0, len(ids) if kinds else 0, _COUNT_CHUNK):
-        rows = db.session.execute(
-            db.select(Notification.kind, Notification.recipient_id, func.count(Notification.id))
-            .where(Notification.kind.in_(kinds), Notification.recipient_id.in_(ids[start:start + _COUNT_CHUNK]))
-            .group_by(Notification.kind, Notification.recipient_id))
+        rows = db.session.execute(_PREVIOUS_COUNTS, {"kinds": kinds, "ids": ids[start:start + _COUNT_CHUNK]})
         for kind, user_id, count in rows:
             counts[(kind, user_id)] = count
     return counts

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Mapping
 
+import sqlalchemy as sa
+
 from flashpoint.extensions import db
 from flashpoint.people.models import METRICS, Team
 from flashpoint.timeutil import parse_instant, utcnow
@@ -19,6 +21,10 @@ FUTURE_TOLERANCE = timedelta(minutes=5)
 TRUE_WORDS = {"true", "yes", "1"}
 FALSE_WORDS = {"false", "no", "0", ""}
 METRIC_LABELS = {"csat": "CSAT", "nps": "NPS", "ces": "CES"}
+
+
+# The form and the API look one team up per item: the query is built once.
+_TEAM_BY_SLUG = sa.select(Team).where(Team.slug == sa.bindparam("slug"))
 
 
 class FeedbackInvalid(ValueError):
@@ -125,7 +131,7 @@ def validate_feedback(fields: Mapping[str, Any], *, teams: Mapping[str, Team] | 
     if not slug:
         errors["team"] = "A team slug is required."
     else:
-        team = teams.get(slug) if teams is not None else db.session.scalar(db.select(Team).where(Team.slug == slug))
+        team = teams.get(slug) if teams is not None else db.session.scalar(_TEAM_BY_SLUG, {"slug": slug})
         if team is None:
             errors["team"] = f"There is no team '{slug[:64]}'."
 

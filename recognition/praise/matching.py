@@ -138,9 +138,9 @@ def _build_tier_index(directory: Directory, team_ids: frozenset[int] | None) -> 
     if team_ids is not None and not team_ids:
         return index
     people = directory.people if team_ids is None else directory.people_of(team_ids)
+    names = _folded_names(directory)
     for position, person in enumerate(people):
-        full = tuple(tokens(person.name))
-        short = [tuple(k) for k in _short_keys_of(person.name, person.nicknames)]
+        full, short = names[person.id]
         named = _Named(position, person.id, full, short)
         if len(full) >= 2:
             index.by_full.setdefault(full, []).append(named)
@@ -149,6 +149,16 @@ def _build_tier_index(directory: Directory, team_ids: frozenset[int] | None) -> 
     index.full_lengths = sorted({len(key) for key in index.by_full})
     index.short_lengths = sorted({len(key) for key in index.by_short})
     return index
+
+
+def _folded_names(directory: Directory) -> dict[int, tuple[tuple[str, ...], list[tuple[str, ...]]]]:
+    """Each active person's full name and short names, folded once per version of the directory
+    (a person is in three tiers, and each of the 400 teams has its own department tier)."""
+    def build():
+        return {person.id: (tuple(tokens(person.name)),
+                            [tuple(k) for k in _short_keys_of(person.name, person.nicknames)])
+                for person in directory.people}
+    return directory.memo("praise.names", build)
 
 
 def _tiers(directory: Directory, team_id: int | None) -> list[tuple[frozenset[int] | None, bool]]:

@@ -2,14 +2,18 @@
 their managers."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Callable
 
-from sqlalchemy.orm import joinedload, selectinload
+import sqlalchemy as sa
+from sqlalchemy.orm import make_transient_to_detached
 
 from flashpoint.extensions import db
 from flashpoint.outbox.services import NotificationBatch, VariedWordings, record_notification
 from flashpoint.people import directory as people_directory
-from flashpoint.people.models import Team, User
+from flashpoint.people.directory import Directory, Person
+from flashpoint.people.models import User, team_managers
+from flashpoint.timeutil import utcnow
 from recognition.feedback.credits import credited_by, credits_of
 from recognition.feedback.models import Feedback
 from recognition.praise.matching import MatchResult, find_named_people, suggested_kind
@@ -32,7 +36,8 @@ _ID_CHUNK = 900
 
 
 def route_many(feedbacks, notify: bool | Callable[[Feedback], bool] = True, check_existing: bool = True,
-               credited: dict[int, tuple[int, str | None]] | None = None) -> dict[int, list[PraiseMatch]]:
+               credited: dict[int, tuple[int, str | None]] | None = None,
+               keep: bool = True) -> dict[int, list[PraiseMatch]]:
     """`route_feedback` for many items at once, with the same outcome as routing them one by one
     in this order: feedback id → its matches (existing ones when already routed).
 
@@ -42,13 +47,19 @@ def route_many(feedbacks, notify: bool | Callable[[Feedback], bool] = True, chec
 
     A batch costs a constant number of statements, whatever its size or the organisation's: the
     people directory's version (names come from the process's directory), one query for the items
-    already routed, one for the credits, one for the people named with their teams and managers,
-    then the outbox's batch (wording counts, duplicate keys). `notify` may be a predicate deciding per item.
-    `credited` (feedback id → (person id, source)), when the caller knows it, spares the look-up.
+    already routed, one for the credits, one insert of the matches, one for the managers of the
+    people named, then the outbox's batch (wording counts, duplicate keys, one insert). `notify`
+    may be a predicate deciding per item. `credited` (feedback id → (person id, source)), when the
+    caller knows it, spares the look-up. `keep=False` (the intake, which has no use for them): the
+    new matches are written but not returned, saving the statement that reads their ids back.
     """
     positive = [f for f in feedbacks if f.positive]
     if not positive:
         return {}
+    if db.session.autoflush or any(f.id is None for f in positive):
+        # As the ORM queries of people this replaced did: the matches are written by id, and
+        # people and managers added in this transaction count.
+        db.session.flush()
     routed: dict[int, list[PraiseMatch]] = {}
     if check_existing:
         ids = [f.id for f in positive]
@@ -60,47 +71,123 @@ def route_many(feedbacks, notify: bool | Callable[[Feedback], bool] = True, chec
     found_for: list[tuple[Feedback, MatchResult]] = [
         (feedback, find_named_people(feedback.team_id, feedback.comment, feedback.helper_name, directory=directory))
         for feedback in positive if not routed.get(feedback.id)]
+    for feedback, _found in found_for:
+        routed[feedback.id] = []
     credits = credits_of([feedback.id for feedback, _ in found_for]) if credited is None else credited
-    people = _people([user_id for _, found in found_for for user_id in found.user_ids()]
-                     + [credits[feedback.id][0] for feedback, _ in found_for if feedback.id in credits])
-    to_tell: list[tuple[Feedback, list[User], list[User]]] = []
-    # Matching only read people; flushing the new matches before each look-up would cost a
-    # flush per item for nothing.
-    with db.session.no_autoflush:
-        for feedback, found in found_for:
-            given = credits.get(feedback.id)
-            heroes = [(given[0], credited_by(given[1]))] if given else []
-            heroes += [(m.user_id, m.matched_on) for m in found.confirmed if not given or m.user_id != given[0]]
-            # A credit is exact: it settles who an ambiguous name meant, so nobody is left to confirm.
-            candidates = [] if given else [(m.user_id, m.matched_on) for m in found.candidates]
-            matches = [PraiseMatch(feedback=feedback, user=people[user_id], confirmed=True, candidate=False,
-                                   matched_on=on[:200]) for user_id, on in heroes]
-            matches += [PraiseMatch(feedback=feedback, user=people[user_id], confirmed=False, candidate=True,
-                                    matched_on=on[:200]) for user_id, on in candidates]
-            db.session.add_all(matches)
-            routed[feedback.id] = matches
-            if matches and (notify(feedback) if callable(notify) else notify):
-                to_tell.append((feedback, [people[user_id] for user_id, _ in heroes],
-                                [people[user_id] for user_id, _ in candidates]))
+    plans = []
+    for feedback, found in found_for:
+        given = credits.get(feedback.id)
+        heroes = [(given[0], credited_by(given[1]))] if given else []
+        heroes += [(m.user_id, m.matched_on) for m in found.confirmed if not given or m.user_id != given[0]]
+        # A credit is exact: it settles who an ambiguous name meant, so nobody is left to confirm.
+        candidates = [] if given else [(m.user_id, m.matched_on) for m in found.candidates]
+        if heroes or candidates:
+            plans.append((feedback, heroes, candidates))
+    if not plans:
+        return routed
+    now = utcnow()
+    rows = [dict(feedback_id=feedback.id, user_id=user_id, confirmed=confirmed, candidate=not confirmed,
+                 matched_on=on[:200], confirmed_by_id=None, created_at=now)
+            for feedback, heroes, candidates in plans
+            for confirmed, named in ((True, heroes), (False, candidates)) for user_id, on in named]
+    # One executemany without RETURNING: SQLite can only return ids in the rows' order one
+    # statement per row, so the ids are read back afterwards, by the matches' unique key.
+    db.session.execute(_INSERT_MATCHES, rows)
+    if keep:
+        ids = _match_ids([feedback.id for feedback, _, _ in plans])
+        matches = iter(_stored(PraiseMatch, ids[(values["feedback_id"], values["user_id"])], values)
+                       for values in rows)
+    # The people credited or named are active (credits go to active people only): all in the directory.
+    people = {person.id: person for person in directory.people_by_id(
+        [user_id for _, heroes, candidates in plans for user_id, _ in (*heroes, *candidates)])}
+    to_tell: list[tuple[Feedback, list[Person], list[Person]]] = []
+    for feedback, heroes, candidates in plans:
+        if keep:
+            routed[feedback.id] = [next(matches) for _ in range(len(heroes) + len(candidates))]
+        if notify(feedback) if callable(notify) else notify:
+            to_tell.append((feedback, [people[user_id] for user_id, _ in heroes],
+                            [people[user_id] for user_id, _ in candidates]))
     if to_tell:
-        _notify_all(to_tell)
+        _notify_all(to_tell, directory)
     return routed
 
 
-def _people(user_ids: list[int]) -> dict[int, User]:
-    """The people named, loaded at once with their team and its managers (who are told)."""
-    wanted = sorted(set(user_ids))
-    found: dict[int, User] = {}
-    for start in range(0, len(wanted), _ID_CHUNK):
-        found.update((u.id, u) for u in db.session.scalars(
-            db.select(User).where(User.id.in_(wanted[start:start + _ID_CHUNK]))
-            .options(joinedload(User.team).selectinload(Team.managers))))
+_matches = PraiseMatch.__table__
+_INSERT_MATCHES = _matches.insert()
+_MATCH_IDS = sa.select(_matches.c.id, _matches.c.feedback_id, _matches.c.user_id).where(
+    _matches.c.feedback_id.in_(sa.bindparam("feedback_ids", expanding=True)))
+
+
+def _match_ids(feedback_ids: list[int]) -> dict[tuple[int, int], int]:
+    """(feedback id, user id) → match id, for the matches of these items."""
+    found: dict[tuple[int, int], int] = {}
+    for start in range(0, len(feedback_ids), _ID_CHUNK):
+        for match_id, feedback_id, user_id in db.session.execute(
+                _MATCH_IDS, {"feedback_ids": feedback_ids[start:start + _ID_CHUNK]}):
+            found[(feedback_id, user_id)] = match_id
     return found
 
 
-def _notify_all(to_tell: list[tuple[Feedback, list[User], list[User]]]) -> None:
+def _stored(model, new_id: int, values: dict):
+    row = model(id=new_id, **values)
+    make_transient_to_detached(row)
+    db.session.add(row)
+    return row
+
+
+# The managers of teams (and of the teams above them), who are told of praise for their people:
+# one statement for a whole batch, built once. Ordered as `Team.managers` is.
+_users = User.__table__
+_MANAGERS_OF_TEAMS = (
+    sa.select(team_managers.c.team_id, _users.c.id, _users.c.name)
+    .join(_users, _users.c.id == team_managers.c.user_id)
+    .where(team_managers.c.team_id.in_(sa.bindparam("team_ids", expanding=True)), _users.c.active.is_(True))
+    .order_by(team_managers.c.team_id, _users.c.name, _users.c.id))
+
+
+@dataclass(frozen=True)
+class _Recipient:
+    """Someone told of praise: a person named or one of their managers (as `User` offers them)."""
+    id: int
+    name: str
+
+
+def _team_managers(directory: Directory, team_ids: set[int]) -> dict[int, list[_Recipient]]:
+    """Active managers of these teams and of every team above them: team id → managers."""
+    chain: set[int] = set()
+    for team_id in team_ids:
+        while team_id is not None and team_id not in chain:
+            chain.add(team_id)
+            team_id = directory.parent(team_id)
+    found: dict[int, list[_Recipient]] = {}
+    wanted = sorted(chain)
+    for start in range(0, len(wanted), _ID_CHUNK):
+        for team_id, user_id, name in db.session.execute(
+                _MANAGERS_OF_TEAMS, {"team_ids": wanted[start:start + _ID_CHUNK]}):
+            found.setdefault(team_id, []).append(_Recipient(user_id, name))
+    return found
+
+
+def _notify_all(to_tell: list[tuple[Feedback, list[Person], list[Person]]], directory: Directory) -> None:
     """Tell the people found and their managers, item after item, as routing one by one would."""
-    plans = [(feedback, heroes, _managers_of([*heroes, *candidates]), candidates)
+    managers_of = _team_managers(directory, {p.team_id for _, heroes, candidates in to_tell
+                                             for p in (*heroes, *candidates) if p.team_id is not None})
+
+    def managers_for(people: list[Person]) -> dict[int, _Recipient]:
+        # As `User.managers()`: the managers of their team, else of the nearest team above that has some.
+        found: dict[int, _Recipient] = {}
+        for person in people:
+            team_id = person.team_id
+            while team_id is not None:
+                mine = [m for m in managers_of.get(team_id, ()) if m.id != person.id]
+                if mine:
+                    for manager in mine:
+                        found.setdefault(manager.id, manager)
+                    break
+                team_id = directory.parent(team_id)
+        return found
+
+    plans = [(feedback, heroes, managers_for([*heroes, *candidates]), candidates)
              for feedback, heroes, candidates in to_tell]
     wordings = VariedWordings([CUSTOMER_SAID, MANAGER_ALERT],
                               [p for _, heroes, managers, _ in plans for p in (*heroes, *managers.values())])
@@ -154,15 +241,7 @@ def tell_person(feedback: Feedback, person: User, wordings: VariedWordings | Non
     wordings.recorded(CUSTOMER_SAID, person, note)
 
 
-def _managers_of(people: list[User]) -> dict[int, User]:
-    managers: dict[int, User] = {}
-    for person in people:
-        for manager in person.managers():
-            managers.setdefault(manager.id, manager)
-    return managers
-
-
-def _alert(feedback: Feedback, heroes: list[User], candidates: list[User], managers: dict[int, User],
+def _alert(feedback: Feedback, heroes: list, candidates: list, managers: dict[int, _Recipient],
            wordings: VariedWordings, batch: NotificationBatch) -> None:
     if not managers:
         return
@@ -209,4 +288,4 @@ def on_feedback_received(_sender, items: list[Feedback], credited=None, **_kwarg
     """Signal receiver: runs inside the intake's transaction, never commits. Items are announced
     once, just stored: none can have matches yet, so none are looked for; the announcer says whom
     a source credits (`credited`, None: look it up)."""
-    route_many(items, check_existing=False, credited=credited)
+    route_many(items, check_existing=False, credited=credited, keep=False)

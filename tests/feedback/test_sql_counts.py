@@ -107,3 +107,37 @@ def test_one_form_item_costs_the_same_statements_in_a_small_and_a_large_organisa
         counts.append(len(_form_statements(client, shop, "Amara was kind, thank you")))
         assert counts[-1] <= FORM_MAX, counts
     assert counts[0] == counts[1], counts
+
+
+# One step of a CSV import (up to 2,000 rows): the teams, the ids already there, the insert, the new
+# ids, then praise routing (people version, matches, managers, wording counts, duplicate keys,
+# notifications) and the panel's upsert.
+IMPORT_STEP_MAX = 12
+
+
+def _import_statements(team, rows: int) -> list[str]:
+    from recognition.feedback.imports import import_feedback
+    from tests.feedback.factories import csv_text, row
+
+    batch = next(_ids)
+    text = csv_text([row(f"{batch}-{n}", team=team.slug, score="5", received_at=f"2026-01-{n % 28 + 1:02d}T10:00:00Z",
+                         comment=f"Amara Okafor was lovely, visit {n}" if n % 2 else "Amara was kind")
+                     for n in range(rows)])
+    with count_statements() as statements:
+        report = import_feedback(text)
+        db.session.commit()
+    assert report.ok and report.added == rows, report.errors[:3]
+    return statements
+
+
+@pytest.mark.both_databases
+def test_an_import_step_costs_the_same_statements_whatever_its_rows_and_the_organisation(app, db_backend):
+    counts = []
+    for teams, people, history, rows in ((1, 1, 1, 3), (6, 12, 20, 60)):
+        shop, _amara = _organisation(teams, people, history)
+        _import_statements(shop, 1)  # the first import after the organisation changed reads the directory
+        statements = _import_statements(shop, rows)
+        counts.append(len(statements))
+        assert len(statements) <= IMPORT_STEP_MAX, statements
+    assert counts[0] == counts[1], counts
+    assert db.session.scalar(db.select(db.func.count(PraiseMatch.id))) >= 63
