@@ -127,6 +127,18 @@ class Gunicorn:
                 pids.append(int(entry))
         return sorted(pids)
 
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system) the workers have used so far, from /proc/<pid>/stat."""
+        ticks = os.sysconf("SC_CLK_TCK")
+        total = 0
+        for pid in self.worker_pids():
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+        return total / ticks
+
     def _sample(self) -> None:
         # VmHWM is already a peak; sampling keeps the peak of a worker that gunicorn replaced meanwhile.
         while not self._stop.wait(0.5):

@@ -51,20 +51,31 @@ def bench_http(args, url: str, teams: list[dict], token: str, root: Path) -> dic
     bearer = {"Authorization": f"Bearer {token}"}
     with Gunicorn(url, args.workers, 60) as server:
         load = Load(args.clients, server, 60)
+        warmups = min(args.clients, args.workers)  # one untimed request per client beside a worker
+
+        def measure(path: str, **kwargs) -> dict:
+            # The workers' CPU time per request: what the machine's other jobs disturb far less than the rate.
+            before = server.cpu_seconds()
+            run = load.measure(path, args.requests, **kwargs)
+            run["cpu_ms"] = (server.cpu_seconds() - before) * 1000 / (run["n"] + warmups)
+            return run
+
         try:
-            health, intake = [load.measure("/healthz", args.requests)], []
+            health, intake = [measure("/healthz")], []
             for _ in range(args.rounds):
-                intake.append(load.measure("/api/v1/feedback", args.requests, method="POST", headers=bearer,
-                                           body="feedback", teams=teams, expect=201))
-                health.append(load.measure("/healthz", args.requests))
+                intake.append(measure("/api/v1/feedback", method="POST", headers=bearer, body="feedback",
+                                      teams=teams, expect=201))
+                health.append(measure("/healthz"))
         finally:
             load.close()
     ratios = [run["rps"] / merge(health[i:i + 2])["rps"] for i, run in enumerate(intake)]
+    cpu_ratios = [(health[i]["cpu_ms"] + health[i + 1]["cpu_ms"]) / 2 / run["cpu_ms"] for i, run in enumerate(intake)]
     errors = sum(run["errors"] for run in intake)
     all_intake = merge(intake)
     return {"root": str(root), "intake_rps": all_intake["rps"], "intake_p50": all_intake["p50_ms"],
             "intake_p95": all_intake["p95_ms"], "healthz_rps": merge(health)["rps"], "ratios": ratios,
-            "ratio": sum(ratios) / len(ratios), "errors": errors,
+            "ratio": sum(ratios) / len(ratios), "errors": errors, "cpu_ratios": cpu_ratios,
+            "intake_cpu_ms": [run["cpu_ms"] for run in intake], "healthz_cpu_ms": [run["cpu_ms"] for run in health],
             "peak_mb": sorted(round(kb / 1024) for kb in server.peak_kb.values())}
 
 
@@ -73,6 +84,10 @@ def print_http(result: dict, label: str) -> None:
           f"p95 {result['intake_p95']:.1f} ms), /healthz {result['healthz_rps']:.1f} req/s, "
           f"ratio {result['ratio']:.3f} (rounds {', '.join(f'{r:.3f}' for r in result['ratios'])}; target ≥ 0.6), "
           f"failed {result['errors']}, workers' peak RSS {result['peak_mb']} MB", flush=True)
+    print(f"{label}: workers' CPU per request: intake {', '.join(f'{ms:.2f}' for ms in result['intake_cpu_ms'])} ms, "
+          f"/healthz {', '.join(f'{ms:.2f}' for ms in result['healthz_cpu_ms'])} ms; CPU ratio "
+          f"{', '.join(f'{r:.3f}' for r in result['cpu_ratios'])} (/healthz's CPU per request over the intake's)",
+          flush=True)
 
 
 # --- Import -------------------------------------------------------------------------------------
@@ -94,8 +109,8 @@ def write_csv(path: Path, rows: int, teams: list[dict], prefix: str, seed: int) 
                              item["score"], item["comment"] or "", "true" if item["consent"] else "false"])
 
 
-def run_import(path: Path, url: str, root: Path) -> tuple[float, int, str]:
-    """`flask import-feedback PATH` in its own process: (seconds, peak RSS in MB, its last line)."""
+def run_import(path: Path, url: str, root: Path) -> tuple[float, int, str, float]:
+    """`flask import-feedback PATH` in its own process: (seconds, peak RSS in MB, its last line, CPU seconds)."""
     instance = tempfile.mkdtemp(prefix="flashpoint-bench-")
     started = time.perf_counter()
     process = subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "import-feedback", str(path)],
@@ -106,11 +121,12 @@ def run_import(path: Path, url: str, root: Path) -> tuple[float, int, str]:
     seconds = time.perf_counter() - started
     if status:
         raise SystemExit(f"import-feedback failed ({status}): {output[-500:]}")
-    return seconds, round(usage.ru_maxrss / 1024), output.strip().splitlines()[-1]
+    return seconds, round(usage.ru_maxrss / 1024), output.strip().splitlines()[-1], usage.ru_utime + usage.ru_stime
 
 
-def baseline_insert(path: Path, url: str) -> float:
-    """The same rows (already parsed: only the insert is timed) by one executemany, or COPY on PostgreSQL."""
+def baseline_insert(path: Path, url: str) -> tuple[float, float]:
+    """The same rows (already parsed: only the insert is timed) by one executemany, or COPY on PostgreSQL:
+    (seconds, CPU seconds of this process)."""
     from sqlalchemy import create_engine, text
 
     engine = create_engine(sqlalchemy_url(url))
@@ -127,7 +143,7 @@ def baseline_insert(path: Path, url: str) -> float:
     raw = engine.raw_connection()
     try:
         cursor = raw.cursor()
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         if engine.dialect.name == "postgresql":
             with cursor.copy(f"COPY feedback ({columns}) FROM STDIN") as copy:
                 for row in rows:
@@ -135,11 +151,11 @@ def baseline_insert(path: Path, url: str) -> float:
         else:
             cursor.executemany(f"INSERT INTO feedback ({columns}) VALUES ({', '.join('?' * 11)})", rows)
         raw.commit()
-        seconds = time.perf_counter() - started
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     finally:
         raw.close()
         engine.dispose()
-    return seconds
+    return seconds, cpu
 
 
 def bench_import(args, url: str, teams: list[dict], root: Path, label: str) -> None:
@@ -147,12 +163,14 @@ def bench_import(args, url: str, teams: list[dict], root: Path, label: str) -> N
     for rows in args.rows:
         path = folder / f"feedback-{rows}.csv"
         write_csv(path, rows, teams, f"imp-{label}-{datetime.now(timezone.utc):%H%M%S}-{rows}", seed=rows)
-        seconds, peak, said = run_import(path, url, root)
-        base = baseline_insert(path, url)
+        seconds, peak, said, cpu = run_import(path, url, root)
+        base, base_cpu = baseline_insert(path, url)
         name = "COPY" if url.startswith("postgres") else "executemany"
         print(f"{label}: {rows:,} rows: import-feedback {seconds:6.1f} s ({rows / seconds:7.0f} rows/s, peak RSS "
               f"{peak} MB) · plain {name} {base:5.2f} s ({rows / base:7.0f} rows/s) · ratio "
               f"{base / seconds:.3f} (target ≥ 0.4) · {said}", flush=True)
+        print(f"{label}: {rows:,} rows: CPU: import-feedback {cpu:6.1f} s (the whole command, the app's start "
+              f"included) · plain {name} {base_cpu:5.2f} s (this process) · CPU ratio {base_cpu / cpu:.3f}", flush=True)
         path.unlink()
 
 
