@@ -1,18 +1,22 @@
 """What recognition holds about a person, for their data export and for erasing a leaver: hero
-stories about them or told by them, customer praise that names them, and feedback a source credits
-them for.
+stories about them or told by them, customer praise that names them, feedback a source credits
+them for, and items a source set aside that credit them (their e-mail address in the kept payload).
 
 Registered by the stories and praise areas (`registry.add_personal_data`, `registry.add_erasure`);
 flashpoint/people/personal_data.py gathers every area's part.
 """
 from __future__ import annotations
 
+import json
+import re
+
 from flashpoint.extensions import db
 from flashpoint.people.models import User
 from recognition.feedback.models import Feedback, FeedbackCredit
+from recognition.feedback.sources.models import FeedbackSetAside
 from recognition.praise.inbox import praise_about
 from recognition.praise.models import PraiseMatch
-from recognition.redaction import redact_contacts, redact_person
+from recognition.redaction import EMAIL_MARK, redact_contacts, redact_person, tokens_of_names
 from recognition.stories.models import HeroStory, story_heroes
 
 
@@ -75,3 +79,60 @@ def forget_credits(user: User, names: list[str]) -> None:
         feedback.comment = redact_person(feedback.comment, names)
         feedback.helper_name = redact_person(feedback.helper_name, names)
     db.session.execute(db.delete(FeedbackCredit).where(FeedbackCredit.user_id == user.id))
+
+
+def _set_aside_naming(user: User, names: list[str] = ()) -> list[tuple[FeedbackSetAside, dict]]:
+    """Set-aside items whose kept payload holds this person's address (or, given names, one of
+    a word of them), parsed. The LIKE only narrows the rows read; the parsed payload decides."""
+    words = {w for name in names for w in name.split()} | tokens_of_names(names)
+    needles = [user.email, *sorted(w for w in words if len(w) > 1)]
+    rows = db.session.scalars(db.select(FeedbackSetAside).where(
+        db.or_(*(FeedbackSetAside.payload.ilike(f"%{_like(n)}%", escape="\\") for n in needles)))
+        .order_by(FeedbackSetAside.at, FeedbackSetAside.id))
+    found = []
+    for row in rows:
+        try:
+            payload = json.loads(row.payload or "{}")
+        except ValueError:
+            payload = None
+        found.append((row, payload if isinstance(payload, dict) else None))
+    return found
+
+
+def _like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _credits(payload: dict | None, user: User) -> bool:
+    return bool(payload) and (payload.get("employee_email") or "").strip().lower() == user.email.lower()
+
+
+def set_aside_crediting_me(user: User) -> list[dict]:
+    """Items a source set aside (not taken as feedback) that credit this person, in the customer's
+    words with contact details redacted."""
+    return [{"source": row.source, "set_aside_at": row.at, "reason": row.reason,
+             "received_at": payload.get("received_at"), "metric": payload.get("metric"),
+             "score": payload.get("score"), "words": redact_contacts(payload.get("comment") or "")}
+            for row, payload in _set_aside_naming(user) if _credits(payload, user)]
+
+
+def forget_set_aside(user: User, names: list[str]) -> None:
+    """Erasure: set-aside items keep their reason and score, but lose the leaver's address and
+    their name in the customer's words and the reasons; a payload that cannot be read is dropped
+    (it may hold either)."""
+    address = re.compile(re.escape(user.email), re.IGNORECASE)
+
+    def scrub(text: str | None) -> str:
+        return redact_person(address.sub(EMAIL_MARK, text or ""), names)
+
+    for row, payload in _set_aside_naming(user, names):
+        if payload is None:
+            db.session.delete(row)
+            continue
+        if _credits(payload, user):
+            payload["employee_email"] = None
+        for key in ("comment", "aside_reason"):
+            if isinstance(payload.get(key), str):
+                payload[key] = scrub(payload[key])
+        row.payload = json.dumps(payload, ensure_ascii=False)
+        row.reason = scrub(row.reason)

@@ -24,7 +24,9 @@ def init_app(app: Flask) -> None:
     add_home_panel(app, 150, home.render_panel)
     add_demo_step(app, 10, "feedback", demo.load_feedback)
     register_duty(app, "feedback_text_retention", timedelta(days=1), retention.clear_old_text)
-    from recognition.personal_data import feedback_crediting_me, forget_credits
+    from recognition.personal_data import feedback_crediting_me, forget_credits, forget_set_aside, set_aside_crediting_me
 
     add_personal_data(app, "feedback_crediting_me", feedback_crediting_me)
+    add_personal_data(app, "set_aside_crediting_me", set_aside_crediting_me)
     add_erasure(app, forget_credits)
+    add_erasure(app, forget_set_aside)
