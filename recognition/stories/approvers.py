@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from sqlalchemy.orm import joinedload, selectinload
+import sqlalchemy as sa
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from flashpoint.extensions import db
-from flashpoint.people.models import Team, User
+from flashpoint.people.models import Team, User, team_managers
 from recognition.stories.models import HeroStory, story_heroes
 
 
@@ -114,12 +115,36 @@ def pending_for(user: User) -> list[HeroStory]:
         stmt = stmt.where(HeroStory.id.in_(
             db.select(story_heroes.c.story_id).join(User, User.id == story_heroes.c.user_id)
             .where(User.team_id.in_(managed))))
+    elif not managed:
+        # HR or an admin who manages no team decides only where no manager does: a story with an
+        # active manager of a hero's own team who is neither a hero nor the nominator is a
+        # manager's, so it is not read at all (at a large company, nearly every pending story).
+        stmt = stmt.where(~_a_hero_team_manager_decides())
     pending = db.session.scalars(stmt).all()
     if not pending:
         return []
-    # Every team with its managers, once (the rule climbs from the heroes' teams to the top).
-    db.session.scalars(db.select(Team).options(selectinload(Team.managers))).all()
+    # Every team with its managers, once (the rule climbs from the heroes' teams to the top). Held
+    # until the rule has run: the session keeps loaded objects only while something refers to
+    # them, and parent teams no hero belongs to would be read again, one statement each.
+    teams = db.session.scalars(db.select(Team).options(selectinload(Team.managers))).all()
     # Who decides when no manager does, read once for all the stories (not once per story).
     fallback = _fallback_people()
-    return [story for story in pending
-            if user in approvers_for_heroes(list(story.heroes), story.nominator, fallback)]
+    mine = [story for story in pending if user in approvers_for_heroes(list(story.heroes), story.nominator, fallback)]
+    del teams
+    return mine
+
+
+def _a_hero_team_manager_decides():
+    """SQL: the story has an active manager of one of its heroes' own teams who is neither one of
+    its heroes nor its nominator (the first level of `approvers_for_teams`)."""
+    hero, manager = aliased(User), aliased(User)
+    heroes_of_story = db.select(story_heroes.c.user_id).where(story_heroes.c.story_id == HeroStory.id)
+    return (db.select(sa.literal(1))
+            .select_from(story_heroes)
+            .join(hero, hero.id == story_heroes.c.user_id)
+            .join(team_managers, team_managers.c.team_id == hero.team_id)
+            .join(manager, manager.id == team_managers.c.user_id)
+            .where(story_heroes.c.story_id == HeroStory.id, manager.active.is_(True),
+                   manager.id.not_in(heroes_of_story),
+                   sa.or_(HeroStory.nominator_id.is_(None), manager.id != HeroStory.nominator_id))
+            .correlate(HeroStory).exists())
