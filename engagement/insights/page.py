@@ -189,7 +189,12 @@ def _recognition(trends: list[dict]) -> list[dict]:
 
 def headline(query: Query) -> dict:
     """The plain answer alone, for pages that show only that (HR's home): one correlation, not the
-    lags, scores and drivers of the whole report."""
+    lags, scores and drivers of the whole report; kept per process like the report (`cache`)."""
+    first, last = panel_range(query.grain, query.start, query.end)
+    return cache.kept(("headline", query.key()), query.grain, first, last, lambda: _headline(query))
+
+
+def _headline(query: Query) -> dict:
     panel = Panel(query.grain, query.start, query.end, drivers=False)
     points = panel.points(query.metric, query.lag, query.start, query.end)
     pooled = correlate(points, query.weighted)["pooled"]
