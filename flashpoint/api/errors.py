@@ -17,9 +17,19 @@ class ApiValidationError(Exception):
 
 def json_object() -> dict:
     """The request body as a JSON object, or ApiValidationError saying what is wrong with it."""
-    if not request.is_json:
+    return parse_json_object(request.get_data(cache=True), request.is_json)
+
+
+def is_json_type(content_type: str | None) -> bool:
+    """What Flask's `request.is_json` says, for a Content-Type header read outside a request."""
+    mimetype = (content_type or "").split(";", 1)[0].strip().lower()
+    return mimetype == "application/json" or (mimetype.startswith("application/") and mimetype.endswith("+json"))
+
+
+def parse_json_object(raw: bytes, is_json: bool) -> dict:
+    """`raw` as a JSON object, or ApiValidationError saying what is wrong with it."""
+    if not is_json:
         raise ApiValidationError({"body": "Send the body as JSON with 'Content-Type: application/json'."})
-    raw = request.get_data(cache=True)
     try:
         data = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:

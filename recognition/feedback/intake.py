@@ -12,12 +12,13 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import make_transient_to_detached
 
+from flashpoint.api.errors import ApiValidationError
 from flashpoint.extensions import db
 from flashpoint.people.models import Team
 from flashpoint.timeutil import utcnow
 from recognition.feedback.credits import credit
 from recognition.feedback.models import Feedback
-from recognition.feedback.validation import CleanFeedback, validate_feedback
+from recognition.feedback.validation import CleanFeedback, FeedbackInvalid, validate_feedback
 from recognition.sentiment import is_positive
 from recognition.signals import feedback_received
 
@@ -120,3 +121,47 @@ def receive_form(team: Team, *, score: Any, comment: str, helper_name: str, cons
                              "helper_name": helper_name, "consent": consent, "received_at": now},
                             "form", now=now, teams={team.slug: team})
 
+
+_STRING_FIELDS = ("external_id", "received_at", "team", "metric", "comment", "helper_name", "employee_email")
+_KNOWN = set(_STRING_FIELDS) | {"score", "consent"}
+
+
+def _type_errors(data: dict) -> dict[str, str]:
+    errors = {key: "This field is not part of a feedback item." for key in data if key not in _KNOWN}
+    for key in _STRING_FIELDS:
+        if data.get(key) is not None and not isinstance(data[key], str):
+            errors[key] = "This field must be a string."
+    score = data.get("score")
+    if score is not None and (isinstance(score, bool) or not isinstance(score, int)):
+        errors["score"] = "The score must be a whole number (a JSON integer)."
+    # consent: a JSON boolean, or the words the form and CSV accept ("true", "false", "" = false);
+    # the intake's own validation answers anything else.
+    if data.get("consent") is not None and not isinstance(data["consent"], (bool, str)):
+        errors["consent"] = "Consent is true or false."
+    return errors
+
+
+def receive_json(data: dict, channel: str, *, source: str | None = None) -> tuple[dict, bool]:
+    """One item as JSON, as the API and webhooks take it: (the answer's body, whether it is new).
+
+    ApiValidationError names every problem at once; nothing is stored then. A `source` (a webhook)
+    stores the item as `source:<external_id>` and gives any credit its name. The caller commits.
+    """
+    type_errors = _type_errors(data)
+    if source is not None and isinstance(data.get("external_id"), str) and data["external_id"].strip():
+        data = {**data, "external_id": f"{source}:{data['external_id'].strip()}"}
+    if type_errors:
+        # Name every problem at once: the other fields are checked too, and nothing is stored.
+        try:
+            validate_feedback({k: v for k, v in data.items() if k not in type_errors})
+        except FeedbackInvalid as exc:
+            raise ApiValidationError({**exc.errors, **type_errors}) from None
+        raise ApiValidationError(type_errors)
+    try:
+        received = receive_feedback(data, channel, source=source)
+    except FeedbackInvalid as exc:
+        db.session.rollback()
+        raise ApiValidationError(exc.errors) from None
+    item = received.feedback
+    # Read before the commit, which expires the row: reading after it would load it again.
+    return {"id": item.id, "external_id": item.external_id, "positive": item.positive}, received.created

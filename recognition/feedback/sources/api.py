@@ -4,15 +4,12 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request
 
 from flashpoint.api import api_operation, api_schema, ref
-from flashpoint.api.errors import json_object
-from flashpoint.extensions import csrf, db
-from recognition.feedback.api import receive_json
+from flashpoint.extensions import csrf
 from recognition.feedback.sources import webhooks
+from recognition.feedback.sources.webhooks import SIGNATURE, TIMESTAMP
 
 webhook_bp = Blueprint("feedback_webhooks", __name__, url_prefix="/api/v1/webhooks")
 
-TIMESTAMP = "X-Flashpoint-Timestamp"
-SIGNATURE = "X-Flashpoint-Signature"
 REFUSED = api_schema("WebhookRefused", {
     "type": "object", "required": ["errors"],
     "properties": {"errors": {"type": "object", "additionalProperties": {"type": "string"}}},
@@ -41,12 +38,5 @@ HEADERS = [
                401: ("Not signed by this webhook's secret, signed too long ago, or no such webhook", REFUSED)},
 )
 def receive(name: str):
-    try:
-        source = webhooks.verify(name, request.headers.get(TIMESTAMP), request.headers.get(SIGNATURE),
-                                 request.get_data(cache=True))
-    except webhooks.WebhookRefused as exc:
-        return jsonify(errors={"signature": str(exc)}), 401
-    body, created = receive_json(json_object(), "api", source=source.name)
-    webhooks.record_delivery(source, created)
-    db.session.commit()
-    return jsonify(body), 201 if created else 200
+    delivery = webhooks.receive(name, request.headers, request.get_data(cache=True))
+    return jsonify(delivery.body), delivery.status

@@ -5,6 +5,9 @@ A request carries `X-Flashpoint-Timestamp` (Unix seconds) and
 `X-Flashpoint-Signature: v1=<hex HMAC-SHA256 of "v1:<timestamp>:<raw body>">`. Any problem with the
 signature, a timestamp more than 5 minutes away, or a name no webhook has gets the same refusal, so
 a caller learns nothing about which names exist. The item is stored as `NAME:<external_id>`.
+
+`receive` is the whole delivery (checked, parsed, taken in, counted, committed); the view only
+renders its outcome.
 """
 from __future__ import annotations
 
@@ -14,10 +17,13 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Mapping
 
 from flashpoint import sealing
+from flashpoint.api.errors import ApiValidationError, is_json_type, parse_json_object
 from flashpoint.extensions import db
 from flashpoint.timeutil import utcnow
+from recognition.feedback.intake import receive_json
 from recognition.feedback.sources.base import PULLING_SOURCES
 from recognition.feedback.sources.models import NAME_MAX, FeedbackSource
 
@@ -25,6 +31,8 @@ SEAL_PURPOSE = "feedback-webhook-secret"
 TOLERANCE = timedelta(minutes=5)
 VERSION = "v1"
 EPOCH = datetime(1970, 1, 1)
+TIMESTAMP = "X-Flashpoint-Timestamp"
+SIGNATURE = "X-Flashpoint-Signature"
 NAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]*")
 # Compared against when the name is unknown, so an unknown name costs what a known one does.
 _DECOY = secrets.token_hex(32)
@@ -36,6 +44,13 @@ class WebhookRefused(Exception):
 
 class BadWebhookName(ValueError):
     pass
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """What a delivery came to: the HTTP status and the JSON body to answer with."""
+    status: int
+    body: dict
 
 
 @dataclass(frozen=True)
@@ -120,3 +135,23 @@ def record_delivery(source: FeedbackSource, created: bool, now: datetime | None 
     if created:
         values["items_taken"] = FeedbackSource.items_taken + 1
     db.session.execute(db.update(FeedbackSource).where(FeedbackSource.id == source.id).values(**values))
+
+
+def receive(name: str, headers: Mapping[str, str], body: bytes, now: datetime | None = None) -> Delivery:
+    """One delivery to webhook `name`: refused (401) unless signed by its secret; then the body is
+    taken in as one feedback item (201 new, 200 already stored, 400 naming every problem, nothing
+    stored), counted on the source and committed."""
+    now = now or utcnow()
+    try:
+        source = verify(name, headers.get(TIMESTAMP), headers.get(SIGNATURE), body, now)
+    except WebhookRefused as exc:
+        return Delivery(401, {"errors": {"signature": str(exc)}})
+    try:
+        data = parse_json_object(body, is_json_type(headers.get("Content-Type")))
+        item, created = receive_json(data, "api", source=source.name)
+    except ApiValidationError as exc:
+        db.session.rollback()
+        return Delivery(exc.status, {"errors": exc.errors})
+    record_delivery(source, created, now)
+    db.session.commit()
+    return Delivery(201 if created else 200, item)
