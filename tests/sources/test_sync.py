@@ -139,3 +139,37 @@ def test_the_scheduler_runs_every_configured_source(app, fake):
     outcomes = dict(tick(NOW))
     assert "fake: 1 page, 1 taken" in outcomes["feedback_sources"]
     assert stored() == ["fake:1"]
+
+
+@pytest.mark.both_databases
+def test_two_syncs_of_one_source_do_not_run_at_once(app, fake, db_backend, monkeypatch):
+    from datetime import timedelta
+
+    from flashpoint.scheduler import tick
+
+    make_team("shop")
+    fake["FAKE_PAGES"] = [page(0, item(1)), page(1, item(2), more=False)]
+    refused = []
+
+    def second_sync(report):  # called mid-way through the first sync, its first page committed
+        if not refused:
+            with pytest.raises(sync.SyncRunning) as caught:
+                sync.sync_source("fake", now=NOW)
+            refused.append(str(caught.value))
+
+    report = sync.sync_source("fake", now=NOW, progress=second_sync)
+    assert refused == ["A sync of fake is already running (since 01 Mar 2026 12:03 UTC); this one did not start."]
+    assert (report.taken, report.error) == (2, None) and state().sync_started_at is None  # freed
+
+    # The scheduler's duty holds the source: the command says so and fails; the duty skips.
+    row = state()
+    row.sync_started_at = NOW
+    db.session.commit()
+    monkeypatch.setattr(sync, "utcnow", lambda: NOW + timedelta(minutes=5))  # the command's clock
+    result = app.test_cli_runner().invoke(args=["sync-source", "fake"])
+    assert result.exit_code == 1 and "A sync of fake is already running (since 01 Mar 2026 12:03 UTC)" in result.output
+    outcome = dict(tick(NOW + timedelta(minutes=7)))["feedback_sources"]
+    assert "fake: skipped. A sync of fake is already running" in outcome
+    # A claim older than the lease was left by a crashed sync: the next one goes ahead.
+    assert sync.sync_source("fake", now=NOW + sync.LEASE + timedelta(minutes=1)).error is None
+    assert state().sync_started_at is None

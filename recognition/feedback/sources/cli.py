@@ -39,7 +39,7 @@ def sync_source_command(name, since):
         report = sync.sync_source(name.strip().lower(), since=since,
                                   progress=lambda r: click.echo(f"page {r.pages}: {r.taken:,} taken, "
                                                                 f"{r.known:,} already there, {r.set_aside:,} set aside"))
-    except sync.SourceNotConfigured as exc:
+    except (sync.SourceNotConfigured, sync.SyncRunning) as exc:
         raise click.ClickException(str(exc))
     if report.error:
         raise click.ClickException(report.summary() + " The next run resumes after the last page taken.")

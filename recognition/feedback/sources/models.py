@@ -33,6 +33,9 @@ class FeedbackSource(db.Model):
     items_taken: Mapped[int] = mapped_column(Integer, default=0)
     items_set_aside: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
+    # When the sync running now started (None: none runs): claimed by a conditional UPDATE, so a
+    # second sync of this source refuses to start (sync.py, LEASE).
+    sync_started_at: Mapped[datetime | None] = mapped_column(DateTime)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 

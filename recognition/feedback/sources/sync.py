@@ -5,6 +5,10 @@ One page is one transaction: its new items (inserted in bulk, announced once so 
 the insights panel hear of them), the items set aside with their reasons, and the cursor after it.
 A crash or a provider's garbage (SourceError) mid-way loses nothing and repeats nothing: the next
 run starts after the last committed page, and a page run twice adds nothing (external_id is unique).
+
+One sync per source at a time: a sync claims the source's row (`sync_started_at`, set by a
+conditional UPDATE) and frees it when it finishes; a second one (the command while the scheduler's
+duty runs) is refused with SyncRunning. A claim older than LEASE is taken as left by a crashed sync.
 """
 from __future__ import annotations
 
@@ -29,10 +33,19 @@ log = logging.getLogger(__name__)
 EVERY = timedelta(minutes=10)
 EPOCH = datetime(2000, 1, 3)  # the scheduler's (flashpoint/scheduler.py): runs fall on its slots
 ERROR_MAX = 2000
+LEASE = timedelta(hours=1)
 
 
 class SourceNotConfigured(Exception):
     """No such pulling source, or its settings are missing (the message says which)."""
+
+
+class SyncRunning(Exception):
+    """Another sync of this source is running (its start is in the message)."""
+
+    def __init__(self, name: str, since: datetime | None) -> None:
+        when = f" (since {since:%d %b %Y %H:%M} UTC)" if since else ""
+        super().__init__(f"A sync of {name} is already running{when}; this one did not start.")
 
 
 @dataclass
@@ -86,6 +99,7 @@ def sync_source(name: str, *, since: datetime | None = None, now: datetime | Non
     source = _source(name)
     now = now or utcnow()
     state = state_of(name)
+    _claim(state, now)
     report = SyncReport(name)
     teams = {t.slug: t for t in db.session.scalars(db.select(Team))}
     default_team = base.settings(current_app.config).get(f"{name.upper()}_DEFAULT_TEAM")
@@ -112,8 +126,22 @@ def sync_source(name: str, *, since: datetime | None = None, now: datetime | Non
     return report
 
 
+def _claim(state: FeedbackSource, now: datetime) -> None:
+    """Claim the source for this sync (one atomic UPDATE), or SyncRunning."""
+    claimed = db.session.execute(
+        db.update(FeedbackSource).where(
+            FeedbackSource.id == state.id,
+            db.or_(FeedbackSource.sync_started_at.is_(None), FeedbackSource.sync_started_at < now - LEASE))
+        .values(sync_started_at=now).execution_options(synchronize_session=False)).rowcount
+    db.session.commit()
+    if not claimed:
+        raise SyncRunning(state.name, db.session.scalar(
+            db.select(FeedbackSource.sync_started_at).where(FeedbackSource.id == state.id)))
+
+
 def _finish(state: FeedbackSource, report: SyncReport, now: datetime) -> None:
     state = db.session.get(FeedbackSource, state.id)
+    state.sync_started_at = None
     state.last_sync_at = now
     state.next_run_at = next_run(now)
     state.last_error = report.error
@@ -187,5 +215,10 @@ def _set_aside(rows: list[dict]) -> None:
 
 def run_due(now: datetime) -> str:
     """The scheduler's duty: every configured pulling source, one after the other."""
-    reports = [sync_source(name, now=now) for name in base.configured(current_app.config)]
-    return "; ".join(r.summary() for r in reports) or "no source configured"
+    outcomes = []
+    for name in base.configured(current_app.config):
+        try:
+            outcomes.append(sync_source(name, now=now).summary())
+        except SyncRunning as exc:
+            outcomes.append(f"{name}: skipped. {exc}")
+    return "; ".join(outcomes) or "no source configured"
