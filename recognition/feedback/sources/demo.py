@@ -1,8 +1,8 @@
-"""Demo sources: a signed webhook ("typeform") with a few deliveries taken in and one item set aside,
-so /admin/sources shows a realistic status table. Runs once, with the rest of the demo."""
+"""Demo sources: a signed webhook ("typeform") with a few deliveries taken in, so /admin/sources shows
+a realistic status table. Nothing is set aside: a webhook refuses a bad item (400) rather than keeping
+it aside, which only pulled sources do. Runs once, with the rest of the demo."""
 from __future__ import annotations
 
-import json
 import random
 from datetime import timedelta
 
@@ -10,7 +10,6 @@ from flashpoint.extensions import db
 from flashpoint.people.models import Team
 from flashpoint.timeutil import utcnow
 from recognition.feedback.intake import receive_json
-from recognition.feedback.sources.models import FeedbackSetAside
 from recognition.feedback.sources.webhooks import create_webhook, record_delivery
 
 NAME = "typeform"
@@ -29,10 +28,3 @@ def load_sources(rng: random.Random) -> None:
                                    "metric": "csat", "score": rng.choice([4, 5, 5, 3]), "comment": comment},
                                   "api", source=NAME)
         record_delivery(source, created, at)
-    db.session.add(FeedbackSetAside(
-        source=NAME, external_id=f"{NAME}:demo-unmapped", at=now - timedelta(hours=2),
-        reason="No team 'pop-up-market': map it to a team, or send a known team's slug.",
-        payload=json.dumps({"external_id": "demo-unmapped", "received_at": (now - timedelta(hours=2)).isoformat(),
-                            "team": "pop-up-market", "metric": "csat", "score": 2,
-                            "comment": "The stall had run out of my size."})))
-    source.items_set_aside = 1
