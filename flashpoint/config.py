@@ -104,6 +104,10 @@ class Config:
                          or "http://127.0.0.1:5000").rstrip("/")
         self.RATELIMIT_STORAGE_URI = env.get("RATELIMIT_STORAGE_URI", "memory://")
         self.RATELIMIT_HEADERS_ENABLED = True
+        # Said explicitly: the limiter is one object per process, and an app whose configuration
+        # lacks this key inherits whatever the previous app in the process set (a test app made
+        # with limits off would switch them off for every later one).
+        self.RATELIMIT_ENABLED = True
         # Password guessing: sign-in attempts per client address.
         self.LOGIN_RATE_LIMIT = env.get("LOGIN_RATE_LIMIT", "10 per minute")
         # Failed sign-ins per account, whatever the address, in a fixed window (the account is
