@@ -16,7 +16,7 @@ import os
 from collections import ChainMap
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Iterator, Mapping, Protocol, runtime_checkable
+from typing import Any, Iterator, Mapping, Protocol, runtime_checkable
 
 METRICS = ("csat", "nps", "ces")
 
@@ -119,3 +119,16 @@ def configured(app_config: Mapping) -> dict[str, PullingSource]:
         if source is not None:
             found[name] = source
     return found
+
+
+def team_for_group(group: Any, group_teams: Mapping[str, str], default_team: str | None, provider: str,
+                   prefix: str) -> tuple[str | None, str | None]:
+    """A help desk group's team (`<PREFIX>_GROUP_TEAMS`), else the default team
+    (`<PREFIX>_DEFAULT_TEAM`); else no team and why, which sets the item aside."""
+    team = group_teams.get(str(group)) if group is not None else None
+    if team is not None or default_team is not None:
+        return team if team is not None else default_team, None
+    if group is not None:
+        return None, (f"{provider} group {group} has no team in {prefix}_GROUP_TEAMS "
+                      f"and {prefix}_DEFAULT_TEAM is not set")
+    return None, f"the ticket has no group and {prefix}_DEFAULT_TEAM is not set"

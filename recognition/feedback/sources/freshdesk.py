@@ -29,7 +29,7 @@ from typing import Any, Iterator, Mapping
 
 import requests
 
-from recognition.feedback.sources.base import Page, PulledItem, SourceError
+from recognition.feedback.sources.base import Page, PulledItem, SourceError, team_for_group
 from recognition.feedback.sources.http import HttpClient, expect, parse_instant, parse_mapping
 
 NAME = "freshdesk"
@@ -129,14 +129,8 @@ class FreshdeskSource:
         ratings = rating.get("ratings")
         expect(ratings is None or isinstance(ratings, dict), LABEL, what, "ratings is not an object")
         score, aside = _score((ratings or {}).get("default_question"))
-        group = rating.get("group_id")
-        team = self.group_teams.get(str(group)) if group is not None else None
-        if team is None:
-            team = self.default_team
-            if team is None:
-                aside = aside or (f"Freshdesk group {group} has no team in FRESHDESK_GROUP_TEAMS "
-                                  "and FRESHDESK_DEFAULT_TEAM is not set" if group is not None
-                                  else "the ticket has no group and FRESHDESK_DEFAULT_TEAM is not set")
+        team, no_team = team_for_group(rating.get("group_id"), self.group_teams, self.default_team, "Freshdesk", "FRESHDESK")
+        aside = aside or no_team
         feedback = rating.get("feedback")
         return PulledItem(
             source_item_id=str(rating["id"]),

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any, Iterator, Mapping
 
-from recognition.feedback.sources.base import Page, PulledItem, SourceError
+from recognition.feedback.sources.base import Page, PulledItem, SourceError, team_for_group
 from recognition.feedback.sources.http import HttpClient, expect, parse_instant, parse_mapping
 
 NAME = "zendesk"
@@ -167,14 +167,8 @@ class ZendeskSource:
 
     def _item(self, rating: dict, answered: datetime) -> PulledItem:
         score, aside = _score(rating.get("score"))
-        group = rating.get("group_id")
-        team = self.group_teams.get(str(group)) if group is not None else None
-        if team is None:
-            team = self.default_team
-            if team is None:
-                aside = aside or (f"Zendesk group {group} has no team in ZENDESK_GROUP_TEAMS "
-                                  "and ZENDESK_DEFAULT_TEAM is not set" if group is not None
-                                  else "the ticket has no group and ZENDESK_DEFAULT_TEAM is not set")
+        team, no_team = team_for_group(rating.get("group_id"), self.group_teams, self.default_team, "Zendesk", "ZENDESK")
+        aside = aside or no_team
         comment = rating.get("comment")
         assignee = rating.get("assignee_id")
         return PulledItem(
