@@ -334,12 +334,16 @@ def _users_query(query: Query, *, across: bool = False):
     return found.where(where) if where is not None else found
 
 
-def list_users(query: Query) -> tuple[list[User], int]:
-    found = _users_query(query)
+def _page_of(found, query: Query, sorts, tiebreak) -> tuple[list, int]:
+    """One page of `found` in the query's order, and how many there are in all."""
     total = db.session.scalar(db.select(db.func.count()).select_from(found.subquery()))
-    users = list(db.session.scalars(found.order_by(*_order(query, USER_SORTS, User.id))
-                                    .offset(query.page.start - 1).limit(query.page.count)))
-    return users, total
+    rows = list(db.session.scalars(found.order_by(*_order(query, sorts, tiebreak))
+                                   .offset(query.page.start - 1).limit(query.page.count)))
+    return rows, total
+
+
+def list_users(query: Query) -> tuple[list[User], int]:
+    return _page_of(_users_query(query), query, USER_SORTS, User.id)
 
 
 def _display_name(resource: UserResource) -> str:
@@ -655,11 +659,7 @@ def _groups_query(query: Query, *, across: bool = False):
 
 
 def list_groups(query: Query) -> tuple[list[Team], int]:
-    found = _groups_query(query)
-    total = db.session.scalar(db.select(db.func.count()).select_from(found.subquery()))
-    teams = list(db.session.scalars(found.order_by(*_order(query, GROUP_SORTS, Team.id))
-                                    .offset(query.page.start - 1).limit(query.page.count)))
-    return teams, total
+    return _page_of(_groups_query(query), query, GROUP_SORTS, Team.id)
 
 
 def search_all(query: Query, base_url: str) -> dict:
