@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install install-test run test bench bench-org translations screenshots clean
+.PHONY: install install-test run test bench bench-areas bench-org translations screenshots clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -47,10 +47,16 @@ test: install-test
 	$(BIN)/python tests/ensure_browser.py
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# Each benchmark prints its figures and its ratios against a baseline measured in the same run
-# (BENCH_ARGS goes to every script; pages.py serves DATABASE_URL, or a demo it builds, with gunicorn).
+# The organisation-scale targets in one run (bench/targets.py): SCALE=0.02 is the quick mode, SCALE=1 the
+# full one (5,000 people, two years; generated once into instance/bench-org-1.db, or into DATABASE_URL).
+# Every figure is printed with its ratio to a baseline measured in the same run, then one table of targets.
 bench: $(VENV)/.installed-bench
-	@for script in bench/[!_]*.py; do [ $$script = bench/org.py ] && continue; echo "== $$script"; $(BIN)/python $$script $(BENCH_ARGS) || exit 1; done
+	$(BIN)/python bench/targets.py --scale $(SCALE) $(BENCH_ARGS)
+
+# The per-area benchmarks (each builds its own data; BENCH_ARGS goes to every script).
+bench-areas: $(VENV)/.installed-bench
+	@for script in bench/[!_]*.py; do case $$script in bench/org.py|bench/targets.py|bench/pages.py|bench/intake.py|bench/rebuild.py|bench/slack.py) continue;; esac; \
+		echo "== $$script"; $(BIN)/python $$script $(BENCH_ARGS) || exit 1; done
 
 # A generated organisation to measure against (docs/benchmarks.md): SCALE=1 is 5,000 people and
 # two years of history; into instance/bench-org-$(SCALE).db, or DATABASE_URL when set.

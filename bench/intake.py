@@ -158,8 +158,9 @@ def baseline_insert(path: Path, url: str) -> tuple[float, float]:
     return seconds, cpu
 
 
-def bench_import(args, url: str, teams: list[dict], root: Path, label: str) -> None:
+def bench_import(args, url: str, teams: list[dict], root: Path, label: str) -> list[dict]:
     folder = Path(tempfile.mkdtemp(prefix="flashpoint-bench-import-"))
+    results = []
     for rows in args.rows:
         path = folder / f"feedback-{rows}.csv"
         write_csv(path, rows, teams, f"imp-{label}-{datetime.now(timezone.utc):%H%M%S}-{rows}", seed=rows)
@@ -172,6 +173,10 @@ def bench_import(args, url: str, teams: list[dict], root: Path, label: str) -> N
         print(f"{label}: {rows:,} rows: CPU: import-feedback {cpu:6.1f} s (the whole command, the app's start "
               f"included) · plain {name} {base_cpu:5.2f} s (this process) · CPU ratio {base_cpu / cpu:.3f}", flush=True)
         path.unlink()
+        results.append({"label": label, "rows": rows, "seconds": seconds, "peak_mb": peak, "cpu_seconds": cpu,
+                        "baseline": name, "baseline_seconds": base, "baseline_cpu_seconds": base_cpu,
+                        "ratio": base / seconds, "cpu_ratio": base_cpu / cpu})
+    return results
 
 
 def main() -> None:
@@ -184,6 +189,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="intake runs, each between two /healthz runs (http)")
     parser.add_argument("--rows", default="50000,200000", help="row counts to import (import)")
     parser.add_argument("--compare-with", metavar="DIR", help="another checkout, measured in the same run")
+    parser.add_argument("--json", metavar="FILE", help="also write the figures to FILE as JSON")
     args = parser.parse_args()
     if not args.database_url:
         parser.error("--database-url (or DATABASE_URL) is needed: a copy of a generated organisation")
@@ -194,13 +200,17 @@ def main() -> None:
     roots = [(ROOT, "this checkout")]
     if args.compare_with:
         roots.insert(0, (Path(args.compare_with).resolve(), "compared"))
+    figures: dict = {"mode": args.mode, "database": url.split(":")[0], "runs": {}}
     if args.mode == "http":
         token = token_for(url)
         for root, label in roots:
-            print_http(bench_http(args, url, teams, token, root), label)
+            figures["runs"][label] = bench_http(args, url, teams, token, root)
+            print_http(figures["runs"][label], label)
     else:
         for root, label in roots:
-            bench_import(args, url, teams, root, "before" if label == "compared" else "after")
+            figures["runs"][label] = bench_import(args, url, teams, root, "before" if label == "compared" else "after")
+    if args.json:
+        Path(args.json).write_text(json.dumps(figures, indent=2, default=str) + "\n")
 
 
 if __name__ == "__main__":

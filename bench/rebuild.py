@@ -20,6 +20,7 @@ process's high-water mark after the rebuilds.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import resource
 import sys
@@ -42,6 +43,7 @@ def main() -> None:
                         help="a generated organisation (its insights panel is rewritten)")
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--scale", type=float, default=0.02, help="without --database-url: the scale generated")
+    parser.add_argument("--json", metavar="FILE", help="also write the figures to FILE as JSON")
     args = parser.parse_args()
     os.environ.setdefault("FLASHPOINT_INSTANCE", tempfile.mkdtemp(prefix="fp-bench-rebuild-"))
     if not args.database_url:
@@ -100,6 +102,10 @@ def main() -> None:
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(f"rebuild ÷ baseline, wall: {', '.join(f'{w:.2f}' for w, _ in ratios)}; CPU: "
               f"{', '.join(f'{c:.2f}' for _, c in ratios)} (target ≤ 2); peak RSS {peak:.0f} MB")
+        if args.json:
+            Path(args.json).write_text(json.dumps({
+                "database": db.engine.dialect.name, "feedback": counts[0], "answers": counts[1],
+                "ratios": [{"wall": w, "cpu": c} for w, c in ratios], "peak_mb": peak}, indent=2) + "\n")
 
 
 if __name__ == "__main__":

@@ -49,6 +49,7 @@ def parse_args(argv=None):
     p.add_argument("--skip-fanout", action="store_true")
     p.add_argument("--compare-with", metavar="DIR",
                    help="also time /hero served by another checkout of the code (e.g. main), in the same run")
+    p.add_argument("--json", metavar="FILE", help="also write the figures to FILE as JSON")
     p.add_argument("--deliver", action="store_true", help=argparse.SUPPRESS)  # the delivering process
     args = p.parse_args(argv)
     args.speed = args.speed or (5.0 if args.quick else 1.0)
@@ -57,6 +58,8 @@ def parse_args(argv=None):
 
 
 def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
 
@@ -324,14 +327,29 @@ def main(argv=None) -> None:
     migrate(database_url)
     print(f"Slack benchmarks on {database_url.rsplit('/', 1)[-1]} ({time.strftime('%Y-%m-%d %H:%M')} UTC, "
           f"{os.cpu_count()} cores)")
+    figures: dict = {}
     if not args.skip_ack:
         if args.compare_with:
             print(f"-- served by {args.compare_with}")
             print_ack(bench_ack(args, database_url, Path(args.compare_with).resolve()))
             print("-- served by this checkout")
-        print_ack(bench_ack(args, database_url))
+        ack = bench_ack(args, database_url)
+        print_ack(ack)
+        acks = [a * 1000 for a in ack["acks"]]
+        figures["ack"] = {"commands": len(acks), "failures": ack["failures"], "p50_ms": percentile(acks, .5),
+                          "p95_ms": percentile(acks, .95), "p99_ms": percentile(acks, .99),
+                          "healthz_p99_ms": percentile([h * 1000 for h in ack["healthz"]], .99),
+                          "to_modal_max_ms": max(ack["to_modal"], default=0) * 1000}
     if not args.skip_fanout:
-        print_fanout(bench_fanout(args, database_url))
+        fanout = bench_fanout(args, database_url)
+        print_fanout(fanout)
+        figures["fanout"] = {key: fanout[key] for key in ("people", "on_slack", "first_contact", "sent", "duplicates",
+                                                          "rejected_429", "opens_429", "delivering", "bound",
+                                                          "peak_mb", "speed", "duty_seconds")}
+        figures["fanout"]["lost"] = fanout["on_slack"] - (fanout["sent"] - fanout["duplicates"])
+        figures["fanout"]["ratio"] = fanout["delivering"] / fanout["bound"] if fanout["bound"] else None
+    if args.json:
+        Path(args.json).write_text(json.dumps(figures, indent=2, default=str) + "\n")
 
 
 if __name__ == "__main__":
