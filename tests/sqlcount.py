@@ -9,6 +9,7 @@ alike); `counted.statements` holds the SQL text for a helpful failure message.
 """
 from __future__ import annotations
 
+import threading
 from contextlib import contextmanager
 
 from sqlalchemy import event
@@ -28,11 +29,14 @@ class Counted:
 
 
 @contextmanager
-def count_statements():
+def count_statements(this_thread_only: bool = False):
+    """`this_thread_only`: leave out what other threads send meanwhile (a background computation)."""
     counted = Counted()
+    thread = threading.get_ident()
 
     def listener(_conn, _cursor, statement, _parameters, _context, _executemany):
-        counted.statements.append(statement)
+        if not this_thread_only or threading.get_ident() == thread:
+            counted.statements.append(statement)
 
     engine = db.engine
     event.listen(engine, "before_cursor_execute", listener)

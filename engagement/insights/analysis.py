@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from operator import itemgetter
 
 import numpy as np
 import sqlalchemy as sa
@@ -19,7 +20,7 @@ from flask import jsonify
 
 from engagement.insights import cache, stats
 from engagement.pulses import anonymity
-from engagement.insights.models import GRAINS, TeamPeriod
+from engagement.insights.models import DRIVERS, GRAINS, TeamPeriod
 from engagement.insights.periods import period_start, shift
 from flashpoint.extensions import db
 from flashpoint.people.models import Team
@@ -184,7 +185,8 @@ class Point:
 
 
 class PanelRow:
-    """One team-period as read for insights (the stored counts, engagement and stories)."""
+    """One team-period as read for insights (the stored counts, engagement and stories), made from
+    the panel's columns only when asked for (the page and the API work on the columns)."""
 
     COLUMNS = ("team_id", "period_start", "csat_n", "csat_good", "nps_n", "nps_promoters", "nps_detractors",
                "ces_n", "ces_sum", "stories_proactive", "stories_recovery", "group_size", "engagement", "enps",
@@ -198,9 +200,6 @@ class PanelRow:
 
     @property
     def drivers(self) -> dict:
-        # Decoded only for the rows that are used: most reads never need the driver scores.
-        if isinstance(self._drivers, str):
-            self._drivers = json.loads(self._drivers)
         return self._drivers or {}
 
     customer_count = TeamPeriod.customer_count
@@ -209,7 +208,7 @@ class PanelRow:
 
 @contextmanager
 def collector_paused():
-    """Tens of thousands of row objects are made in one go, and none of them is garbage: the cycle
+    """Tens of thousands of values are made in one go, and none of them is garbage: the cycle
     collector their allocation sets off would walk the whole process's heap again and again (more
     than half the time of reading two years of weeks). Paused for that read only."""
     enabled = gc.isenabled()
@@ -228,175 +227,289 @@ def panel_range(grain: str, start: date, end: date, margin: int = 3) -> tuple[da
 
 
 _COUNT_COLUMNS = ("csat_n", "csat_good", "nps_n", "nps_promoters", "nps_detractors", "ces_n", "ces_sum")
+# Each score's count, then the one or two counts its value is computed from.
+_METRIC_COLUMNS = {"csat": ("csat_n", "csat_good", None), "nps": ("nps_n", "nps_promoters", "nps_detractors"),
+                   "ces": ("ces_n", "ces_sum", None)}
+_TREND_COLUMNS = ("enps", "stories_proactive", "stories_recovery")
+_DRIVER_AT = {key: k for k, key in enumerate(DRIVERS)}
+
+
+def _int_column(values: tuple, n: int) -> np.ndarray:
+    try:
+        return np.array(values, dtype=np.int64).reshape(n)
+    except TypeError:  # a NULL among them counts as 0, as TeamPeriod's defaults do
+        return np.fromiter(((value or 0) for value in values), np.int64, n)
+
+
+@dataclass
+class Eligible:
+    """The team-periods of a range whose engagement may be shown, in the page's order (team name,
+    then period): positions of their panel rows, teams and periods, and their engagement."""
+
+    rows: np.ndarray
+    team_at: np.ndarray
+    period_at: np.ndarray
+    engagement: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.rows)
 
 
 class Panel:
-    """Team-period rows of one grain over a range, with the anonymity threshold applied."""
+    """Team-period rows of one grain over a range, with the anonymity threshold applied, held as
+    columns (arrays): a year of weeks for 400 teams is 23,000 rows, two years 42,000."""
 
-    def __init__(self, grain: str, start: date, end: date, margin: int = 3, drivers: bool = True) -> None:
-        """`drivers=False` leaves the driver scores unread (rows answer `{}`): their JSON is most of
-        a row's bytes, and the correlation figures never use it."""
+    def __init__(self, grain: str, start: date, end: date, margin: int = 3, drivers: bool = True,
+                 metrics: Sequence[str] = METRICS, trends: bool = True) -> None:
+        """Only what is asked for is read: `drivers=False` leaves the driver scores unread (their
+        JSON is most of a row's bytes; points then answer `{}`), `metrics` names the customer scores
+        whose counts are read, `trends=False` leaves eNPS and the stories unread."""
         self.grain = grain
         self.threshold = anonymity.min_group_size()
         first, last = panel_range(grain, start, end, margin)
-        # Plain column rows straight from the connection (no ORM result machinery): two years of
-        # weeks for 400 teams is 40,000 rows. Period starts come as SQLite's text (or PostgreSQL's
-        # dates) and are turned into dates once per distinct value.
+        self._periods = [first]
+        while self._periods[-1] < last:
+            self._periods.append(shift(self._periods[-1], grain, 1))
+        self._period_at = {start: j for j, start in enumerate(self._periods)}
+        self._iso = [p.isoformat() for p in self._periods]
+        counts = [name for metric in metrics for name in _METRIC_COLUMNS[metric] if name]
+        values = counts + ["group_size", "engagement"] + (list(_TREND_COLUMNS) if trends else [])
+        # Plain column values straight from the connection, turned into columns at once (no object
+        # per row). Period starts come as SQLite's text (or PostgreSQL's dates), each distinct one
+        # turned into its position among the periods once.
+        columns = TeamPeriod.__table__.c
         with collector_paused():
-            columns = TeamPeriod.__table__.c
             raw = db.session.connection().execute(
                 sa.select(columns.team_id, sa.type_coerce(columns.period_start, sa.String),
-                          *[columns[name] for name in PanelRow.COLUMNS[2:-1]],
-                          sa.type_coerce(columns.drivers, sa.Text) if drivers else sa.null())
-                .where(TeamPeriod.grain == grain, TeamPeriod.period_start >= first, TeamPeriod.period_start <= last)
-            )
-            raw = [tuple(values) for values in raw.all()]  # slicing result rows costs more than making tuples
-            starts: dict = {}
-            for value in {values[1] for values in raw}:
-                starts[value] = date.fromisoformat(value) if isinstance(value, str) else value
-            self.rows: dict[tuple[int, date], PanelRow] = {}
-            for values in raw:
-                row = PanelRow(values[0], starts[values[1]], *values[2:])
-                self.rows[(row.team_id, row.period_start)] = row
-        team_ids = {team_id for team_id, _ in self.rows}
+                          *[columns[name] for name in values],
+                          *([sa.type_coerce(columns.drivers, sa.Text)] if drivers else []))
+                .where(columns.grain == grain, columns.period_start >= first, columns.period_start <= last)
+            ).all()
+            n = self._n = len(raw)
+            by_column = list(zip(*raw)) if raw else [()] * (2 + len(values) + bool(drivers))
+            del raw
+            at: dict = {}
+            for value in set(by_column[1]):
+                at[value] = self._period_at.get(date.fromisoformat(value) if isinstance(value, str) else value, -1)
+            self._row_period = np.fromiter((at[value] for value in by_column[1]), np.int64, n)
+            row_team_ids = _int_column(by_column[0], n)
+            self._columns: dict[str, np.ndarray] = {}
+            for name, column in zip(values, by_column[2:]):
+                if name in ("engagement", "enps"):  # NULL as NaN
+                    self._columns[name] = np.array(column, dtype=float).reshape(n)
+                else:
+                    self._columns[name] = _int_column(column, n)
+            self._drivers_raw = list(by_column[2 + len(values)]) if drivers else None
+        self._drivers_read = drivers
+        self._decoded: dict[int, dict] = {}
+        self._driver_matrix = np.full((n, len(DRIVERS)), np.nan) if drivers else None
+
+        ordered_teams = np.unique(row_team_ids)
+        self._team_ids = ordered_teams
+        self._row_team = np.searchsorted(ordered_teams, row_team_ids)
+        self._team_at = {team_id: i for i, team_id in enumerate(ordered_teams.tolist())}
         self.teams: dict[int, TeamInfo] = {}
-        if team_ids:
+        if n:
             teams = db.session.execute(sa.select(Team.id, Team.slug, Team.name, Team.parent_id)
-                                       .where(Team.id.in_(team_ids))).all()
+                                       .where(Team.id.in_(self._team_at))).all()
             parent_ids = {t.parent_id for t in teams if t.parent_id}
             parents = dict(db.session.execute(sa.select(Team.id, Team.name).where(Team.id.in_(parent_ids))).all()) \
                 if parent_ids else {}
             for t in teams:
                 self.teams[t.id] = TeamInfo(t.id, t.slug, t.name, t.parent_id or t.id, parents.get(t.parent_id, t.name))
+        ordered = ordered_teams.tolist()
+        self._department_ids = np.array([self.teams[t].department_id for t in ordered], dtype=np.int64)
+        # Each team's place in the order of team names (teams of one name share it).
+        names = [self.teams[t].name for t in ordered]
+        name_rank = {name: i for i, name in enumerate(sorted(set(names)))}
+        self._name_rank = np.array([name_rank[name] for name in names], dtype=np.int64)
+        engagement = self._columns["engagement"]
+        # Engagement is shown only where the group meets the anonymity threshold.
+        self._eligible_mask = (~np.isnan(engagement)) & (self._columns["group_size"] >= self.threshold) \
+            & (self._row_period >= 0)
         self._eligible: dict = {}
         self._scores: dict = {}
-        # Positions of teams and of the consecutive periods loaded, for the arrays points are read from.
-        ordered_teams = sorted({t for t, _ in self.rows})
-        self._team_at = {team_id: i for i, team_id in enumerate(ordered_teams)}
-        self._team_ids = np.array(ordered_teams, dtype=np.int64)
-        self._department_ids = np.array([self.teams[t].department_id for t in ordered_teams], dtype=np.int64)
-        self._periods = [first]
-        while self._periods[-1] < last:
-            self._periods.append(shift(self._periods[-1], grain, 1))
-        self._period_at = {start: j for j, start in enumerate(self._periods)}
-        # Every row's team and period position, and the customer counts, as columns (for `_grid`), in
-        # the rows' order (the panel holds one row per team, grain and period: none was dropped above).
-        listed = list(self.rows.values())
-        self._row_team = np.array([self._team_at[row.team_id] for row in listed], dtype=np.int64)
-        self._row_period = np.array([self._period_at.get(row.period_start, -1) for row in listed], dtype=np.int64)
-        by_column = list(zip(*raw)) if len(raw) == len(listed) else None
-        self._counts = {
-            name: np.fromiter(((value or 0) for value in by_column[PanelRow.COLUMNS.index(name)]), np.int64, len(listed))
-            if by_column else np.array([getattr(row, name) or 0 for row in listed], dtype=np.int64)
-            for name in _COUNT_COLUMNS}
 
-    def eligible(self, row: PanelRow) -> bool:
-        """Engagement is shown only where the group meets the anonymity threshold."""
-        return row.engagement is not None and row.group_size >= self.threshold
+    def __len__(self) -> int:
+        return self._n
 
-    def engagement_rows(self, start: date, end: date) -> list[PanelRow]:
-        return list(self._eligible_rows(start, end)[0])
-
-    def _eligible_rows(self, start: date, end: date):
-        """The eligible rows in the page's order (team name, period), with their team and period
-        positions and engagement as arrays."""
+    def eligible_in(self, start: date, end: date) -> Eligible:
+        """The eligible team-periods from `start` to `end`, in the page's order (team name, period;
+        rows of one team name and period in the order they were read)."""
         key = (start, end)
         if key not in self._eligible:
-            rows = sorted((row for (team_id, ps), row in self.rows.items()
-                           if start <= ps <= end and self.eligible(row)),
-                          key=lambda r: (self.teams[r.team_id].name, r.period_start))
-            self._eligible[key] = (
-                rows, np.array([self._team_at[r.team_id] for r in rows], dtype=np.int64),
-                np.array([self._period_at[r.period_start] for r in rows], dtype=np.int64),
-                np.array([float(r.engagement) for r in rows], float))
+            in_range = np.array([start <= p <= end for p in self._periods] + [False], bool)
+            rows = np.flatnonzero(self._eligible_mask & in_range[self._row_period])
+            period_at = self._row_period[rows]
+            team_at = self._row_team[rows]
+            order = np.lexsort((rows, period_at, self._name_rank[team_at]))
+            rows, period_at, team_at = rows[order], period_at[order], team_at[order]
+            self._eligible[key] = Eligible(rows, team_at, period_at, self._columns["engagement"][rows])
         return self._eligible[key]
+
+    def engagement_rows(self, start: date, end: date) -> list[PanelRow]:
+        return [self.row(i) for i in self.eligible_in(start, end).rows.tolist()]
+
+    def team_ids(self, positions: np.ndarray | None = None) -> list[int]:
+        """The ids of the teams at `positions` (by default every team read, in id order)."""
+        return (self._team_ids if positions is None else self._team_ids[positions]).tolist()
+
+    def period_starts(self, period_at: np.ndarray) -> list[str]:
+        """The ISO dates of period positions."""
+        iso = self._iso
+        return [iso[j] for j in period_at.tolist()]
+
+    def row(self, i: int) -> PanelRow:
+        """Panel row `i` as an object (columns not read are None)."""
+        def value(name):
+            column = self._columns.get(name)
+            if column is None:
+                return None
+            v = column[i].item()
+            return None if isinstance(v, float) and v != v else v
+        drivers = self.drivers_of(i) if self._drivers_read else {}
+        return PanelRow(int(self._team_ids[self._row_team[i]]), self._periods[self._row_period[i]],
+                        *[value(name) for name in PanelRow.COLUMNS[2:-1]], drivers)
 
     def _grid(self, metric: str):
         """The customer score and its item count of every (team, period) as arrays [team, period],
         NaN where fewer than MIN_CUSTOMER_ITEMS items (the same arithmetic as TeamPeriod.customer_score)."""
         if metric not in self._scores:
-            shape = (len(self._team_at), len(self._periods))
+            shape = (len(self._team_ids), len(self._periods))
             n = np.zeros(shape, dtype=np.int64)
             a, b = np.zeros(shape, dtype=np.int64), np.zeros(shape, dtype=np.int64)
-            columns = {"csat": ("csat_n", "csat_good", None), "nps": ("nps_n", "nps_promoters", "nps_detractors"),
-                       "ces": ("ces_n", "ces_sum", None)}[metric]
+            columns = _METRIC_COLUMNS[metric]
             inside = self._row_period >= 0
             at = (self._row_team[inside], self._row_period[inside])
-            n[at] = self._counts[columns[0]][inside]
-            a[at] = self._counts[columns[1]][inside]
+            n[at] = self._columns[columns[0]][inside]
+            a[at] = self._columns[columns[1]][inside]
             if columns[2]:
-                b[at] = self._counts[columns[2]][inside]
-            with np.errstate(divide="ignore", invalid="ignore"):
-                if metric == "csat":
-                    score = 100.0 * a / n
-                elif metric == "nps":
-                    score = 100.0 * (a - b) / n
-                else:
-                    score = a / n
-            score[(n < MIN_CUSTOMER_ITEMS) | (n == 0)] = np.nan
-            self._scores[metric] = (score, n)
+                b[at] = self._columns[columns[2]][inside]
+            self._scores[metric] = (_score(metric, n, a, b), n)
         return self._scores[metric]
 
+    def row_scores(self, metric: str, rows: np.ndarray) -> np.ndarray:
+        """The customer score of panel rows `rows` (NaN below MIN_CUSTOMER_ITEMS items)."""
+        columns = _METRIC_COLUMNS[metric]
+        n = self._columns[columns[0]][rows]
+        b = self._columns[columns[2]][rows] if columns[2] else np.zeros(len(rows), dtype=np.int64)
+        return _score(metric, n, self._columns[columns[1]][rows], b)
+
+    def column(self, name: str) -> np.ndarray:
+        return self._columns[name]
+
     def points(self, metric: str, lag: int, start: date, end: date) -> PointSet:
-        rows, team_at, period_at, engagement = self._eligible_rows(start, end)
+        eligible = self.eligible_in(start, end)
+        team_at, period_at = eligible.team_at, eligible.period_at
         score, n = self._grid(metric)
         target = period_at + lag
         inside = (target >= 0) & (target < len(self._periods))
-        found = np.zeros(len(rows), bool)
-        customer = np.full(len(rows), np.nan)
-        items = np.zeros(len(rows), dtype=np.int64)
-        if len(rows):
+        customer = np.full(len(eligible), np.nan)
+        items = np.zeros(len(eligible), dtype=np.int64)
+        if len(eligible):
             customer[inside] = score[team_at[inside], target[inside]]
             items[inside] = n[team_at[inside], target[inside]]
-            found = ~np.isnan(customer)
-        keep = np.flatnonzero(found)
-        return PointSet(self, [rows[k] for k in keep], engagement[keep], customer[keep], items[keep], team_at[keep])
+        keep = np.flatnonzero(~np.isnan(customer))
+        return PointSet(self, eligible.rows[keep], eligible.engagement[keep], customer[keep], items[keep],
+                        team_at[keep], period_at[keep])
 
-    def driver_scores(self, rows: list[PanelRow], keys: Sequence[str]) -> np.ndarray:
-        """The driver scores of `rows` as a matrix [row, driver of `keys`], NaN where a driver was not
-        asked. The rows' JSON is decoded in one call (thousands of small ones cost more than the rest)."""
-        texts = [row for row in rows if isinstance(row._drivers, str)]
+    def _decode(self, rows: np.ndarray) -> None:
+        """Decode the driver scores of `rows` not decoded yet into the matrix (one JSON call for
+        them all: thousands of small ones cost more than the rest)."""
+        wanted = [i for i in rows.tolist() if i not in self._decoded]
+        if not wanted:
+            return
+        raw = self._drivers_raw
+        texts = [i for i in wanted if isinstance(raw[i], str)]
+        decoded = dict.fromkeys(wanted, {})
+        for i in wanted:
+            if isinstance(raw[i], dict):
+                decoded[i] = raw[i]
         if texts:
             try:
-                decoded = json.loads("[" + ",".join(row._drivers for row in texts) + "]")
+                values = json.loads("[" + ",".join(raw[i] for i in texts) + "]")
             except ValueError:  # one by one, so the damaged row raises as reading it alone would
-                decoded = [json.loads(row._drivers) for row in texts]
-            for row, value in zip(texts, decoded):
-                row._drivers = value
-        at = {key: k for k, key in enumerate(keys)}
-        scores = np.full((len(rows), len(keys)), np.nan)
-        for i, row in enumerate(rows):
-            for key, value in (row._drivers or {}).items():
-                k = at.get(key)
-                if k is not None:
-                    scores[i, k] = value
-        return scores
+                values = [json.loads(raw[i]) for i in texts]
+            for i, value in zip(texts, values):
+                decoded[i] = value
+        # Rows with the same keys in the same order (most of them) are put in the matrix at once.
+        by_keys: dict[tuple, list[int]] = {}
+        for i, value in decoded.items():
+            value = value or {}
+            self._decoded[i] = value
+            if value:
+                by_keys.setdefault(tuple(value), []).append(i)
+        for keys, members in by_keys.items():
+            known = [(j, _DRIVER_AT[key]) for j, key in enumerate(keys) if key in _DRIVER_AT]
+            if not known:
+                continue
+            take = itemgetter(*[keys[j] for j, _ in known])
+            scores = np.array([take(self._decoded[i]) for i in members], dtype=float).reshape(len(members), len(known))
+            self._driver_matrix[np.ix_(np.array(members, dtype=np.int64), [k for _, k in known])] = scores
+
+    def drivers_of(self, i: int) -> dict:
+        """Panel row `i`'s {driver: score}, as stored."""
+        if self._driver_matrix is None:
+            return {}
+        self._decode(np.array([i]))
+        return self._decoded[i]
+
+    def driver_scores(self, rows: np.ndarray, keys: Sequence[str] = DRIVERS) -> np.ndarray:
+        """The driver scores of panel rows `rows` as a matrix [row, driver of `keys`], NaN where a
+        driver was not asked."""
+        if self._driver_matrix is None:
+            return np.full((len(rows), len(keys)), np.nan)
+        self._decode(rows)
+        return self._driver_matrix[rows][:, [_DRIVER_AT[key] for key in keys]]
+
+
+def _score(metric: str, n: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """TeamPeriod.customer_score's arithmetic on arrays: NaN below MIN_CUSTOMER_ITEMS items."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if metric == "csat":
+            score = 100.0 * a / n
+        elif metric == "nps":
+            score = 100.0 * (a - b) / n
+        else:
+            score = a / n
+    score[(n < MIN_CUSTOMER_ITEMS) | (n == 0)] = np.nan
+    return score
 
 
 class PointSet(Sequence):
     """The points of one metric and lag, in the page's order: arrays for the statistics, and Point
     objects made only when someone iterates (a year of weeks is thousands of points)."""
 
-    def __init__(self, panel: Panel, rows: list, engagement, customer, items, team_at) -> None:
-        self._panel, self._rows = panel, rows
+    def __init__(self, panel: Panel, rows: np.ndarray, engagement, customer, items, team_at, period_at) -> None:
+        self._panel = panel
+        self.row_index = rows  # each point's panel row
         self.engagement, self.customer, self.items = engagement, customer, items.astype(float)
         self.team_at = team_at  # each point's team as a position in the panel's teams
+        self.period_at = period_at  # and its period's position
         self.team_ids = panel._team_ids[team_at]
         self.department_ids = panel._department_ids[team_at]
         self._points = None
 
     @property
     def rows(self) -> list[PanelRow]:
-        return self._rows
+        return [self._panel.row(i) for i in self.row_index.tolist()]
+
+    def periods(self) -> int:
+        """How many distinct periods the points fall in."""
+        return len(np.unique(self.period_at))
 
     def __len__(self) -> int:
-        return len(self._rows)
+        return len(self.row_index)
 
     def _made(self) -> list[Point]:
         if self._points is None:
-            teams = self._panel.teams
-            self._points = [Point(teams[row.team_id], row.period_start, float(e), float(c), int(i), row)
-                            for row, e, c, i in zip(self._rows, self.engagement, self.customer, self.items)]
+            panel = self._panel
+            teams = panel.teams
+            panel.driver_scores(self.row_index)  # every point's driver scores decoded in one go
+            self._points = [Point(teams[team_id], panel._periods[j], e, c, int(i), panel.drivers_of(row))
+                            for row, team_id, j, e, c, i in zip(
+                                self.row_index.tolist(), self.team_ids.tolist(), self.period_at.tolist(),
+                                self.engagement.tolist(), self.customer.tolist(), self.items.tolist())]
         return self._points
 
     def __getitem__(self, index):
@@ -404,11 +517,12 @@ class PointSet(Sequence):
 
     def payload(self) -> list[dict]:
         """The points as the correlation API gives them, straight from the arrays (no Point objects)."""
-        teams, iso = self._panel.teams, {}
-        return [{"team": teams[row.team_id].slug,
-                 "period_start": iso.get(row.period_start) or iso.setdefault(row.period_start, row.period_start.isoformat()),
-                 "engagement": e, "customer": c}
-                for row, e, c in zip(self._rows, self.engagement.tolist(), self.customer.tolist())]
+        teams = self._panel.teams
+        slugs = [teams[team_id].slug for team_id in self._panel._team_ids.tolist()]
+        iso = self._panel._iso
+        return [{"team": slugs[t], "period_start": iso[j], "engagement": e, "customer": c}
+                for t, j, e, c in zip(self.team_at.tolist(), self.period_at.tolist(),
+                                      self.engagement.tolist(), self.customer.tolist())]
 
     def __iter__(self):
         return iter(self._made())
@@ -454,7 +568,7 @@ def correlation_json(query: Query) -> bytes:
 
 def correlation_payload(query: Query) -> dict:
     """The JSON answer of GET /api/v1/insights/correlation (docs/interface.md, "Correlation figures")."""
-    panel = Panel(query.grain, query.start, query.end, drivers=False)
+    panel = Panel(query.grain, query.start, query.end, drivers=False, metrics=(query.metric,), trends=False)
     points = panel.points(query.metric, query.lag, query.start, query.end)
     figures = correlate(points, query.weighted, departments=False)
     pooled, within = figures["pooled"], figures["within_team"]

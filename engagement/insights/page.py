@@ -6,13 +6,12 @@ Read-only, like the analysis it is built on.
 from __future__ import annotations
 
 import math
-from collections import defaultdict
 
 import numpy as np
 
 from engagement.insights import cache, stats
 from engagement.insights.analysis import (
-    LAGS, METRIC_LABELS, METRIC_UNITS, METRICS, MIN_CUSTOMER_ITEMS, Panel, PanelRow, Query, collector_paused, correlate,
+    LAGS, METRIC_LABELS, METRIC_UNITS, METRICS, Eligible, Panel, Query, collector_paused, correlate,
     panel_range,
 )
 from engagement.insights.models import DRIVER_LABELS, DRIVERS
@@ -92,7 +91,7 @@ def plain_answer(corr: stats.Correlation, method: str, label: str, periods: int,
 def _drivers(panel: Panel, points, method: str, weighted: bool) -> dict:
     """Each driver's link to the customer score (BH-adjusted p) and Shapley shares of R²."""
     # The driver scores as a matrix [point, driver] (NaN where a driver was not asked), read once.
-    scores = panel.driver_scores(points.rows, DRIVERS)
+    scores = panel.driver_scores(points.row_index, DRIVERS)
     customer = np.asarray(points.customer, float)
     items = np.asarray(points.items, float)
     teams = points.team_ids
@@ -133,14 +132,15 @@ def _drivers(panel: Panel, points, method: str, weighted: bool) -> dict:
     return {"rows": rows, "importance": importance}
 
 
-def _heatmap(panel: Panel, rows: list[PanelRow]) -> dict:
-    """Each team's mean of each driver over the rows, teams by name."""
-    if not rows:
+def _heatmap(panel: Panel, eligible: Eligible) -> dict:
+    """Each team's mean of each driver over the eligible team-periods, teams by name."""
+    if not len(eligible):
         return {"teams": [], "drivers": [], "z": []}
-    scores = panel.driver_scores(rows, DRIVERS)
-    team_ids = sorted({row.team_id for row in rows}, key=lambda t: panel.teams[t].name)
+    scores = panel.driver_scores(eligible.rows, DRIVERS)
+    row_team_ids = panel.team_ids(eligible.team_at)
+    team_ids = sorted(set(row_team_ids), key=lambda t: panel.teams[t].name)
     at = {team_id: i for i, team_id in enumerate(team_ids)}
-    team = np.array([at[row.team_id] for row in rows], dtype=np.int64)
+    team = np.array([at[team_id] for team_id in row_team_ids], dtype=np.int64)
     asked = ~np.isnan(scores)
     # bincount adds each team's values in the rows' order, as a running sum over the rows would.
     sums = np.stack([np.bincount(team, weights=np.where(asked[:, k], scores[:, k], 0.0), minlength=len(team_ids))
@@ -153,22 +153,44 @@ def _heatmap(panel: Panel, rows: list[PanelRow]) -> dict:
             "z": z}
 
 
-def _trends(panel: Panel, rows: list[PanelRow], metric: str) -> list[dict]:
-    by_team: dict[int, list[PanelRow]] = defaultdict(list)
-    for row in rows:
-        by_team[row.team_id].append(row)
-    trends = []
-    for team_id, team_rows in sorted(by_team.items(), key=lambda kv: panel.teams[kv[0]].name):
-        team_rows.sort(key=lambda r: r.period_start)
+def _none_for_nan(values: np.ndarray) -> list:
+    return [None if v != v else v for v in values.tolist()]
+
+
+def _trends(panel: Panel, eligible: Eligible, metric: str) -> list[dict]:
+    """Each team's series over the eligible team-periods, teams by name, each team's by period."""
+    if not len(eligible):
+        return []
+    team_at = eligible.team_at
+    # The rows are in team-name order: teams in order of first appearance, each team's rows (already
+    # by period) gathered behind one another by a stable sort.
+    _, first = np.unique(team_at, return_index=True)
+    team_order = team_at[np.sort(first)]
+    rank = np.zeros(len(panel.team_ids()), dtype=np.int64)
+    rank[team_order] = np.arange(len(team_order))
+    by = np.argsort(rank[team_at], kind="stable")
+    rows = eligible.rows[by]
+    sizes = np.bincount(rank[team_at], minlength=len(team_order)).tolist()
+    periods = panel.period_starts(eligible.period_at[by])
+    engagement = panel.column("engagement")[rows].tolist()
+    enps = _none_for_nan(panel.column("enps")[rows])
+    customer = _none_for_nan(panel.row_scores(metric, rows))
+    proactive = panel.column("stories_proactive")[rows].tolist()
+    recovery = panel.column("stories_recovery")[rows].tolist()
+    trends, start = [], 0
+    for team_id, size in zip(panel.team_ids(team_order), sizes):
+        end = start + size
+        team = panel.teams[team_id]
         trends.append({
-            "team": panel.teams[team_id].name, "slug": panel.teams[team_id].slug,
-            "periods": [r.period_start.isoformat() for r in team_rows],
-            "engagement": [r.engagement for r in team_rows],
-            "enps": [r.enps for r in team_rows],
-            "customer": [r.customer_score(metric, MIN_CUSTOMER_ITEMS) for r in team_rows],
-            "proactive": [r.stories_proactive for r in team_rows],
-            "recovery": [r.stories_recovery for r in team_rows],
+            "team": team.name, "slug": team.slug,
+            "periods": periods[start:end],
+            "engagement": engagement[start:end],
+            "enps": enps[start:end],
+            "customer": customer[start:end],
+            "proactive": proactive[start:end],
+            "recovery": recovery[start:end],
         })
+        start = end
     return trends
 
 
@@ -195,11 +217,11 @@ def headline(query: Query) -> dict:
 
 
 def _headline(query: Query) -> dict:
-    panel = Panel(query.grain, query.start, query.end, drivers=False)
+    panel = Panel(query.grain, query.start, query.end, drivers=False, metrics=(query.metric,), trends=False)
     points = panel.points(query.metric, query.lag, query.start, query.end)
     pooled = correlate(points, query.weighted)["pooled"]
     label = METRIC_LABELS[query.metric]
-    answer = plain_answer(pooled, query.method, label, len({row.period_start for row in points.rows}), query.grain)
+    answer = plain_answer(pooled, query.method, label, points.periods(), query.grain)
     return {**answer, "label": label}
 
 
@@ -240,8 +262,8 @@ def _compute_report(query: Query) -> dict:
                           "pooled": _coef_row("Across teams", metric_figures["pooled"], method),
                           "within_team": _coef_row("Within teams", metric_figures["within_team"], method)})
 
-    rows = panel.engagement_rows(query.start, query.end)
-    trends = _trends(panel, rows, query.metric)
+    eligible = panel.eligible_in(query.start, query.end)
+    trends = _trends(panel, eligible, query.metric)
     fitted = None
     if pooled.pearson.computed:
         slope, intercept = np.polyfit(points.engagement, points.customer, 1,
@@ -262,7 +284,7 @@ def _compute_report(query: Query) -> dict:
             _coef_row("Within teams", figures["within_team"], method),
             _coef_row("Within departments", figures["within_department"], method, "departments"),
         ],
-        "answer": plain_answer(pooled, method, label, len({row.period_start for row in points.rows}), query.grain),
+        "answer": plain_answer(pooled, method, label, points.periods(), query.grain),
         "verdict": stats.verdict(chosen, "higher engagement", f"{label}"),
         "within_verdict": stats.verdict(within_chosen, "a rise in a team's engagement", f"{label} in that team"),
         "power_warning": stats.power_warning(pooled.teams) if points else None,
@@ -271,12 +293,12 @@ def _compute_report(query: Query) -> dict:
         "by_metric": by_metric,
         "metric_verdict": metric_verdict(by_metric),
         "drivers": _drivers(panel, points, method, query.weighted),
-        "heatmap": _heatmap(panel, rows),
+        "heatmap": _heatmap(panel, eligible),
         "trends": trends,
         "recognition": _recognition(trends),
         "fitted": fitted,
-        "eligible_team_periods": len(rows),
-        "teams_with_engagement": len({r.team_id for r in rows}),
+        "eligible_team_periods": len(eligible),
+        "teams_with_engagement": len(np.unique(eligible.team_at)),
     }
 
 
@@ -284,12 +306,9 @@ def _scatter(panel: Panel, points) -> dict:
     """The scatter's points as columns (team names once, then an index per point): a year of weeks
     is thousands of points."""
     names: dict[str, int] = {}
-    teams = panel.teams
-    team = [names.setdefault(teams[row.team_id].name, len(names)) for row in points.rows]
-    iso: dict = {}
-    period = [iso.get(row.period_start) or iso.setdefault(row.period_start, row.period_start.isoformat())
-              for row in points.rows]
-    return {"teams": list(names), "team": team, "period": period,
+    team_names = [panel.teams[team_id].name for team_id in panel.team_ids()]
+    team = [names.setdefault(team_names[t], len(names)) for t in points.team_at.tolist()]
+    return {"teams": list(names), "team": team, "period": panel.period_starts(points.period_at),
             "engagement": points.engagement.tolist(), "customer": points.customer.tolist()}
 
 

@@ -93,7 +93,7 @@ def test_a_changed_answer_is_shown_while_its_successor_is_computed_in_the_backgr
     add_feedback(db.session.scalar(db.select(Team).where(Team.slug == "shop-0")), "csat", [1] * 40,
                  datetime(2025, 3, 10, 12))
     db.session.commit()
-    with count_statements() as stale:
+    with count_statements(this_thread_only=True) as stale:  # not the background thread's own
         assert api() == first  # the kept answer, while a thread computes the new one
     assert len(stale) <= 4, stale
     cache.wait_for_refreshes()
