@@ -111,6 +111,26 @@ def _pearson(x: np.ndarray, y: np.ndarray) -> float:
     return float(np.dot(dx, dy) / math.sqrt(np.dot(dx, dx) * np.dot(dy, dy)))
 
 
+def midranks(values: np.ndarray) -> np.ndarray:
+    """Ranks 1..n, tied values sharing their mean rank: scipy's rankdata (method "average") with
+    the same arithmetic, without its per-call overhead. Tied values get the same rank whatever
+    order the sort leaves them in, so the sort need not be stable (the stable one costs 2-3 times
+    as much on thousands of values). Any NaN makes every rank NaN, as rankdata does."""
+    values = np.asarray(values, float)
+    if np.isnan(values).any():
+        return np.full(len(values), np.nan)
+    sorter = np.argsort(values)
+    ordered = values[sorter]
+    new = np.empty(len(values), bool)
+    new[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
+    dense = np.cumsum(new)
+    count = np.append(np.flatnonzero(new), len(values))
+    ranks = np.empty(len(values))
+    ranks[sorter] = 0.5 * (count[dense] + count[dense - 1] + 1)
+    return ranks
+
+
 def kish_n(w: np.ndarray) -> float:
     """Kish's effective sample size (Σw)²/Σw²: unequal weights carry less information than n points."""
     return float(w.sum() ** 2 / np.sum(w * w))
@@ -133,10 +153,10 @@ def _coefficients(x: np.ndarray, y: np.ndarray, weights: np.ndarray | None,
         # pages computing dozens of correlations over thousands of points.
         if weights is None:
             pearson_r = _pearson(x, y)
-            spearman_r = _pearson(sps.rankdata(x), sps.rankdata(y))
+            spearman_r = _pearson(midranks(x), midranks(y))
         else:
             pearson_r = weighted_pearson(x, y, weights)
-            spearman_r = weighted_pearson(sps.rankdata(x), sps.rankdata(y), weights)
+            spearman_r = weighted_pearson(midranks(x), midranks(y), weights)
         pearson_p, spearman_p = t_test_p(pearson_r, n_eff), t_test_p(spearman_r, n_eff)
     out = []
     for r, p, spearman in ((pearson_r, pearson_p, False), (spearman_r, spearman_p, True)):
