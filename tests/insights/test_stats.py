@@ -210,3 +210,14 @@ def test_shapley_shares_equal_relaimpo_lmg_on_the_swiss_example():
                  "Catholic": 0.10557015, "Infant.Mortality": 0.11276592}
     assert round(100 * r2, 2) == 70.67
     assert {name: round(float(share), 8) for name, share in zip(names[1:], shares)} == published
+
+
+@pytest.mark.parametrize("values", [
+    [], [3.0], [2.0, 2.0], [1.0, 5.0, 5.0, 2.0, 5.0, 1.0],
+    list(np.round(np.random.default_rng(3).uniform(0, 100, 5000), 1)),  # many ties, as panel scores have
+    list(np.random.default_rng(4).normal(size=5000)),
+    [1.0, float("nan"), 2.0],
+])
+def test_midranks_are_scipys_average_ranks_exactly(values):
+    values = np.array(values, float)
+    assert np.array_equal(stats.midranks(values), sps.rankdata(values), equal_nan=True)
