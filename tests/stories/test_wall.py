@@ -154,6 +154,7 @@ def test_a_private_hero_is_celebrated_only_to_them_and_their_manager(org, signed
     assert "Quietly brilliant" in signed_in(org["maya"]).get(f"/heroes/{story.id}").get_data(as_text=True)
 
 
+@pytest.mark.both_databases
 def test_a_story_with_one_private_hero_stays_off_the_wall(org, signed_in):
     org["sam"].private_recognition = True
     db.session.commit()
