@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
+from functools import lru_cache
 
 import sqlalchemy as sa
 
@@ -118,3 +119,121 @@ def team_periods_with_answers(team_ids=None) -> set[tuple[int, str, date]]:
         for grain in GRAINS:
             keys.add((team_id, grain, period_start(opens_on, grain)))
     return keys
+
+
+def closed_cells_at_once() -> dict[tuple[int, str, date], tuple[list, int, int]]:
+    """(team, grain, period start) → (the cell's flat vector, group size, closed cycles) of every
+    closed cycle, for a full rebuild: what `closed_cells()` gives (as `Cell.vector()`), summed as
+    arrays instead of a Cell per team-period and a Python step per cycle and driver.
+
+    Every sum is of whole numbers (the answers' sums scaled by 25), exact in floating point in any
+    order, so the vectors are the same numbers as the cells' to the last bit.
+    """
+    import numpy as np
+
+    from engagement.pulses.models import DRIVERS
+    from engagement.pulses.results import METRICS, cycle_groups
+
+    cycles, participations, answers = cycle_groups(PulseCycle.closed_at.is_not(None))
+    if not cycles:
+        return {}
+    m = len(METRICS)
+    engagement, enps = METRICS.index("engagement"), METRICS.index(ENPS)
+    column = {metric: METRICS.index(metric) for metric in (*DRIVERS, ENPS)}
+    index = {row[0]: i for i, row in enumerate(cycles)}
+    n = len(cycles)
+    # Per cycle: promoters, detractors, invited, answered, then per metric counts and sizes (whole
+    # numbers), and per metric the sums (floats, as the cells keep them).
+    whole = np.zeros((n, 4 + 2 * m), dtype=np.int64)
+    sums = np.zeros((n, m), dtype=np.float64)
+    counts, sizes = whole[:, 4:4 + m], whole[:, 4 + m:]
+    for cycle_id, answered, invited in participations:
+        i = index.get(cycle_id)
+        if i is not None:
+            whole[i, 3], whole[i, 2] = int(answered or 0), int(invited or 0)
+    respondents = whole[:, 3].copy()
+    threshold = anonymity.min_group_size()
+    pooled = np.fromiter((anonymity.counts(int(r), True, threshold) for r in respondents), dtype=bool, count=n)
+    if answers:
+        ids, drivers, count, total, promoters, detractors = zip(*answers)
+        rows = np.fromiter((index.get(cycle_id, -1) for cycle_id in ids), dtype=np.int64, count=len(ids))
+        cols = np.fromiter((column.get(driver, -1) for driver in drivers), dtype=np.int64, count=len(ids))
+        count = np.array(count, dtype=np.int64)
+        total = np.array([t or 0 for t in total], dtype=np.int64)
+        promoters = np.array([p or 0 for p in promoters], dtype=np.int64)
+        detractors = np.array([d or 0 for d in detractors], dtype=np.int64)
+        known = (rows >= 0) & (cols >= 0)
+        net = known & (cols == enps)
+        scored = known & (cols != enps)
+        # Group sizes: each driver answered, and engagement when any driver was, take the cycle's size.
+        sizes[rows[known], cols[known]] = respondents[rows[known]]
+        sizes[rows[scored], engagement] = respondents[rows[scored]]
+        # Only cycles meeting the threshold add answers (one row per cycle and driver: no repeats).
+        net &= pooled[np.maximum(rows, 0)]
+        scored &= pooled[np.maximum(rows, 0)]
+        counts[rows[net], enps] = count[net]
+        whole[rows[net], 0] = promoters[net]
+        whole[rows[net], 1] = detractors[net]
+        scaled = 25.0 * total.astype(np.float64) - 25.0 * count.astype(np.float64)  # sum of (a-1)*25
+        counts[rows[scored], cols[scored]] = count[scored]
+        sums[rows[scored], cols[scored]] = scaled[scored]
+        np.add.at(counts[:, engagement], rows[scored], count[scored])
+        np.add.at(sums[:, engagement], rows[scored], scaled[scored])
+
+    keys: dict[tuple[int, str, date], int] = {}
+    starts: dict[date, tuple] = {}
+    which = {grain: np.empty(n, dtype=np.int64) for grain in GRAINS}
+    for i, (_cycle_id, team_id, opens_on) in enumerate(cycles):
+        periods = starts.get(opens_on)
+        if periods is None:
+            periods = starts[opens_on] = tuple((grain, period_start(opens_on, grain)) for grain in GRAINS)
+        for grain, start in periods:
+            which[grain][i] = keys.setdefault((team_id, grain, start), len(keys))
+    k = len(keys)
+    key_whole = np.zeros((k, 4 + 2 * m), dtype=np.int64)
+    key_sums = np.zeros((k, m), dtype=np.float64)
+    group = np.zeros(k, dtype=np.int64)
+    closed = np.zeros(k, dtype=np.int64)
+    for grain in GRAINS:
+        at = which[grain]
+        np.add.at(key_whole[:, :4 + m], at, whole[:, :4 + m])
+        sizes_of_keys = key_whole[:, 4 + m:]
+        np.maximum.at(sizes_of_keys, at, sizes)
+        np.add.at(key_sums, at, sums)
+        np.maximum.at(group, at, respondents)
+        np.add.at(closed, at, 1)
+    key_whole, key_sums, group, closed = key_whole.tolist(), key_sums.tolist(), group.tolist(), closed.tolist()
+    found = {}
+    for key, i in keys.items():
+        row = key_whole[i]
+        found[key] = (row[:4] + key_sums[i] + row[4:], group[i], closed[i])
+    return found
+
+
+def figures_from_vector(vector: list, group: int):
+    """`figures_from_cell` from the cell's flat vector (None when nobody answered)."""
+    from engagement.pulses.models import DRIVERS
+    from engagement.pulses.results import METRICS
+
+    if not group:
+        return None
+    m = len(METRICS)
+    sums, counts = vector[4:4 + m], vector[4 + m:4 + 2 * m]
+
+    columns = _columns()
+
+    def value(metric: str) -> float | None:
+        j = columns[metric]
+        if not counts[j]:
+            return None
+        if metric == ENPS:
+            return 100.0 * (vector[0] - vector[1]) / counts[j]
+        return sums[j] / counts[j]
+    drivers = {key: value(key) for key in DRIVERS if counts[columns[key]]}
+    return EngagementFigures("live", int(group), value("engagement"), drivers, value(ENPS))
+
+
+@lru_cache(maxsize=None)
+def _columns() -> dict[str, int]:
+    from engagement.pulses.results import METRICS
+    return {metric: j for j, metric in enumerate(METRICS)}

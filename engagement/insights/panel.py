@@ -225,6 +225,15 @@ def _pulse_values(closed, history_rows) -> dict:
     return values
 
 
+def _rebuilt_pulse_values(closed, history_rows) -> dict:
+    """`_pulse_values` from a team-period's (cell vector, group size, cycles), as the rebuild sums them."""
+    vector, group, cycles = closed if closed is not None else (None, 0, 0)
+    live_figures = live.figures_from_vector(vector, group) if closed is not None else None
+    values = _engagement_values(_choose(live_figures, history_figures(history_rows) if history_rows else None))
+    values.update(pulse_cycles=cycles, pulse_cell=vector)
+    return values
+
+
 def refresh_team_periods(keys) -> None:
     """Recompute the engagement of the given (team_id, grain, period_start) rows, in a few queries."""
     keys = set(keys)
@@ -288,7 +297,7 @@ def _rebuild() -> int:
     for row in db.session.scalars(sa.select(PulseHistory)):
         for grain, start in starts_for(row.period_start).items():
             history[(row.team_id, grain, start)].append(row)
-    closed = live.closed_cells()
+    closed = live.closed_cells_at_once()
     stories = _story_counts()
 
     db.session.execute(sa.delete(TeamPeriod).execution_options(synchronize_session=False))
@@ -302,7 +311,7 @@ def _rebuild() -> int:
                           **{name: 0 for name in COUNTERS})
             values.update(counts.get(key, {}))
             values.update(stories.get(key, {}))
-            values.update(_pulse_values(closed.get(key), history.get(key, [])))
+            values.update(_rebuilt_pulse_values(closed.get(key), history.get(key, [])))
             rows.append(values)
             if len(rows) >= 2000:
                 write(rows)
@@ -349,31 +358,51 @@ def _copied():
 
 
 def _period_columns(column):
-    """SQL expressions for the start of the week (Monday) and of the month of a timestamp column."""
+    """SQL expressions grouping a timestamp column by week (Monday) and month, and a memo turning
+    each pair of grouped values into the dates of the week's and the month's starts."""
     if db.session.get_bind().dialect.name == "postgresql":
-        return (sa.cast(sa.func.date_trunc("week", column), sa.Date),
-                sa.cast(sa.func.date_trunc("month", column), sa.Date))
+        # Two date_trunc over every row were most of the grouping's time. The week is a day count
+        # from 1 January of year 1 (a Monday) divided by 7; the month is the Monday's own or, when
+        # the day of the month is not past the weekday, the next (a week spans at most two months).
+        days = sa.cast(column, sa.Date) - sa.literal(date.min, sa.Date)
+        return days // 7, sa.func.date_part("day", column) > days % 7, _week_numbers()
     # SQLite: 'weekday 0' moves to the next Sunday (or stays on one), six days back is its Monday.
-    return sa.func.date(column, "weekday 0", "-6 days"), sa.func.date(column, "start of month")
+    return sa.func.date(column, "weekday 0", "-6 days"), sa.func.date(column, "start of month"), _dates()
+
+
+def _week_numbers():
+    """The memo for PostgreSQL's (week number, same month as its Monday) pairs."""
+    memo: dict = {}
+
+    def starts(week: int, same_month: bool) -> tuple[date, date]:
+        found = memo.get((week, same_month))
+        if found is None:
+            monday = date.fromordinal(1 + 7 * week)
+            month = monday.replace(day=1)
+            if not same_month:
+                month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+            found = memo[(week, same_month)] = (monday, month)
+        return found
+    return starts
 
 
 def _dates():
-    """A memo turning the period starts the database gives (SQLite's text, PostgreSQL's dates) into
-    dates: a two-year history has only a hundred weeks and two dozen months among its groups."""
+    """A memo turning the period starts SQLite gives (text) into dates: a two-year history has only
+    a hundred weeks and two dozen months among its groups."""
     memo: dict = {}
 
-    def as_date(value) -> date:
-        found = memo.get(value)
+    def starts(week: str, month: str) -> tuple[date, date]:
+        found = memo.get((week, month))
         if found is None:
-            found = memo[value] = date.fromisoformat(value) if isinstance(value, str) else value
+            found = memo[(week, month)] = (date.fromisoformat(week), date.fromisoformat(month))
         return found
-    return as_date
+    return starts
 
 
 def _feedback_counts() -> dict[tuple, dict[str, int]]:
     """Customer counts per (team, grain, period start), in one GROUP BY over the feedback: grouped by
     week and month together (a week across two months is two groups), then added up per grain."""
-    week, month = _period_columns(Feedback.received_at)
+    week, month, starts = _period_columns(Feedback.received_at)
     score = Feedback.score
     # Plain rows from the connection: the ORM's result machinery cost as much as the grouping.
     result = db.session.connection().execute(
@@ -384,9 +413,8 @@ def _feedback_counts() -> dict[tuple, dict[str, int]]:
         # every row up (twice the time of reading the table through and sorting the groups).
         .group_by(week, month, Feedback.team_id, Feedback.metric)
         .execution_options(yield_per=5000))
-    as_date = _dates()
     counts: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for team_id, week_start, month_start, metric, n, total, good, promoters, detractors in result:
+    for team_id, week, month, metric, n, total, good, promoters, detractors in result:
         if metric == "csat":
             amounts = {"csat_n": n, "csat_good": good}
         elif metric == "nps":
@@ -395,7 +423,8 @@ def _feedback_counts() -> dict[tuple, dict[str, int]]:
             amounts = {"ces_n": n, "ces_sum": total}
         else:
             amounts = {}
-        for key in ((team_id, "week", as_date(week_start)), (team_id, "month", as_date(month_start))):
+        week_start, month_start = starts(week, month)
+        for key in ((team_id, "week", week_start), (team_id, "month", month_start)):
             bucket = counts[key]
             for name, amount in amounts.items():
                 bucket[name] += int(amount or 0)
@@ -409,19 +438,19 @@ def _story_counts() -> dict[tuple, dict[str, int]]:
     from recognition.stories.models import HeroStory, story_heroes
     from flashpoint.people.models import User
 
-    week, month = _period_columns(sa.func.coalesce(HeroStory.approved_at, HeroStory.created_at))
+    week, month, starts = _period_columns(sa.func.coalesce(HeroStory.approved_at, HeroStory.created_at))
     result = db.session.connection().execute(
         sa.select(User.team_id, HeroStory.kind, week, month, sa.func.count(sa.distinct(HeroStory.id)))
         .join(story_heroes, story_heroes.c.story_id == HeroStory.id)
         .join(User, User.id == story_heroes.c.user_id)
         .where(HeroStory.state == "approved", User.team_id.is_not(None))
         .group_by(User.team_id, HeroStory.kind, week, month))
-    as_date = _dates()
     counts: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for team_id, kind, week_start, month_start, n in result:
+    for team_id, kind, week, month, n in result:
         column = "stories_proactive" if kind == "proactive" else "stories_recovery"
-        counts[(team_id, "week", as_date(week_start))][column] += n
-        counts[(team_id, "month", as_date(month_start))][column] += n
+        week_start, month_start = starts(week, month)
+        counts[(team_id, "week", week_start)][column] += n
+        counts[(team_id, "month", month_start)][column] += n
     return counts
 
 

@@ -175,23 +175,43 @@ def cycle_totals(*where, answers: bool = True, scan: bool = False) -> dict[int, 
     def scoped(select):
         return select if scan else select.join(PulseCycle, PulseCycle.id == select.selected_columns[0]).where(*where)
 
-    participations = db.select(PulseParticipation.cycle_id,
-                               func.sum(case((PulseParticipation.answered.is_(True), 1), else_=0)),
-                               func.sum(case((PulseParticipation.invited_at.is_not(None), 1), else_=0)))
-    for cid, answered, invited in db.session.execute(
-            scoped(participations).group_by(PulseParticipation.cycle_id)):
+    for cid, answered, invited in db.session.execute(scoped(_participation_sums())):
         if cid in found:
             found[cid].respondents, found[cid].invited = int(answered or 0), int(invited or 0)
     if not answers:
         return found
-    sums = db.select(PulseAnswer.cycle_id, PulseAnswer.driver, func.count(), func.sum(PulseAnswer.value),
-                     func.sum(case((PulseAnswer.value >= 9, 1), else_=0)),
-                     func.sum(case((PulseAnswer.value <= 6, 1), else_=0)))
-    for cid, driver, count, total, promoters, detractors in db.session.execute(
-            scoped(sums).group_by(PulseAnswer.cycle_id, PulseAnswer.driver)):
+    for cid, driver, count, total, promoters, detractors in db.session.execute(scoped(_answer_sums())):
         if cid in found:
             found[cid].answers.append((driver, count, total or 0, promoters or 0, detractors or 0))
     return found
+
+
+def _participation_sums():
+    """Per cycle: how many answered, how many were invited."""
+    return db.select(PulseParticipation.cycle_id,
+                     func.sum(case((PulseParticipation.answered.is_(True), 1), else_=0)),
+                     func.sum(case((PulseParticipation.invited_at.is_not(None), 1), else_=0))
+                     ).group_by(PulseParticipation.cycle_id)
+
+
+def _answer_sums():
+    """Per cycle and driver: the answers' count, sum, promoters (9–10) and detractors (0–6)."""
+    return db.select(PulseAnswer.cycle_id, PulseAnswer.driver, func.count(), func.sum(PulseAnswer.value),
+                     func.sum(case((PulseAnswer.value >= 9, 1), else_=0)),
+                     func.sum(case((PulseAnswer.value <= 6, 1), else_=0))
+                     ).group_by(PulseAnswer.cycle_id, PulseAnswer.driver)
+
+
+def cycle_groups(*where) -> tuple[list, list, list]:
+    """The raw groups `cycle_totals(*where, scan=True)` is made of, as plain rows for array code: the
+    cycles matching `where` (id, team, opening day), and over the whole tables, participations per
+    cycle (id, answered, invited) and answers per cycle and driver (id, driver, count, sum,
+    promoters, detractors); groups of other cycles are the caller's to drop."""
+    connection = db.session.connection()
+    cycles = connection.execute(db.select(PulseCycle.id, PulseCycle.team_id, PulseCycle.opens_on).where(*where)).all()
+    if not cycles:
+        return [], [], []
+    return cycles, connection.execute(_participation_sums()).all(), connection.execute(_answer_sums()).all()
 
 
 def add_cycle(cell: Cell, cycle: CycleTotals, threshold: int) -> None:

@@ -123,6 +123,46 @@ def test_incremental_panel_equals_a_full_rebuild(db_backend, app):
     assert _snapshot() == incremental
 
 
+def _every_column():
+    """Every panel row, every column but the id and the time, exactly (JSON as the repr of its values,
+    so 0 and 0.0 differ; drivers in key order)."""
+    db.session.expire_all()
+    columns = [c for c in TeamPeriod.__table__.c if c.name not in ("id", "updated_at")]
+    return {(row.team_id, row.grain, row.period_start): tuple(
+                repr(sorted(row.drivers.items())) if c.name == "drivers"
+                else repr(row.pulse_cell) if c.name == "pulse_cell" else getattr(row, c.name)
+                for c in columns)
+            for row in db.session.execute(sa.select(*columns))}
+
+
+@pytest.mark.both_databases
+def test_a_rebuild_writes_every_column_as_the_incremental_path_does(db_backend, app):
+    """The rebuild sums cycles as arrays, groups feedback by week number on PostgreSQL and writes by
+    COPY there: the same panel, column for column, as the cycles, history and feedback one by one."""
+    a, b = make_team("alpha"), make_team("beta")
+    # Feedback around the edges of weeks and months: a Sunday night, the Monday after, a week
+    # spanning December and January, and Tuesday 1 July (its Monday in June).
+    add_feedback(a, "csat", [4, 1], datetime(2025, 7, 1, 8, 0))
+    add_feedback(a, "csat", [5, 4, 2], datetime(2025, 11, 30, 23, 30))
+    add_feedback(a, "nps", [10, 3, 9], datetime(2025, 12, 1, 0, 0))
+    add_feedback(b, "ces", [6, 7, 5], datetime(2025, 12, 31, 23, 59))
+    add_feedback(b, "nps", [0, 9, 10, 6], datetime(2026, 1, 1, 0, 0))
+    add_feedback(b, "csat", [1, 5], datetime(2026, 1, 4, 23, 59))
+    # Two cycles in one month, one of them too small to add answers; one with eNPS only.
+    closed_cycle(a, date(2025, 12, 8), {"recognition": [4, 4, 5, 2, 3], "tools": [1, 2, 5, 5, 3],
+                                        "enps": [9, 9, 10, 5, 6]}, respondents=5)
+    closed_cycle(a, date(2025, 12, 16), {"recognition": [1, 2], "enps": [0, 10]}, respondents=2)
+    closed_cycle(b, date(2025, 12, 29), {"enps": [10, 10, 7, 3, 9, 9]}, respondents=6)
+    # History alone, and history under live answers (live wins).
+    import_history([("beta", "2025-11-01", "recognition", 61.5, 9), ("beta", "2025-11-01", "growth", 70.25, 7),
+                    ("alpha", "2025-12-01", "growth", 40, 6)])
+    incremental = _every_column()
+    assert _row(a, "month", date(2025, 12, 1)).engagement_source == "live"
+    panel.rebuild()
+    db.session.commit()
+    assert _every_column() == incremental
+
+
 def test_approved_hero_stories_count_for_their_heroes_teams_and_match_a_rebuild(app, runner):
     from flashpoint.timeutil import utcnow
     from recognition.stories.approvals import nominate
