@@ -7,8 +7,9 @@ from blinker import Namespace
 
 _signals = Namespace()
 
-# sender: the Flask app; kwargs: items=[<Feedback>, ...] (flushed, each has an id; a CSV import
-# announces `recognition.feedback.intake.StoredFeedback` records, the same columns and `team`, read-only). Sent once per
+# sender: the Flask app; kwargs: items=[<Feedback>, ...] (flushed, each has an id; the intake and a
+# CSV import announce `recognition.feedback.intake.StoredFeedback` records, the same columns and
+# `team` (its id, slug, name, metrics), read-only). Sent once per
 # intake (a form post, an API item, a CSV import in steps, the demo) with every new item of it, in
 # order: a receiver does its per-item work in bulk (one look-up, one upsert) and never sees an item
 # twice. Optional kwarg credited={feedback id: (person id, source)}: whom a source credits for which

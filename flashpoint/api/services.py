@@ -65,21 +65,55 @@ _NOTE_USE = _tokens.update().where(_tokens.c.id == sa.bindparam("token_id")).val
     last_used_at=sa.bindparam("used_at"))
 
 
+# Active tokens by hash, per database, for the version of teams and tokens they were read at
+# (flashpoint/versions.py): creating, revoking or re-scoping a token moves the version, so every
+# process sees it at its next request. Only tokens found are kept (at most _KEPT per process).
+_kept: dict[str, tuple[int, dict[str, ActiveToken]]] = {}
+_KEPT = 1000
+
+
 def find_token(token: str | None) -> ActiveToken | None:
     """The active token matching this bearer value, or None (unknown, empty or revoked)."""
     if not token:
         return None
-    row = db.session.execute(_FIND_ACTIVE, {"token_hash": hash_token(token)}).first()
-    return ActiveToken(row.id, tuple(row.scopes or ()), row.last_used_at) if row is not None else None
+    from flashpoint import versions
+
+    token_hash = hash_token(token)
+    version = versions.current().intake
+    key = versions.current_database_key()
+    kept = _kept.get(key)
+    if kept is not None and kept[0] == version:
+        found = kept[1].get(token_hash)
+        if found is not None:
+            return found
+    row = db.session.execute(_FIND_ACTIVE, {"token_hash": token_hash}).first()
+    if row is None:
+        return None
+    found = ActiveToken(row.id, tuple(row.scopes or ()), row.last_used_at)
+    if version is not None:
+        if kept is None or kept[0] != version or len(kept[1]) >= _KEPT:
+            kept = _kept[key] = (version, {})
+        kept[1][token_hash] = found
+    return found
 
 
 def note_use(token: ActiveToken) -> bool:
-    """Record that the token was used; True when the row changed (the caller commits)."""
+    """Record that the token was used; True when the row changed (the caller commits). Each process
+    writes at most once a minute per token (its kept copy remembers when it last wrote)."""
     now = utcnow()
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_PRECISION:
         db.session.execute(_NOTE_USE, {"token_id": token.id, "used_at": now})
+        for _version, tokens in list(_kept.values()):
+            for token_hash, kept in list(tokens.items()):
+                if kept.id == token.id:
+                    tokens[token_hash] = ActiveToken(kept.id, kept.scopes, now)
         return True
     return False
+
+
+def forget() -> None:
+    """Drop every kept token (tests that rewrite a database behind the triggers' back)."""
+    _kept.clear()
 
 
 def revoke_token(row: ApiToken) -> None:

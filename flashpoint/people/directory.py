@@ -8,7 +8,7 @@ Why that is correct across gunicorn workers, hosts and any writer: database trig
 0950_feedback_people_version) give the row a new version whenever a person is added, removed,
 renamed, re-nicknamed, moved to another team or (de)activated, and whenever a team is added,
 removed or moved under another parent, whoever writes (the ORM, a bulk import, plain SQL). Each use
-reads the version (one primary-key read) and rebuilds when it differs. Versions never come back: a
+reads the version (one primary-key read, flashpoint/versions.py) and rebuilds when it differs. Versions never come back: a
 PostgreSQL sequence (outside transactions) or SQLite's 64-bit random(), so a change rolled back
 cannot make a cache built inside it look current later. The version is read before the people, so
 a cache is never older than its version says.
@@ -19,7 +19,6 @@ goes with it when the version moves.
 from __future__ import annotations
 
 import threading
-from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Callable, TypeVar
 
@@ -106,24 +105,13 @@ _current: dict[str, Directory] = {}  # database URL → the directory last read 
 _lock = threading.Lock()
 
 
-# Read on every feedback item: built once (building a statement costs more than running this one).
-_VERSION = sa.select(people_directory.c.version).where(people_directory.c.id == 1)
-
-
-def read_version() -> int | None:
-    """The people version of the database in use (None when its row is missing: never cached)."""
-    return db.session.execute(_VERSION).scalar()
-
-
-@lru_cache(maxsize=64)
-def _database_key(url: sa.URL) -> str:
-    return url.render_as_string(hide_password=False)
-
-
 def current() -> Directory:
-    """The directory as the current transaction sees it: one cheap read when nothing changed."""
-    key = _database_key(db.session.get_bind().url)
-    version = read_version()
+    """The directory as the current transaction sees it: one cheap read when nothing changed (the
+    version is read with the intake's, flashpoint/versions.py)."""
+    from flashpoint import versions
+
+    key = versions.current_database_key()
+    version = versions.current().people
     cached = _current.get(key)
     if cached is not None and version is not None and cached.version == version:
         return cached

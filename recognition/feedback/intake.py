@@ -18,27 +18,49 @@ from flashpoint.people.models import Team
 from flashpoint.timeutil import utcnow
 from recognition.feedback.credits import credit
 from recognition.feedback.models import Feedback
-from recognition.feedback.validation import CleanFeedback, FeedbackInvalid, validate_feedback
+from recognition.feedback.validation import CleanFeedback, FeedbackInvalid, TeamRecord, validate_feedback
 from recognition.sentiment import is_positive
 from recognition.signals import feedback_received
 
 
-@dataclass(frozen=True)
 class Received:
-    feedback: Feedback
-    created: bool
+    """What the intake did with an item: `created` (new, or its external id was known) and the item.
+
+    A new item is `stored` (the columns as written, what the receivers were told); `feedback`, the
+    ORM row, is only made for a caller that asks (the API answers from `stored`)."""
+
+    __slots__ = ("created", "stored", "_feedback")
+
+    def __init__(self, created: bool, *, feedback: Feedback | None = None,
+                 stored: StoredFeedback | None = None) -> None:
+        self.created, self.stored, self._feedback = created, stored, feedback
+
+    @property
+    def feedback(self) -> Feedback:
+        if self._feedback is None:
+            # The row as it was written, in the session without reading it back.
+            values = {name: getattr(self.stored, name) for name in _COLUMNS}
+            self._feedback = Feedback(**values)
+            make_transient_to_detached(self._feedback)
+            db.session.add(self._feedback)
+        return self._feedback
+
+    @property
+    def item(self) -> Feedback | StoredFeedback:
+        """The item's columns: the stored record when new, else the known row."""
+        return self.stored if self.stored is not None else self.feedback
 
 
 
 @dataclass(frozen=True, slots=True)
 class StoredFeedback:
-    """A row a CSV import has just written, as its receivers read it: the columns and the team.
-    Announced instead of an ORM object per row: building, attaching and tracking 2,000 `Feedback`
-    objects per step cost more than inserting the rows."""
+    """A row the intake or a CSV import has just written, as its receivers read it: the columns and
+    the team. Announced instead of an ORM object per row: building, attaching, tracking and
+    expiring `Feedback` objects cost more than inserting the rows."""
     id: int
     external_id: str
     team_id: int
-    team: Team
+    team: Team | TeamRecord
     metric: str
     score: int
     comment: str
@@ -48,6 +70,10 @@ class StoredFeedback:
     consent: bool
     positive: bool
     created_at: datetime
+
+
+_COLUMNS = ("id", "external_id", "team_id", "metric", "score", "comment", "helper_name", "received_at", "channel",
+            "consent", "positive", "created_at")
 
 
 def _values(item: CleanFeedback, channel: str) -> dict[str, Any]:
@@ -102,14 +128,13 @@ def receive_feedback(fields: Mapping[str, Any], channel: str, *, now: datetime |
     # the unique key lets one insert through and the other finds the stored row.
     new_id = db.session.execute(_insert_unless_known(db.session.get_bind().dialect.name), values).scalar()
     if new_id is None:
-        return Received(by_external_id(item.external_id), False)
-    # The row as it was just written, kept in the session without reading it back.
-    row = Feedback(id=new_id, **values)
-    make_transient_to_detached(row)
-    db.session.add(row)
+        return Received(False, feedback=by_external_id(item.external_id))
+    # The row as it was just written, told to the receivers as a record (no ORM object to build,
+    # attach and expire at the commit).
+    row = StoredFeedback(id=new_id, team=item.team, **values)
     credited = credit([(new_id, item.employee_email)], source) if item.employee_email else {}
     announce([row], credited)
-    return Received(row, True)
+    return Received(True, stored=row)
 
 
 def receive_form(team: Team, *, score: Any, comment: str, helper_name: str, consent: bool,
@@ -162,6 +187,6 @@ def receive_json(data: dict, channel: str, *, source: str | None = None) -> tupl
     except FeedbackInvalid as exc:
         db.session.rollback()
         raise ApiValidationError(exc.errors) from None
-    item = received.feedback
-    # Read before the commit, which expires the row: reading after it would load it again.
+    item = received.item
+    # Read before the commit, which expires a known row: reading after it would load it again.
     return {"id": item.id, "external_id": item.external_id, "positive": item.positive}, received.created

@@ -23,8 +23,54 @@ FALSE_WORDS = {"false", "no", "0", ""}
 METRIC_LABELS = {"csat": "CSAT", "nps": "NPS", "ces": "CES"}
 
 
-# The form and the API look one team up per item: the query is built once.
+# A team missing from the kept ones is looked up (built once).
 _TEAM_BY_SLUG = sa.select(Team).where(Team.slug == sa.bindparam("slug"))
+_teams = Team.__table__
+_ALL_TEAMS = sa.select(_teams.c.id, _teams.c.slug, _teams.c.name, _teams.c.parent_id,
+                       _teams.c.collected_metrics, _teams.c.form_metric)
+
+
+@dataclass(frozen=True, slots=True)
+class TeamRecord:
+    """A team as the intake reads it (what `Team` offers it), kept per process."""
+    id: int
+    slug: str
+    name: str
+    parent_id: int | None
+    collected_metrics: str
+    form_metric: str
+
+    @property
+    def metrics(self) -> list[str]:
+        return [m for m in self.collected_metrics.split(",") if m]
+
+    def collects(self, metric: str) -> bool:
+        return metric in self.metrics
+
+
+# Every team by slug, per database, at the version of teams and tokens it was read at
+# (flashpoint/versions.py): any change to a team moves the version, so every process sees it at
+# its next item. The API and webhooks look a team up per item; this spares the statement.
+_kept: dict[str, tuple[int, dict[str, TeamRecord]]] = {}
+
+
+def team_by_slug(slug: str) -> TeamRecord | Team | None:
+    """The team with this slug, from the process's copy when it is current."""
+    from flashpoint import versions
+
+    version = versions.current().intake
+    key = versions.current_database_key()
+    kept = _kept.get(key)
+    if version is not None and (kept is None or kept[0] != version):
+        kept = _kept[key] = (version, {row.slug: TeamRecord(*row) for row in db.session.execute(_ALL_TEAMS)})
+    found = kept[1].get(slug) if kept is not None and kept[0] == version else None
+    # Not kept (or no version): ask the database, as a team added in this transaction may be there.
+    return found if found is not None else db.session.scalar(_TEAM_BY_SLUG, {"slug": slug})
+
+
+def forget() -> None:
+    """Drop every kept team (tests that rewrite a database behind the triggers' back)."""
+    _kept.clear()
 
 
 class FeedbackInvalid(ValueError):
@@ -39,7 +85,7 @@ class FeedbackInvalid(ValueError):
 @dataclass(frozen=True)
 class CleanFeedback:
     external_id: str
-    team: Team
+    team: Team | TeamRecord
     metric: str
     score: int
     received_at: datetime
@@ -131,7 +177,7 @@ def validate_feedback(fields: Mapping[str, Any], *, teams: Mapping[str, Team] | 
     if not slug:
         errors["team"] = "A team slug is required."
     else:
-        team = teams.get(slug) if teams is not None else db.session.scalar(_TEAM_BY_SLUG, {"slug": slug})
+        team = teams.get(slug) if teams is not None else team_by_slug(slug)
         if team is None:
             errors["team"] = f"There is no team '{slug[:64]}'."
 

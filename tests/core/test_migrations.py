@@ -135,3 +135,14 @@ def test_the_people_directory_triggers_outlive_every_migration(sqlite_template):
             "SELECT tbl_name, name FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%people_directory%'"))}
     engine.dispose()
     assert {table for table, _name in triggers} == {"users", "teams"}, triggers
+
+
+def test_the_intake_cache_triggers_outlive_every_migration(sqlite_template):
+    """The triggers that tell every process its kept teams and API tokens changed (migration 1090)."""
+    engine = sa.create_engine(f"sqlite:///{sqlite_template}")
+    with engine.connect() as connection:
+        triggers = {(row[0], row[1]) for row in connection.execute(sa.text(
+            "SELECT tbl_name, name FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%intake_cache%'"))}
+    engine.dispose()
+    assert triggers == {(table, f"{table}_intake_cache_{what}") for table in ("teams", "api_tokens")
+                        for what in ("insert", "delete", "update")}, triggers
