@@ -7,7 +7,8 @@ here, per process, and checked at each use against one row, `people_directory.ve
 Why that is correct across gunicorn workers, hosts and any writer: database triggers (migration
 0950_feedback_people_version) give the row a new version whenever a person is added, removed,
 renamed, re-nicknamed, moved to another team or (de)activated, and whenever a team is added,
-removed or moved under another parent, whoever writes (the ORM, a bulk import, plain SQL). Each use
+removed or moved under another parent, and whenever a team's managers change (migration 1090),
+whoever writes (the ORM, a bulk import, plain SQL). Each use
 reads the version (one primary-key read, flashpoint/versions.py) and rebuilds when it differs. Versions never come back: a
 PostgreSQL sequence (outside transactions) or SQLite's 64-bit random(), so a change rolled back
 cannot make a cache built inside it look current later. The version is read before the people, so

@@ -10,6 +10,9 @@ changed in any way, and whenever an API token is added, removed, or its hash, sc
 revocation change (not its `last_used_at`), whoever writes. Versions never repeat: a sequence on
 PostgreSQL (not rolled back with a transaction), random() on SQLite (64 bits). See
 flashpoint/versions.py.
+
+A team's managers joining or leaving (`team_managers`) now also moves the people directory's
+version (migration 0950), as praise routing keeps every team's managers with the directory.
 """
 from alembic import op
 import sqlalchemy as sa
@@ -54,9 +57,30 @@ def upgrade():
             op.execute(f"CREATE TRIGGER {table}_intake_cache_insert AFTER INSERT ON {table} {bump}")
             op.execute(f"CREATE TRIGGER {table}_intake_cache_delete AFTER DELETE ON {table} {bump}")
             op.execute(f"CREATE TRIGGER {table}_intake_cache_update AFTER {update} ON {table} {bump}")
+    _manager_triggers_up()
+
+
+def _manager_triggers_up():
+    if op.get_bind().dialect.name == "postgresql":
+        # people_directory_bump() is migration 0950's.
+        op.execute("CREATE TRIGGER team_managers_people_directory AFTER INSERT OR DELETE OR UPDATE "
+                   "ON team_managers FOR EACH STATEMENT EXECUTE FUNCTION people_directory_bump()")
+        op.execute("CREATE TRIGGER team_managers_people_directory_truncate AFTER TRUNCATE "
+                   "ON team_managers FOR EACH STATEMENT EXECUTE FUNCTION people_directory_bump()")
+    else:
+        bump = "BEGIN UPDATE people_directory SET version = random() WHERE id = 1; END"
+        for what in ("insert", "delete", "update"):
+            op.execute(f"CREATE TRIGGER team_managers_people_directory_{what} AFTER {what.upper()} "
+                       f"ON team_managers {bump}")
 
 
 def downgrade():
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP TRIGGER team_managers_people_directory ON team_managers")
+        op.execute("DROP TRIGGER team_managers_people_directory_truncate ON team_managers")
+    else:
+        for what in ("insert", "delete", "update"):
+            op.execute(f"DROP TRIGGER team_managers_people_directory_{what}")
     if op.get_bind().dialect.name == "postgresql":
         for table in WATCHED:
             op.execute(f"DROP TRIGGER {table}_intake_cache ON {table}")

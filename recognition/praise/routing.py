@@ -46,9 +46,9 @@ def route_many(feedbacks, notify: bool | Callable[[Feedback], bool] = True, chec
     candidates to confirm), while other people the customer named in full still get their praise.
 
     A batch costs a constant number of statements, whatever its size or the organisation's: the
-    people directory's version (names come from the process's directory), one query for the items
-    already routed, one for the credits, one insert of the matches, one for the managers of the
-    people named, then the outbox's batch (wording counts, duplicate keys, one insert). `notify`
+    people directory's version (names, and teams' managers, come from the process's directory), one
+    query for the items already routed, one for the credits, one insert of the matches, then the
+    outbox's batch (wording counts, duplicate keys, one insert). `notify`
     may be a predicate deciding per item. `credited` (feedback id → (person id, source)), when the
     caller knows it, spares the look-up. `keep=False` (the intake, which has no use for them): the
     new matches are written but not returned, saving the statement that reads their ids back.
@@ -135,13 +135,14 @@ def _stored(model, new_id: int, values: dict):
     return row
 
 
-# The managers of teams (and of the teams above them), who are told of praise for their people:
-# one statement for a whole batch, built once. Ordered as `Team.managers` is.
+# The managers of every team, who are told of praise for their people: read once per version of
+# the people directory (migration 1090 moves it when a team's managers change; a person's name or
+# active flag moved it already). Ordered as `Team.managers` is.
 _users = User.__table__
-_MANAGERS_OF_TEAMS = (
+_ALL_MANAGERS = (
     sa.select(team_managers.c.team_id, _users.c.id, _users.c.name)
     .join(_users, _users.c.id == team_managers.c.user_id)
-    .where(team_managers.c.team_id.in_(sa.bindparam("team_ids", expanding=True)), _users.c.active.is_(True))
+    .where(_users.c.active.is_(True))
     .order_by(team_managers.c.team_id, _users.c.name, _users.c.id))
 
 
@@ -152,26 +153,19 @@ class _Recipient:
     name: str
 
 
-def _team_managers(directory: Directory, team_ids: set[int]) -> dict[int, list[_Recipient]]:
-    """Active managers of these teams and of every team above them: team id → managers."""
-    chain: set[int] = set()
-    for team_id in team_ids:
-        while team_id is not None and team_id not in chain:
-            chain.add(team_id)
-            team_id = directory.parent(team_id)
-    found: dict[int, list[_Recipient]] = {}
-    wanted = sorted(chain)
-    for start in range(0, len(wanted), _ID_CHUNK):
-        for team_id, user_id, name in db.session.execute(
-                _MANAGERS_OF_TEAMS, {"team_ids": wanted[start:start + _ID_CHUNK]}):
+def _team_managers(directory: Directory) -> dict[int, list[_Recipient]]:
+    """Active managers of every team: team id → managers, kept with the directory."""
+    def build() -> dict[int, list[_Recipient]]:
+        found: dict[int, list[_Recipient]] = {}
+        for team_id, user_id, name in db.session.execute(_ALL_MANAGERS):
             found.setdefault(team_id, []).append(_Recipient(user_id, name))
-    return found
+        return found
+    return directory.memo("praise.managers", build)
 
 
 def _notify_all(to_tell: list[tuple[Feedback, list[Person], list[Person]]], directory: Directory) -> None:
     """Tell the people found and their managers, item after item, as routing one by one would."""
-    managers_of = _team_managers(directory, {p.team_id for _, heroes, candidates in to_tell
-                                             for p in (*heroes, *candidates) if p.team_id is not None})
+    managers_of = _team_managers(directory)
 
     def managers_for(people: list[Person]) -> dict[int, _Recipient]:
         # As `User.managers()`: the managers of their team, else of the nearest team above that has some.

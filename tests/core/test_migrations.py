@@ -134,7 +134,7 @@ def test_the_people_directory_triggers_outlive_every_migration(sqlite_template):
         triggers = {(row[0], row[1]) for row in connection.execute(sa.text(
             "SELECT tbl_name, name FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%people_directory%'"))}
     engine.dispose()
-    assert {table for table, _name in triggers} == {"users", "teams"}, triggers
+    assert {table for table, _name in triggers} == {"users", "teams", "team_managers"}, triggers
 
 
 def test_the_intake_cache_triggers_outlive_every_migration(sqlite_template):

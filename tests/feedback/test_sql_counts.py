@@ -18,14 +18,14 @@ from tests.feedback.factories import make_token
 from tests.sqlcount import count_statements
 from tests.stories.factories import customer_says
 
-# The versions of people and of teams and tokens (one read: the token, the team and the people are
-# kept per process), the item (unless its external id is known), the panel, the managers of the
-# people named, the wording counts, the duplicate keys, the matches, the notifications.
-API_MAX = 8
+# The versions of people and of teams and tokens (one read: the token, the team, the people and
+# the teams' managers are kept per process), the item (unless its external id is known), the
+# panel, the wording counts, the duplicate keys, the matches, the notifications.
+API_MAX = 7
 # An item naming nobody: the versions, the item, the panel.
 API_NOBODY_MAX = 3
 # The form: no token, but the page's own look-up of its team.
-FORM_MAX = 11
+FORM_MAX = 10
 _ids = itertools.count(1)
 
 
@@ -130,6 +130,35 @@ def test_a_change_to_teams_or_tokens_is_seen_by_the_next_item(app, client, db_ba
     assert post(shop.slug).status_code == 401
 
 
+@pytest.mark.both_databases
+def test_a_change_to_managers_is_seen_by_the_next_item(app, client, db_backend):
+    """Teams' managers are kept with the people directory: one added or removed (here by plain SQL)
+    is told, or no longer told, of the next praise."""
+    from flashpoint.outbox.models import Notification
+
+    token = make_token("feedback:write")
+    shop, amara = _organisation(1, 1, 0)
+    boss = make_user(team=shop, name="Zora Boss")
+
+    def alerted(words: str) -> set[int]:
+        item = {"external_id": f"boss-{next(_ids)}", "received_at": "2026-01-05T10:00:00Z", "team": shop.slug,
+                "metric": "csat", "score": 5, "comment": words}
+        response = client.post("/api/v1/feedback", json=item, headers={"Authorization": f"Bearer {token}"})
+        assert response.status_code == 201
+        alert = f"praise.manager_alert:{response.get_json()['id']}:"
+        return {n.recipient_id for n in db.session.scalars(db.select(Notification).where(
+            Notification.dedupe_key.startswith(alert)))}
+
+    assert boss.id not in alerted("Amara Okafor was great")
+    db.session.execute(db.text("INSERT INTO team_managers (team_id, user_id) VALUES (:t, :u)"),
+                       {"t": shop.id, "u": boss.id})
+    db.session.commit()
+    assert boss.id in alerted("Amara Okafor was great")
+    db.session.execute(db.text("DELETE FROM team_managers WHERE user_id = :u"), {"u": boss.id})
+    db.session.commit()
+    assert boss.id not in alerted("Amara Okafor was great")
+
+
 def _form_statements(client, team, words: str) -> list[str]:
     token = csrf_token_from(client.get(f"/f/{team.slug}").get_data(as_text=True))
     with count_statements() as statements:
@@ -152,7 +181,7 @@ def test_one_form_item_costs_the_same_statements_in_a_small_and_a_large_organisa
 # One step of a CSV import (up to 2,000 rows): the teams, the ids already there, the insert, the new
 # ids, then praise routing (people version, matches, managers, wording counts, duplicate keys,
 # notifications) and the panel's upsert.
-IMPORT_STEP_MAX = 12
+IMPORT_STEP_MAX = 11
 
 
 def _import_statements(team, rows: int) -> list[str]:
