@@ -96,9 +96,11 @@ def _short_keys_of(name: str, nicknames: str | None) -> list[list[str]]:
 
 @dataclass
 class _Named:
-    """One person as matching sees them: their full name and their short names, folded."""
+    """One person as matching sees them: their full name and their short names, folded, and their
+    place in the directory's order (every tier lists its people in that order)."""
     position: int
     user_id: int
+    team_id: int | None
     full: tuple[str, ...]
     short: list[tuple[str, ...]]
 
@@ -112,19 +114,20 @@ class _TierIndex:
     full_lengths: list[int] = field(default_factory=list)  # how many words the names have
     short_lengths: list[int] = field(default_factory=list)
 
-    def full_candidates(self, haystack: list[list[str]]) -> list[_Named]:
-        """People whose full name appears in the text, in the tier's order."""
-        return self._found(self.by_full, self.full_lengths, haystack)
+    def full_candidates(self, haystack: list[list[str]], excluded: frozenset[int] = frozenset()) -> list[_Named]:
+        """People whose full name appears in the text, in the tier's order (people of the
+        `excluded` teams left out)."""
+        return self._found(self.by_full, self.full_lengths, haystack, excluded)
 
-    def short_candidates(self, haystack: list[list[str]]) -> list[_Named]:
+    def short_candidates(self, haystack: list[list[str]], excluded: frozenset[int] = frozenset()) -> list[_Named]:
         """People one of whose short names appears in the text, in the tier's order."""
-        return self._found(self.by_short, self.short_lengths, haystack)
+        return self._found(self.by_short, self.short_lengths, haystack, excluded)
 
     @staticmethod
     def _found(names: dict[tuple[str, ...], list[_Named]], lengths: list[int],
-               haystack: list[list[str]]) -> list[_Named]:
+               haystack: list[list[str]], excluded: frozenset[int]) -> list[_Named]:
         found = {id(n): n for part in haystack for k in lengths for i in range(len(part) - k + 1)
-                 for n in names.get(tuple(part[i:i + k]), ())}
+                 for n in names.get(tuple(part[i:i + k]), ()) if n.team_id not in excluded}
         return sorted(found.values(), key=lambda n: n.position)
 
 
@@ -138,37 +141,41 @@ def _build_tier_index(directory: Directory, team_ids: frozenset[int] | None) -> 
     if team_ids is not None and not team_ids:
         return index
     people = directory.people if team_ids is None else directory.people_of(team_ids)
-    names = _folded_names(directory)
-    for position, person in enumerate(people):
-        full, short = names[person.id]
-        named = _Named(position, person.id, full, short)
-        if len(full) >= 2:
-            index.by_full.setdefault(full, []).append(named)
-        for k in dict.fromkeys(short):
-            index.by_short.setdefault(k, []).append(named)
-    index.full_lengths = sorted({len(key) for key in index.by_full})
-    index.short_lengths = sorted({len(key) for key in index.by_short})
+    named_by_id = _named(directory)
+    by_full, by_short = index.by_full, index.by_short
+    for person in people:
+        named = named_by_id[person.id]
+        if len(named.full) >= 2:
+            by_full.setdefault(named.full, []).append(named)
+        for k in dict.fromkeys(named.short):
+            by_short.setdefault(k, []).append(named)
+    index.full_lengths = sorted({len(key) for key in by_full})
+    index.short_lengths = sorted({len(key) for key in by_short})
     return index
 
 
-def _folded_names(directory: Directory) -> dict[int, tuple[tuple[str, ...], list[tuple[str, ...]]]]:
+def _named(directory: Directory) -> dict[int, _Named]:
     """Each active person's full name and short names, folded once per version of the directory
-    (a person is in three tiers, and each of the 400 teams has its own department tier)."""
+    (a person is in three tiers: their team, their department, the organisation)."""
     def build():
-        return {person.id: (tuple(tokens(person.name)),
-                            [tuple(k) for k in _short_keys_of(person.name, person.nicknames)])
-                for person in directory.people}
-    return directory.memo("praise.names", build)
+        return {person.id: _Named(position, person.id, person.team_id, tuple(tokens(person.name)),
+                                  [tuple(k) for k in _short_keys_of(person.name, person.nicknames)])
+                for position, person in enumerate(directory.people)}
+    return directory.memo("praise.named", build)
 
 
-def _tiers(directory: Directory, team_id: int | None) -> list[tuple[frozenset[int] | None, bool]]:
-    """(team ids, whether first names and nicknames count) in the order they are looked at:
-    the team, the rest of its department, then the whole organisation (None)."""
+_NO_TEAMS: frozenset[int] = frozenset()
+
+
+def _tiers(directory: Directory, team_id: int | None) -> list[tuple[frozenset[int] | None, frozenset[int], bool]]:
+    """(team ids, teams left out, whether first names and nicknames count) in the order they are
+    looked at: the team, the rest of its department, then the whole organisation (None). The
+    department's index is its whole subtree, shared by its teams; each leaves its own people out."""
     def build():
         team_ids = frozenset({team_id}) if team_id is not None else frozenset()
         parent = directory.parent(team_id) if team_id is not None else None
-        dept_ids = frozenset(directory.subtree(parent)) - team_ids if parent is not None else frozenset()
-        return [(team_ids, True), (dept_ids, True), (None, False)]
+        dept_ids = frozenset(directory.subtree(parent)) if parent is not None else frozenset()
+        return [(team_ids, _NO_TEAMS, True), (dept_ids, team_ids, True), (None, _NO_TEAMS, False)]
     return directory.memo(("praise.tiers", team_id), build)
 
 
@@ -186,10 +193,10 @@ def find_named_people(team_id: int | None, *texts: str | None, directory: Direct
     directory = directory if directory is not None else people_directory.current()
     seen: set[int] = set()
     resolved_keys: set[tuple[str, ...]] = set()
-    for tier_ids, short_names_allowed in _tiers(directory, team_id):
+    for tier_ids, excluded, short_names_allowed in _tiers(directory, team_id):
         index = _tier_index(directory, tier_ids)
         # Full names first: they explain a first name that also appears.
-        for named in index.full_candidates(haystack):
+        for named in index.full_candidates(haystack, excluded):
             if named.user_id in seen or named.full in resolved_keys:
                 continue
             if _contains(haystack, list(named.full), present):
@@ -200,7 +207,7 @@ def find_named_people(team_id: int | None, *texts: str | None, directory: Direct
         if not short_names_allowed:
             continue
         by_key: dict[tuple[str, ...], list[int]] = {}
-        for named in index.short_candidates(haystack):
+        for named in index.short_candidates(haystack, excluded):
             if named.user_id in seen:
                 continue
             for key in named.short:
