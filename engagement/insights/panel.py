@@ -225,13 +225,23 @@ def _pulse_values(closed, history_rows) -> dict:
     return values
 
 
-def _rebuilt_pulse_values(closed, history_rows) -> dict:
-    """`_pulse_values` from a team-period's (cell vector, group size, cycles), as the rebuild sums them."""
+# A team-period with neither closed cycles nor history: engagement_source, group_size, engagement,
+# drivers, enps, pulse_cycles, pulse_cell (the rebuild's columns after the counters).
+_NO_PULSES = (None, 0, None, {}, None, 0, None)
+
+
+def _rebuilt_pulse_columns(closed, history_rows) -> tuple:
+    """`_pulse_values` as the rebuild's columns, from a team-period's (cell vector, group size,
+    cycles) as `live.closed_cells_at_once` sums them and its history rows."""
+    if closed is None and not history_rows:
+        return _NO_PULSES
     vector, group, cycles = closed if closed is not None else (None, 0, 0)
-    live_figures = live.figures_from_vector(vector, group) if closed is not None else None
-    values = _engagement_values(_choose(live_figures, history_figures(history_rows) if history_rows else None))
-    values.update(pulse_cycles=cycles, pulse_cell=vector)
-    return values
+    figures = _choose(live.figures_from_vector(vector, group) if closed is not None else None,
+                      history_figures(history_rows) if history_rows else None)
+    if figures is None:
+        return (None, 0, None, {}, None, cycles, vector)
+    return (figures.source, figures.group_size, figures.engagement, dict(figures.drivers), figures.enps,
+            cycles, vector)
 
 
 def refresh_team_periods(keys) -> None:
@@ -292,27 +302,26 @@ def rebuild() -> int:
 
 
 def _rebuild() -> int:
-    counts = _feedback_counts()
+    counts: dict[tuple, list[int]] = {}  # (team, grain, start) → the COUNTERS, in order
+    _feedback_counts(counts)
     history: dict[tuple, list] = defaultdict(list)
     for row in db.session.scalars(sa.select(PulseHistory)):
         for grain, start in starts_for(row.period_start).items():
             history[(row.team_id, grain, start)].append(row)
     closed = live.closed_cells_at_once()
-    stories = _story_counts()
+    _story_counts(counts)
 
     db.session.execute(sa.delete(TeamPeriod).execution_options(synchronize_session=False))
-    keys = sorted(set(counts) | set(history) | set(closed) | set(stories))
+    keys = sorted(set(counts) | set(history) | set(closed))
     now = utcnow()
+    no_counts = (0,) * len(COUNTERS)
     rows = []
     with (_copied() if db.session.get_bind().dialect.name == "postgresql" else _inserted()) as write:
         for key in keys:
-            team_id, grain, start = key
-            values = dict(team_id=team_id, grain=grain, period_start=start, updated_at=now,
-                          **{name: 0 for name in COUNTERS})
-            values.update(counts.get(key, {}))
-            values.update(stories.get(key, {}))
-            values.update(_rebuilt_pulse_values(closed.get(key), history.get(key, [])))
-            rows.append(values)
+            # One tuple per row in _WRITTEN's order (a dict per row and its updates were a third of
+            # the writing's time).
+            rows.append((*key, *counts.get(key, no_counts),
+                         *_rebuilt_pulse_columns(closed.get(key), history.get(key)), now))
             if len(rows) >= 2000:
                 write(rows)
                 rows = []
@@ -320,9 +329,10 @@ def _rebuild() -> int:
     return len(keys)
 
 
-# The columns the rebuild writes, in COPY's order (the id comes from its sequence).
+# The columns the rebuild writes, in order (the id comes from its sequence).
 _WRITTEN = ("team_id", "grain", "period_start", *COUNTERS, "engagement_source", "group_size", "engagement",
             "drivers", "enps", "pulse_cycles", "pulse_cell", "updated_at")
+_DRIVERS_AT, _CELL_AT = _WRITTEN.index("drivers"), _WRITTEN.index("pulse_cell")
 
 
 @contextmanager
@@ -332,9 +342,9 @@ def _inserted():
     statements of a few rows)."""
     insert = _table.insert()
 
-    def write(rows: list[dict]) -> None:
+    def write(rows: list[tuple]) -> None:
         if rows:
-            db.session.execute(insert, rows)
+            db.session.execute(insert, [dict(zip(_WRITTEN, row)) for row in rows])
     yield write
 
 
@@ -349,11 +359,12 @@ def _copied():
     serialize = db.engine.dialect._json_serializer or json.dumps
     with db.session.connection().connection.driver_connection.cursor() as cursor, \
             cursor.copy(f"COPY {_table.name} ({', '.join(_WRITTEN)}) FROM STDIN") as copy:
-        def write(rows: list[dict]) -> None:
-            for values in rows:
-                values["drivers"] = serialize(values["drivers"])
-                values["pulse_cell"] = serialize(values["pulse_cell"])
-                copy.write_row([values[name] for name in _WRITTEN])
+        def write(rows: list[tuple]) -> None:
+            for row in rows:
+                row = list(row)
+                row[_DRIVERS_AT] = serialize(row[_DRIVERS_AT])
+                row[_CELL_AT] = serialize(row[_CELL_AT])
+                copy.write_row(row)
         yield write
 
 
@@ -399,9 +410,10 @@ def _dates():
     return starts
 
 
-def _feedback_counts() -> dict[tuple, dict[str, int]]:
-    """Customer counts per (team, grain, period start), in one GROUP BY over the feedback: grouped by
-    week and month together (a week across two months is two groups), then added up per grain."""
+def _feedback_counts(counts: dict[tuple, list[int]]) -> None:
+    """Customer counts per (team, grain, period start) added to `counts` (COUNTERS in order), in one
+    GROUP BY over the feedback: grouped by week and month together (a week across two months is two
+    groups), then added up per grain."""
     week, month, starts = _period_columns(Feedback.received_at)
     score = Feedback.score
     # Plain rows from the connection: the ORM's result machinery cost as much as the grouping.
@@ -413,28 +425,33 @@ def _feedback_counts() -> dict[tuple, dict[str, int]]:
         # every row up (twice the time of reading the table through and sorting the groups).
         .group_by(week, month, Feedback.team_id, Feedback.metric)
         .execution_options(yield_per=5000))
-    counts: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    width = len(COUNTERS)
     for team_id, week, month, metric, n, total, good, promoters, detractors in result:
         if metric == "csat":
-            amounts = {"csat_n": n, "csat_good": good}
+            first, amounts = _CSAT_N, (n, good)
         elif metric == "nps":
-            amounts = {"nps_n": n, "nps_promoters": promoters, "nps_detractors": detractors}
+            first, amounts = _NPS_N, (n, promoters, detractors)
         elif metric == "ces":
-            amounts = {"ces_n": n, "ces_sum": total}
+            first, amounts = _CES_N, (n, total)
         else:
-            amounts = {}
+            first, amounts = 0, ()
         week_start, month_start = starts(week, month)
         for key in ((team_id, "week", week_start), (team_id, "month", month_start)):
-            bucket = counts[key]
-            for name, amount in amounts.items():
-                bucket[name] += int(amount or 0)
-    return counts
+            row = counts.get(key)
+            if row is None:
+                row = counts[key] = [0] * width
+            for j, amount in enumerate(amounts, first):
+                row[j] += int(amount or 0)
 
 
-def _story_counts() -> dict[tuple, dict[str, int]]:
-    """Approved stories per (hero's team, grain, period of approval), a story counting once per team:
-    counted in the database by team, kind, week and month together (a story falls in one week and
-    one month), then added up per grain."""
+_CSAT_N, _NPS_N, _CES_N = COUNTERS.index("csat_n"), COUNTERS.index("nps_n"), COUNTERS.index("ces_n")
+_PROACTIVE, _RECOVERY = COUNTERS.index("stories_proactive"), COUNTERS.index("stories_recovery")
+
+
+def _story_counts(counts: dict[tuple, list[int]]) -> None:
+    """Approved stories per (hero's team, grain, period of approval) added to `counts`, a story
+    counting once per team: counted in the database by team, kind, week and month together (a story
+    falls in one week and one month), then added up per grain."""
     from recognition.stories.models import HeroStory, story_heroes
     from flashpoint.people.models import User
 
@@ -445,13 +462,15 @@ def _story_counts() -> dict[tuple, dict[str, int]]:
         .join(User, User.id == story_heroes.c.user_id)
         .where(HeroStory.state == "approved", User.team_id.is_not(None))
         .group_by(User.team_id, HeroStory.kind, week, month))
-    counts: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    width = len(COUNTERS)
     for team_id, kind, week, month, n in result:
-        column = "stories_proactive" if kind == "proactive" else "stories_recovery"
+        j = _PROACTIVE if kind == "proactive" else _RECOVERY
         week_start, month_start = starts(week, month)
-        counts[(team_id, "week", week_start)][column] += n
-        counts[(team_id, "month", month_start)][column] += n
-    return counts
+        for key in ((team_id, "week", week_start), (team_id, "month", month_start)):
+            row = counts.get(key)
+            if row is None:
+                row = counts[key] = [0] * width
+            row[j] += n
 
 
 def on_cycle_closed(_sender, cycle, **_extra) -> None:
