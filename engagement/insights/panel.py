@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import date
 from functools import lru_cache
@@ -302,26 +303,51 @@ def rebuild() -> int:
 
 
 def _rebuild() -> int:
-    counts: dict[tuple, list[int]] = {}  # (team, grain, start) → the COUNTERS, in order
-    _feedback_counts(counts)
-    history: dict[tuple, list] = defaultdict(list)
-    for row in db.session.scalars(sa.select(PulseHistory)):
-        for grain, start in starts_for(row.period_start).items():
-            history[(row.team_id, grain, start)].append(row)
-    closed = live.closed_cells_at_once()
-    _story_counts(counts)
-
-    db.session.execute(sa.delete(TeamPeriod).execution_options(synchronize_session=False))
-    keys = sorted(set(counts) | set(history) | set(closed))
+    feedback, stories_query = _feedback_query(), _story_query()
+    postgresql = db.session.get_bind().dialect.name == "postgresql"
+    with ThreadPoolExecutor(max_workers=2) as beside:
+        if _may_read_beside():
+            # The feedback's grouping (the longest read) and the stories' run on two more
+            # connections while this one empties the panel and reads the pulses: PostgreSQL works on
+            # all three at once, as it spreads the aggregate pass's scan over parallel workers.
+            engine = db.engine
+            counts_beside = beside.submit(_counts_beside, _feedback_counts, engine, feedback)
+            stories_beside = beside.submit(_counts_beside, _story_counts, engine, stories_query)
+        else:
+            counts_beside = stories_beside = None
+        db.session.execute(sa.delete(TeamPeriod).execution_options(synchronize_session=False))
+        if counts_beside is None:
+            counts = _counts(_feedback_counts, db.session.connection(), feedback)
+            stories = _counts(_story_counts, db.session.connection(), stories_query)
+        history: dict[tuple, list] = defaultdict(list)
+        for row in db.session.scalars(sa.select(PulseHistory)):
+            for grain, start in starts_for(row.period_start).items():
+                history[(row.team_id, grain, start)].append(row)
+        closed = live.closed_cells_at_once()
+        # The pulse columns are worked out (and on PostgreSQL their JSON written) while the feedback
+        # is still being grouped beside.
+        as_written = _json_text() if postgresql else _as_is
+        pulses = {key: as_written(_rebuilt_pulse_columns(closed.get(key), history.get(key)))
+                  for key in closed.keys() | history.keys()}
+        del closed, history
+        if counts_beside is not None:
+            counts, stories = counts_beside.result(), stories_beside.result()
+    for key, row in stories.items():
+        found = counts.get(key)
+        if found is None:
+            counts[key] = row
+        else:
+            found[_PROACTIVE] += row[_PROACTIVE]
+            found[_RECOVERY] += row[_RECOVERY]
+    keys = sorted(counts.keys() | pulses.keys())
     now = utcnow()
-    no_counts = (0,) * len(COUNTERS)
+    no_counts, no_pulses = (0,) * len(COUNTERS), as_written(_NO_PULSES)
     rows = []
-    with (_copied() if db.session.get_bind().dialect.name == "postgresql" else _inserted()) as write:
+    with (_copied() if postgresql else _inserted()) as write:
         for key in keys:
             # One tuple per row in _WRITTEN's order (a dict per row and its updates were a third of
             # the writing's time).
-            rows.append((*key, *counts.get(key, no_counts),
-                         *_rebuilt_pulse_columns(closed.get(key), history.get(key)), now))
+            rows.append((*key, *counts.get(key, no_counts), *pulses.get(key, no_pulses), now))
             if len(rows) >= 2000:
                 write(rows)
                 rows = []
@@ -332,7 +358,24 @@ def _rebuild() -> int:
 # The columns the rebuild writes, in order (the id comes from its sequence).
 _WRITTEN = ("team_id", "grain", "period_start", *COUNTERS, "engagement_source", "group_size", "engagement",
             "drivers", "enps", "pulse_cycles", "pulse_cell", "updated_at")
-_DRIVERS_AT, _CELL_AT = _WRITTEN.index("drivers"), _WRITTEN.index("pulse_cell")
+_DRIVERS_AT, _CELL_AT = (_WRITTEN.index(name) - _WRITTEN.index("engagement_source") for name in ("drivers", "pulse_cell"))
+
+
+def _as_is(columns: tuple) -> tuple:
+    return columns
+
+
+def _json_text():
+    """The pulse columns with drivers and the cell as JSON text, as the executemany writes them (the
+    engine's serializer; None as JSON null, as the JSON type stores it): COPY takes text."""
+    serialize = db.engine.dialect._json_serializer or json.dumps
+
+    def as_text(columns: tuple) -> tuple:
+        columns = list(columns)
+        columns[_DRIVERS_AT] = serialize(columns[_DRIVERS_AT])
+        columns[_CELL_AT] = serialize(columns[_CELL_AT])
+        return tuple(columns)
+    return as_text
 
 
 @contextmanager
@@ -350,20 +393,13 @@ def _inserted():
 
 @contextmanager
 def _copied():
-    """On PostgreSQL, rows streamed into one COPY: psycopg's executemany sends one INSERT per row (in
-    a pipeline), 13,000 statements at a quarter of the organisation, each parsed, planned and
-    answered.
-
-    JSON is written as the executemany writes it (the engine's serializer; None as JSON null, as
-    the JSON type stores it), so the panel is the same text either way."""
-    serialize = db.engine.dialect._json_serializer or json.dumps
+    """On PostgreSQL, rows streamed into one COPY (their JSON already text): psycopg's executemany
+    sends one INSERT per row (in a pipeline), 13,000 statements at a quarter of the organisation,
+    each parsed, planned and answered."""
     with db.session.connection().connection.driver_connection.cursor() as cursor, \
             cursor.copy(f"COPY {_table.name} ({', '.join(_WRITTEN)}) FROM STDIN") as copy:
         def write(rows: list[tuple]) -> None:
             for row in rows:
-                row = list(row)
-                row[_DRIVERS_AT] = serialize(row[_DRIVERS_AT])
-                row[_CELL_AT] = serialize(row[_CELL_AT])
                 copy.write_row(row)
         yield write
 
@@ -410,21 +446,47 @@ def _dates():
     return starts
 
 
-def _feedback_counts(counts: dict[tuple, list[int]]) -> None:
-    """Customer counts per (team, grain, period start) added to `counts` (COUNTERS in order), in one
-    GROUP BY over the feedback: grouped by week and month together (a week across two months is two
-    groups), then added up per grain."""
+def _may_read_beside() -> bool:
+    """May the rebuild read on a second connection? On PostgreSQL, when this transaction has written
+    nothing yet (it has no transaction id): another connection then sees the same rows, as each
+    statement here (read committed) sees the rows committed when it starts."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        return False
+    return db.session.connection().exec_driver_sql("SELECT pg_current_xact_id_if_assigned()").scalar() is None
+
+
+def _counts(add, connection, query) -> dict[tuple, list[int]]:
+    """(team, grain, start) → the COUNTERS in order, as `add` finds them in the rows of `query` (a
+    statement and the memo turning its grouped periods into dates)."""
+    counts: dict[tuple, list[int]] = {}
+    statement, starts = query
+    add(counts, connection.execute(statement), starts)
+    return counts
+
+
+def _counts_beside(add, engine, query) -> dict[tuple, list[int]]:
+    with engine.connect() as connection:
+        return _counts(add, connection, query)
+
+
+def _feedback_query():
+    """The GROUP BY over the feedback (by week and month together: a week across two months is two
+    groups) and the memo turning its grouped periods into dates."""
     week, month, starts = _period_columns(Feedback.received_at)
     score = Feedback.score
     # Plain rows from the connection: the ORM's result machinery cost as much as the grouping.
-    result = db.session.connection().execute(
-        sa.select(Feedback.team_id, week, month, Feedback.metric, sa.func.count(), sa.func.sum(score),
-                  sa.func.sum(sa.case((score >= 4, 1), else_=0)), sa.func.sum(sa.case((score >= 9, 1), else_=0)),
-                  sa.func.sum(sa.case((score <= 6, 1), else_=0)))
-        # Periods first: grouped by team first, SQLite walks the (team, received) index and looks
-        # every row up (twice the time of reading the table through and sorting the groups).
-        .group_by(week, month, Feedback.team_id, Feedback.metric)
-        .execution_options(yield_per=5000))
+    return (sa.select(Feedback.team_id, week, month, Feedback.metric, sa.func.count(), sa.func.sum(score),
+                      sa.func.sum(sa.case((score >= 4, 1), else_=0)), sa.func.sum(sa.case((score >= 9, 1), else_=0)),
+                      sa.func.sum(sa.case((score <= 6, 1), else_=0)))
+            # Periods first: grouped by team first, SQLite walks the (team, received) index and looks
+            # every row up (twice the time of reading the table through and sorting the groups).
+            .group_by(week, month, Feedback.team_id, Feedback.metric)
+            .execution_options(yield_per=5000)), starts
+
+
+def _feedback_counts(counts: dict[tuple, list[int]], result, starts) -> None:
+    """Customer counts per (team, grain, period start) added to `counts` (COUNTERS in order) from
+    the feedback's grouped rows, added up per grain."""
     width = len(COUNTERS)
     for team_id, week, month, metric, n, total, good, promoters, detractors in result:
         if metric == "csat":
@@ -448,20 +510,23 @@ _CSAT_N, _NPS_N, _CES_N = COUNTERS.index("csat_n"), COUNTERS.index("nps_n"), COU
 _PROACTIVE, _RECOVERY = COUNTERS.index("stories_proactive"), COUNTERS.index("stories_recovery")
 
 
-def _story_counts(counts: dict[tuple, list[int]]) -> None:
-    """Approved stories per (hero's team, grain, period of approval) added to `counts`, a story
-    counting once per team: counted in the database by team, kind, week and month together (a story
-    falls in one week and one month), then added up per grain."""
+def _story_query():
+    """Approved stories counted by hero's team, kind, week and month together (a story falls in one
+    week and one month; it counts once per team), and the memo turning the periods into dates."""
     from recognition.stories.models import HeroStory, story_heroes
     from flashpoint.people.models import User
 
     week, month, starts = _period_columns(sa.func.coalesce(HeroStory.approved_at, HeroStory.created_at))
-    result = db.session.connection().execute(
-        sa.select(User.team_id, HeroStory.kind, week, month, sa.func.count(sa.distinct(HeroStory.id)))
-        .join(story_heroes, story_heroes.c.story_id == HeroStory.id)
-        .join(User, User.id == story_heroes.c.user_id)
-        .where(HeroStory.state == "approved", User.team_id.is_not(None))
-        .group_by(User.team_id, HeroStory.kind, week, month))
+    return (sa.select(User.team_id, HeroStory.kind, week, month, sa.func.count(sa.distinct(HeroStory.id)))
+            .join(story_heroes, story_heroes.c.story_id == HeroStory.id)
+            .join(User, User.id == story_heroes.c.user_id)
+            .where(HeroStory.state == "approved", User.team_id.is_not(None))
+            .group_by(User.team_id, HeroStory.kind, week, month)), starts
+
+
+def _story_counts(counts: dict[tuple, list[int]], result, starts) -> None:
+    """Approved stories per (hero's team, grain, period of approval) added to `counts` from the
+    grouped rows, added up per grain."""
     width = len(COUNTERS)
     for team_id, kind, week, month, n in result:
         j = _PROACTIVE if kind == "proactive" else _RECOVERY

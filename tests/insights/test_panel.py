@@ -163,6 +163,24 @@ def test_a_rebuild_writes_every_column_as_the_incremental_path_does(db_backend, 
     assert _every_column() == incremental
 
 
+@pytest.mark.both_databases
+def test_a_rebuild_counts_what_its_own_transaction_has_written(db_backend, app):
+    """On PostgreSQL the rebuild reads feedback and stories on other connections only while its own
+    transaction has written nothing: those would not see its rows."""
+    from recognition.feedback.intake import receive_feedback
+
+    team = make_team("own")
+    db.session.commit()
+    assert panel._may_read_beside() is (db_backend == "postgres")
+    receive_feedback({"external_id": "own-1", "received_at": "2026-02-10T10:00:00", "team": "own",
+                      "metric": "csat", "score": 5}, "api")
+    db.session.flush()
+    assert not panel._may_read_beside()
+    panel.rebuild()
+    assert (_row(team, "month", date(2026, 2, 1)).csat_n, _row(team, "week", date(2026, 2, 9)).csat_good) == (1, 1)
+    db.session.rollback()
+
+
 def test_approved_hero_stories_count_for_their_heroes_teams_and_match_a_rebuild(app, runner):
     from flashpoint.timeutil import utcnow
     from recognition.stories.approvals import nominate
