@@ -11,8 +11,9 @@ role through /login (the demo's or bench/org.py's logins, whichever the database
 --login says) and sends each page K times, C requests at a time.
 
 Figures printed, each with its ratio to what /healthz does on the same server in the same run:
-- per page and role (manager, HR, staff): p50/p95/p99 latency, requests/s, response size, and the
-  issue's target (p95) when it has one; pages a role may not open (403) are listed, not timed;
+- per page and role (manager, HR, staff): p50/p95/p99 latency, the gunicorn workers' CPU time per
+  request (from /proc; the database server's own work is not in it), requests/s, response size, and
+  the issue's target (p95) when it has one; pages a role may not open (403) are listed, not timed;
 - the correlation API (weekly, two years) and the feedback intake (`POST /api/v1/feedback`, new
   external ids, comments that sometimes name someone): its rate ÷ the /healthz rate;
 - peak memory (VmHWM) of each gunicorn worker;
@@ -188,9 +189,16 @@ class Load:
                   "expect": expect, "warmup": warmup if i < self.server.workers else 0, "n": n,
                   "seed": hash((path, i, stamp)),
                   "id_prefix": f"bench-{stamp}-{i}"} for i, n in enumerate(per_client)]
+        cpu = self.server.cpu_seconds()
         results = self.pool.map(_http.run_client, specs, chunksize=1)
+        cpu = self.server.cpu_seconds() - cpu
         self.server.check_alive()
-        return summarise(results, expect)
+        summary = summarise(results, expect)
+        # The workers' CPU per request (warm-ups included): what the machine's other jobs disturb far less
+        # than latency. The database server's own work is not in it (PostgreSQL runs apart).
+        served = summary["n"] + sum(spec["warmup"] for spec in specs)
+        summary["cpu_ms"] = cpu * 1000 / served if served else float("nan")
+        return summary
 
 
 def percentile(sorted_values: list[float], q: float) -> float:
@@ -431,12 +439,13 @@ def print_pages(report: dict) -> None:
     print(f"\nBaseline GET /healthz, before and after each row ({len(rates)} runs): p50 {base['p50_ms']:.1f} ms, "
           f"p95 {base['p95_ms']:.1f} ms, p99 {base['p99_ms']:.1f} ms, {base['rps']:.0f} req/s "
           f"(from {min(rates):.0f} to {max(rates):.0f} req/s: each row is compared with the runs beside it)\n")
-    head = f"{'page':<22} {'role':<8} {'n':>4} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'req/s':>7} {'KB':>7} " \
+    head = f"{'page':<22} {'role':<8} {'n':>4} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'CPU ms':>7} {'req/s':>7} {'KB':>7} " \
            f"{'p95 ÷ healthz':>13} {'req/s ÷ healthz':>15}  {'target':<26} met"
     print(head)
     print("-" * len(head))
     for row in report["pages"]:
         print(f"{row['page']:<22} {row['role']:<8} {row['n']:4d} {row['p50_ms']:8.1f} {row['p95_ms']:8.1f} {row['p99_ms']:8.1f} "
+              f"{row['cpu_ms']:7.1f} "
               f"{row['rps']:7.1f} {row['kb']:7.1f} {row['x_healthz_p95']:12.1f}× {row['x_healthz_rps']:15.3f}  {row['target']:<26} "
               f"{met_word(row['met'])}" + (f"  ({row['errors']} failed)" if row["errors"] else ""))
     if report["not_allowed"]:
@@ -524,6 +533,10 @@ def main(argv=None) -> int:
             url = demo_database(scratch)
         report["database"] = shown_url(url).split(":")[0]
         print(f"Database {shown_url(url)}", flush=True)
+        if not scratch:  # this checkout's migrations: a database generated before an upgrade lacks newer tables
+            folder = tempfile.mkdtemp(prefix="flashpoint-bench-")
+            flask_command(["init-db"], url, folder)
+            shutil.rmtree(folder, ignore_errors=True)
         teams, emails = read_database(url)
         choose_logins(args, emails)
         print("Signing in as " + ", ".join(f"{role} {email}" for role, email in args.logins.items()), flush=True)
