@@ -222,3 +222,20 @@ def test_a_to_early_in_1900_defaults_from_to_the_first_date_covered(app, get):
     body = get(to="1900-07-23").get_json()
     assert body["from"] == "1900-01-01" and body["to"] == "1900-07-23"
     assert get(to="1901-07-23").get_json()["from"] == "1900-07-24"
+
+
+@pytest.mark.parametrize("params", [dict(lag="1", **YEAR), dict(metric="nps", weight="feedback", **YEAR),
+                                    {"from": "2030-01-01", "to": "2030-12-31"}])
+def test_the_points_written_from_the_arrays_are_the_bytes_flask_writes(app, get, params):
+    """The answer's points are written straight from the arrays; the body is byte for byte what
+    Flask's jsonify makes of the same answer as dicts (including no points at all)."""
+    from flask import jsonify
+
+    from engagement.insights import analysis
+
+    _plant_lead()
+    make_team("équipe-naïve")  # a name JSON must escape, though it has no points
+    body = get(**params).get_data()
+    with app.test_request_context():
+        query = analysis.parse_query(params, allow_method=False, strict=True)
+        assert body == jsonify(analysis.correlation_payload(query)).get_data()
