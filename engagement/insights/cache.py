@@ -18,7 +18,7 @@ between makes the next use compute again, never the reverse). The teams' fingerp
 slugs, names and parents, which the answers show.
 
 Feedback arrives all day, so at a busy company the fingerprint moves between most visits, and a
-year of weeks takes the better part of a second to compute. Within `INSIGHTS_MAX_STALE_SECONDS`
+year of weeks takes about 0.2 s of CPU to compute (full size), against 0.03 s for a kept answer. Within `INSIGHTS_MAX_STALE_SECONDS`
 (default 600) of its computation, an answer whose data moved is still shown while one background
 thread per answer computes the new one, which the next visit gets: figures over a year of weeks do
 not change meaningfully in minutes. Older than that, the request computes before it answers. The
