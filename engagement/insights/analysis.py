@@ -5,10 +5,8 @@ Read-only. Only team-periods whose group meets PULSE_MIN_GROUP_SIZE enter anythi
 """
 from __future__ import annotations
 
-import gc
 import json
 import re
-from contextlib import contextmanager
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -23,6 +21,7 @@ from engagement.insights import cache, stats
 from engagement.pulses import anonymity
 from engagement.insights.models import DRIVERS, GRAINS, TeamPeriod
 from engagement.insights.periods import period_start, shift
+from flashpoint import collector
 from flashpoint.extensions import db
 from flashpoint.people.models import Team
 from flashpoint.timeutil import utcnow
@@ -207,20 +206,6 @@ class PanelRow:
     customer_score = TeamPeriod.customer_score
 
 
-@contextmanager
-def collector_paused():
-    """Tens of thousands of values are made in one go, and none of them is garbage: the cycle
-    collector their allocation sets off would walk the whole process's heap again and again (more
-    than half the time of reading two years of weeks). Paused for that read only."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def panel_range(grain: str, start: date, end: date, margin: int = 3) -> tuple[date, date]:
     """The first and last period starts a Panel reads for a range: `margin` periods either side, for
     the lags."""
@@ -279,7 +264,7 @@ class Panel:
         # per row). Period starts come as SQLite's text (or PostgreSQL's dates), each distinct one
         # turned into its position among the periods once.
         columns = TeamPeriod.__table__.c
-        with collector_paused():
+        with collector.paused():
             raw = db.session.connection().execute(
                 sa.select(columns.team_id, sa.type_coerce(columns.period_start, sa.String),
                           *[columns[name] for name in values],
@@ -576,7 +561,7 @@ def correlation_json(query: Query) -> bytes:
     first, last = panel_range(query.grain, query.start, query.end)
 
     def compute() -> bytes:
-        with collector_paused():
+        with collector.paused():
             payload, points = _correlation(query)
             provider = current_app.json
             if not (isinstance(provider, DefaultJSONProvider) and type(provider).dumps is DefaultJSONProvider.dumps

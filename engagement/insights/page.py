@@ -11,10 +11,11 @@ import numpy as np
 
 from engagement.insights import cache, stats
 from engagement.insights.analysis import (
-    LAGS, METRIC_LABELS, METRIC_UNITS, METRICS, Eligible, Panel, Query, collector_paused, correlate,
+    LAGS, METRIC_LABELS, METRIC_UNITS, METRICS, Eligible, Panel, Query, correlate,
     panel_range,
 )
 from engagement.insights.models import DRIVER_LABELS, DRIVERS
+from flashpoint import collector
 from flashpoint.timeutil import utcnow
 
 
@@ -234,7 +235,7 @@ def report(query: Query) -> dict:
 
 def compute_report(query: Query) -> dict:
     """Everything the insights page shows, computed from the panel."""
-    with collector_paused():  # thousands of points, rows and chart values, none of them garbage
+    with collector.paused():  # thousands of points, rows and chart values, none of them garbage
         return _compute_report(query)
 
 

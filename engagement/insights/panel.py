@@ -23,6 +23,7 @@ from engagement.insights.models import GRAINS, PulseHistory, TeamPeriod
 from engagement.insights.periods import period_end, starts_for
 from engagement.pulses import anonymity
 from engagement.pulses.models import PulseCycle
+from flashpoint import collector
 from flashpoint.extensions import db
 from flashpoint.timeutil import utcnow
 from recognition.feedback.models import Feedback
@@ -291,12 +292,10 @@ def rebuild() -> int:
     number of feedback items or answers. The caller commits. Used by the demo, `rebuild-insights`,
     and tests comparing it to the incremental path.
     """
-    from engagement.insights.analysis import collector_paused
-
     db.session.flush()  # the grouped reads below go through the connection, past the session's autoflush
     # Tens of thousands of grouped rows, cells and panel rows are made and none is garbage: left
     # running, the cycle collector walked the whole heap again and again (a third of the CPU time).
-    with collector_paused():
+    with collector.paused():
         keys = _rebuild()
     db.session.expire_all()  # panel objects loaded before the rebuild are stale now
     return keys

@@ -22,6 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from flashpoint import csvfiles
+from flashpoint import collector
 from flashpoint.extensions import db
 from flashpoint.people.models import Team
 from flashpoint.timeutil import utcnow
@@ -200,13 +201,8 @@ def _collected_per_step() -> Iterator[None]:
     import's CPU time. Collecting the two young generations at each step's end frees the step's
     garbage all the same, so memory stays flat.
     """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with collector.paused():
         yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _steps(report: FeedbackImportReport, stream: TextIO, now: datetime, dry_run: bool,
