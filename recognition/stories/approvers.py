@@ -95,21 +95,59 @@ def may_edit(story: HeroStory, user: User) -> bool:
 
 
 
-def pending_for(user: User) -> list[HeroStory]:
-    """Stories waiting for this person's decision, oldest first.
+def _deciding_managers() -> tuple[dict[int, int | None], dict[int, tuple[tuple[str, int], ...]]]:
+    """The team tree (team → parent) and each team's active managers as (name, id), kept per process on the people directory: its
+    version moves whenever a team's managers change, a person is renamed or (de)activated, or a
+    team is added, removed or moved (flashpoint/people/directory.py)."""
+    from flashpoint.people import directory
+
+    def build():
+        found: dict[int, list[tuple[str, int]]] = {}
+        for team_id, user_id, name in db.session.execute(
+                sa.select(team_managers.c.team_id, User.id, User.name)
+                .join(User, User.id == team_managers.c.user_id).where(User.active.is_(True))):
+            found.setdefault(team_id, []).append((name, user_id))
+        return {team_id: tuple(people) for team_id, people in found.items()}
+
+    current = directory.current()
+    return current.parent_of, current.memo("approvers.deciding_managers", build)
+
+
+def _approver_ids(team_ids: Iterable[int | None], excluded: set[int], parent_of: dict[int, int | None],
+                  managers_of: dict[int, tuple[tuple[str, int], ...]], fallback: list[list[int]]) -> list[int]:
+    """`approvers_for_teams` on ids: the same rule, read from the per-process team tree and managers."""
+    level, seen = list(dict.fromkeys(t for t in team_ids if t is not None)), set()
+    while level:
+        seen.update(level)
+        found = {(name, user_id) for team_id in level for name, user_id in managers_of.get(team_id, ())
+                 if user_id not in excluded}
+        if found:
+            return [user_id for _, user_id in sorted(found)]
+        # A parent already climbed through (a loop in the tree) is not climbed again.
+        level = [t for t in dict.fromkeys(parent_of.get(team_id) for team_id in level)
+                 if t is not None and t not in seen]
+    for people in fallback:
+        people = [user_id for user_id in people if user_id not in excluded]
+        if people:
+            return people
+    return []
+
+
+def pending_ids_for(user: User) -> list[int]:
+    """The ids of the stories waiting for this person's decision, oldest first.
 
     Only managers (of a hero's team or a team above it), HR and admins ever decide, so the stories
     read are those that can concern this person: none for everyone else, those with a hero in a
-    managed team's subtree for a manager; the rule above then settles each. The heroes' teams and
-    every team's managers are loaded once for all the stories, not per story.
+    managed team's subtree for a manager; the rule above then settles each, on ids: the stories'
+    heroes and teams as columns, the team tree and each team's active managers kept per process
+    (`_deciding_managers`), who decides when no manager does read once for all the stories.
     """
     if user is None:
         return []
     managed = user.managed_team_ids()
     if not managed and user.role not in ("hr", "admin"):
         return []
-    stmt = (db.select(HeroStory).where(HeroStory.state == "pending")
-            .options(selectinload(HeroStory.heroes).joinedload(User.team), joinedload(HeroStory.nominator))
+    stmt = (db.select(HeroStory.id, HeroStory.nominator_id).where(HeroStory.state == "pending")
             .order_by(HeroStory.created_at, HeroStory.id))
     if user.role not in ("hr", "admin"):
         stmt = stmt.where(HeroStory.id.in_(
@@ -120,18 +158,46 @@ def pending_for(user: User) -> list[HeroStory]:
         # active manager of a hero's own team who is neither a hero nor the nominator is a
         # manager's, so it is not read at all (at a large company, nearly every pending story).
         stmt = stmt.where(~_a_hero_team_manager_decides())
-    pending = db.session.scalars(stmt).all()
+    pending = db.session.execute(stmt).all()
     if not pending:
         return []
-    # Every team with its managers, once (the rule climbs from the heroes' teams to the top). Held
-    # until the rule has run: the session keeps loaded objects only while something refers to
-    # them, and parent teams no hero belongs to would be read again, one statement each.
-    teams = db.session.scalars(db.select(Team).options(selectinload(Team.managers))).all()
-    # Who decides when no manager does, read once for all the stories (not once per story).
-    fallback = _fallback_people()
-    mine = [story for story in pending if user in approvers_for_heroes(list(story.heroes), story.nominator, fallback)]
-    del teams
+    heroes: dict[int, list[tuple[int, int | None]]] = {}
+    for story_id, hero_id, team_id in db.session.execute(
+            db.select(story_heroes.c.story_id, User.id, User.team_id)
+            .join(User, User.id == story_heroes.c.user_id)
+            .where(story_heroes.c.story_id.in_([story_id for story_id, _ in pending]))):
+        heroes.setdefault(story_id, []).append((hero_id, team_id))
+    parent_of, managers_of = _deciding_managers()
+    fallback = [[person.id for person in people] for people in _fallback_ids().values()]
+    mine = []
+    for story_id, nominator_id in pending:
+        story_heroes_ = heroes.get(story_id, [])
+        excluded = {hero_id for hero_id, _ in story_heroes_} | ({nominator_id} if nominator_id is not None else set())
+        if user.id in _approver_ids((team_id for _, team_id in story_heroes_), excluded, parent_of, managers_of,
+                                    fallback):
+            mine.append(story_id)
     return mine
+
+
+def _fallback_ids() -> dict[str, list]:
+    """`_fallback_people()` as (id,) rows: active HR people, then admins, each sorted by name."""
+    people: dict[str, list] = {"hr": [], "admin": []}
+    for row in db.session.execute(db.select(User.id, User.role).where(
+            User.role.in_(tuple(people)), User.active.is_(True)).order_by(User.name, User.id)):
+        people[row.role].append(row)
+    return people
+
+
+def pending_for(user: User) -> list[HeroStory]:
+    """Stories waiting for this person's decision, oldest first, with their heroes, the heroes'
+    teams and the nominator (`pending_ids_for`, then the stories)."""
+    ids = pending_ids_for(user)
+    if not ids:
+        return []
+    found = {story.id: story for story in db.session.scalars(
+        db.select(HeroStory).where(HeroStory.id.in_(ids))
+        .options(selectinload(HeroStory.heroes).joinedload(User.team), joinedload(HeroStory.nominator)))}
+    return [found[story_id] for story_id in ids if story_id in found]
 
 
 def _a_hero_team_manager_decides():

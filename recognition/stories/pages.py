@@ -12,7 +12,7 @@ from flashpoint.pagination import KeysetPage, keyset_page
 from recognition.redaction import redact_contacts
 from recognition.stories import wall as stories_wall
 from recognition.stories.approvals import decision_words
-from recognition.stories.approvers import approver_for, pending_for
+from recognition.stories.approvers import approver_for, pending_ids_for
 from recognition.stories.drafts import draft_from_praise
 from recognition.stories.models import KIND_LABELS, HeroStory
 from recognition.stories.quotes import hero_quote, public_quote
@@ -62,7 +62,7 @@ def wall_page(viewer: User, page, filters: dict) -> dict:
         page=page, counts=stories_wall.clap_counts(ids), clapped=stories_wall.clapped_by(viewer, ids),
         quotes={s.id: public_quote(s) for s in page.items},
         teams=db.session.scalars(db.select(Team).order_by(Team.name)).all(), values=all_values(),
-        kinds=KIND_LABELS, periods=WALL_PERIODS, filters=filters, insights=insights, pending=pending_for(viewer),
+        kinds=KIND_LABELS, periods=WALL_PERIODS, filters=filters, insights=insights, pending=pending_ids_for(viewer),
     )
 
 

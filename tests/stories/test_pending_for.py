@@ -40,3 +40,24 @@ def test_pending_stories_wait_for_whoever_the_rule_names(db_backend, app):
         assert found == expected, viewer.email
     assert {name for name, s in stories.items() if s in pending_for(hr)} == {
         "nobody manages the team", "the manager has left"}
+
+
+@pytest.mark.both_databases
+def test_the_managers_kept_per_process_follow_every_change(db_backend, app):
+    """The team tree and managers the rule reads are kept per process; a new manager, a manager
+    leaving or a team moved under another shows at the next read."""
+    top, alone = make_team("top", "Top"), make_team("alone", "Alone")
+    hr = make_user("hr")
+    story = make_story(make_user("staff", alone), [make_user("staff", alone)])
+    db.session.commit()
+    assert [s.id for s in pending_for(hr)] == [story.id]
+    boss = make_manager(top)
+    db.session.commit()
+    assert pending_for(hr) == [story]          # the new manager is above no hero's team
+    alone.parent = top
+    db.session.commit()
+    assert pending_for(hr) == [] and pending_for(boss) == [story]
+    boss.active = False
+    db.session.commit()
+    assert pending_for(hr) == [story] and pending_for(boss) == []
+    assert all(pending_for(viewer) == [s for s in [story] if viewer in approvers_for(s)] for viewer in (hr, boss))
