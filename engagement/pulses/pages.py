@@ -151,27 +151,33 @@ def _label(period: date, form: str) -> str:
 
 def spark(periods: list[date], table: dict, node, explain, threshold: int, big: bool = False) -> Markup:
     """A node's engagement over the periods as small bars; a hidden or missing figure is a flat
-    gap whose tooltip says why."""
+    gap whose tooltip says why.
+
+    HR's page draws one for each of 441 teams, so the markup is kept short: the bars stand in a
+    group turned upside down (each bar starts at the baseline, no `y` to write), heights are
+    rounded to a tenth and written without float noise, and the colours come from `.spark rect`."""
     w, h = (14, 80) if big else (8, 28)
     bar_label = "%d %b" if len(periods) >= 14 else "%b %Y"
     reasons: dict = {}
     parts = [f'<svg class="spark{" big" if big else ""}" width="{len(periods) * w}" height="{h + (14 if big else 0)}" '
-             'role="img" aria-label="Engagement by period">']
+             f'role="img" aria-label="Engagement by period"><g transform="matrix(1 0 0 -1 0 {h})">']
+    axis = []
     for i, period in enumerate(periods):
         row = table.get(period, {}).get(node)
         figure = row.engagement if row else None
         if figure and figure.shown and figure.value is not None:
             raw = round(figure.value / 100 * h, 1)
-            height = raw if raw > 2 else 2
-            parts.append(f'<rect x="{i * w + 1}" y="{h - height}" width="{w - 2}" height="{height}" class="bar">'
+            parts.append(f'<rect x="{i * w + 1}" width="{w - 2}" height="{raw if raw > 2 else 2:g}">'
                          f'<title>{_label(period, bar_label)}: {figure.value:.0f}</title></rect>')
         else:
             reason = figure.hidden if figure else "none"
             if reason not in reasons:
                 reasons[reason] = escape(explain(reason, threshold))
-            parts.append(f'<rect x="{i * w + 1}" y="{h - 2}" width="{w - 2}" height="2" class="gap">'
+            parts.append(f'<rect x="{i * w + 1}" width="{w - 2}" height="2" class="gap">'
                          f'<title>{_label(period, "%d %b %Y")}: {reasons[reason]}</title></rect>')
         if big and (i == 0 or i == len(periods) - 1 or i % 3 == 0):
-            parts.append(f'<text x="{i * w}" y="{h + 12}" class="axis">{_label(period, "%b")}</text>')
+            axis.append(f'<text x="{i * w}" y="{h + 12}" class="axis">{_label(period, "%b")}</text>')
+    parts.append("</g>")
+    parts.extend(axis)
     parts.append("</svg>")
     return Markup("".join(parts))

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -81,8 +82,10 @@ def test_the_results_page_draws_bars_and_heat_cells_and_never_a_hidden_value(app
     page = client.get("/pulses").get_data(as_text=True)
     assert '<td class="num heat heat-4">100</td>' in page          # big-one's drivers, all 100
     assert '<td class="num heat heat-2">50</td>' in page           # big-two's, 50: band 40–59
-    assert 'y="0.0" width="6" height="28.0" class="bar"><title>' in page and ': 100</title>' in page  # a full bar of 100
+    assert 'width="6" height="28"><title>' in page and ': 100</title>' in page  # a full bar of 100
     assert 'height="2" class="gap"><title>' in page                # periods without a figure
+    assert '<g transform="matrix(1 0 0 -1 0 28)">' in page         # bars drawn up from the baseline
+    assert not re.search(r'height="[0-9.]*\.[0-9]{2,}"', page)     # tenths at most, no float noise
     assert "a smaller group&#39;s answers" in page and "smaller group's" not in page
     small_row = page[page.index('heatmap'):]
     small_row = small_row[small_row.index('>Small<'):small_row.index("</tr>", small_row.index('>Small<'))]
