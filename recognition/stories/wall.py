@@ -154,7 +154,7 @@ def clapped_by(user: User, story_ids: list[int]) -> set[int]:
 
 @dataclass
 class TeamBalance:
-    team: Team
+    team: sa.Row  # the team's id and name
     proactive: int
     recovery: int
 
@@ -198,7 +198,7 @@ def balance(team_ids: list[int], days: int = 90, now: datetime | None = None,
     counts: dict[int, dict[str, int]] = {}
     for team_id, kind, n in rows:
         counts.setdefault(team_id, {})[kind] = n
-    teams = db.session.scalars(db.select(Team).where(Team.id.in_(ids)).order_by(Team.name)).all()
+    teams = db.session.execute(db.select(Team.id, Team.name).where(Team.id.in_(ids)).order_by(Team.name)).all()
     return [TeamBalance(t, counts.get(t.id, {}).get("proactive", 0), counts.get(t.id, {}).get("recovery", 0))
             for t in teams]
 
