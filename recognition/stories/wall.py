@@ -172,14 +172,26 @@ class TeamBalance:
         return self.total > 0 and self.recovery * 2 > self.total
 
 
-def _balance_rows(team_ids: list[int], since: datetime) -> list[tuple[int, str, int]]:
-    return [tuple(row) for row in db.session.execute(
-        db.select(User.team_id, HeroStory.kind, func.count(func.distinct(HeroStory.id)))
-        .select_from(HeroStory)
-        .join(story_heroes, story_heroes.c.story_id == HeroStory.id)
-        .join(User, User.id == story_heroes.c.user_id)
-        .where(HeroStory.state == "approved", HeroStory.approved_at >= since, User.team_id.in_(team_ids))
-        .group_by(User.team_id, HeroStory.kind)).all()]
+def _approved_since(since: datetime, scoped: bool) -> tuple:
+    """Approved since `since`, as conditions. `scoped`: the stories are those of a few teams' people
+    (a manager's), so the statement must start from the people and their stories (the heroes'
+    person index), not from the whole organisation's approved stories of the period (12,000 at
+    full size, which SQLite otherwise walks by the (state, approved_at) index: 5 ms instead of
+    0.5): the state is written as no index can start from."""
+    state = func.coalesce(HeroStory.state, "") if scoped else HeroStory.state
+    return state == "approved", HeroStory.approved_at >= since
+
+
+def _balance_rows(team_ids: list[int], since: datetime, scoped: bool = False) -> list[tuple[int, str, int]]:
+    stmt = (db.select(User.team_id, HeroStory.kind, func.count(func.distinct(HeroStory.id)))
+            .select_from(HeroStory)
+            .join(story_heroes, story_heroes.c.story_id == HeroStory.id)
+            .join(User, User.id == story_heroes.c.user_id)
+            .where(*_approved_since(since, scoped), User.team_id.in_(team_ids))
+            .group_by(User.team_id, HeroStory.kind))
+    if scoped:
+        stmt = stmt.where(story_heroes.c.user_id.in_(db.select(User.id).where(User.team_id.in_(team_ids))))
+    return [tuple(row) for row in db.session.execute(stmt).all()]
 
 
 def balance(team_ids: list[int], days: int = 90, now: datetime | None = None,
@@ -194,7 +206,7 @@ def balance(team_ids: list[int], days: int = 90, now: datetime | None = None,
     if everyone and now is None:
         rows = hr_cached(("balance", days), lambda: _balance_rows(ids, since))
     else:
-        rows = _balance_rows(ids, since)
+        rows = _balance_rows(ids, since, scoped=not everyone)
     counts: dict[int, dict[str, int]] = {}
     for team_id, kind, n in rows:
         counts.setdefault(team_id, {})[kind] = n
@@ -254,9 +266,12 @@ def _praised_rows(team_ids: list[int], limit: int | None) -> tuple[list[tuple[in
 
 
 def _unrecognised_rows(team_ids: list[int], viewer_id: int, since: datetime,
-                       limit: int | None) -> tuple[list[int], int]:
+                       limit: int | None, scoped: bool = False) -> tuple[list[int], int]:
     recognised = (db.select(story_heroes.c.user_id).join(HeroStory, HeroStory.id == story_heroes.c.story_id)
-                  .where(HeroStory.state == "approved", HeroStory.approved_at >= since))
+                  .where(*_approved_since(since, scoped)))
+    if scoped:  # a manager's people: their own stories, by the heroes' person index
+        recognised = recognised.where(
+            story_heroes.c.user_id.in_(db.select(User.id).where(User.team_id.in_(team_ids))))
     rows = db.session.execute(
         db.select(User.id, func.count().over()).where(
             User.team_id.in_(team_ids), User.active.is_(True), User.id != viewer_id,
@@ -274,7 +289,8 @@ def unsung_heroes(viewer: User, days: int = 90, now: datetime | None = None,
     since = (now or utcnow()) - timedelta(days=days)
 
     def compute():
-        return (_praised_rows(team_ids, limit), _unrecognised_rows(team_ids, viewer.id, since, limit))
+        return (_praised_rows(team_ids, limit),
+                _unrecognised_rows(team_ids, viewer.id, since, limit, scoped=not is_hr(viewer)))
 
     if is_hr(viewer) and now is None:
         (praised, praised_total), (unrecognised, unrecognised_total) = hr_cached(
