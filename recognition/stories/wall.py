@@ -222,6 +222,11 @@ def scope_team_ids(viewer: User) -> list[int]:
     return sorted(viewer.managed_team_ids())
 
 
+# The most people an HR list of unsung heroes is computed for when a page asks for fewer (the wall
+# shows 15, the home page 5): one computation serves both.
+SHARED_UNSUNG = 15
+
+
 @dataclass
 class UnsungPraised:
     user: User
@@ -287,14 +292,19 @@ def unsung_heroes(viewer: User, days: int = 90, now: datetime | None = None,
     if not team_ids:
         return UnsungHeroes()
     since = (now or utcnow()) - timedelta(days=days)
+    hr = is_hr(viewer) and now is None
+    # HR's lists are the whole organisation's (about 1 s to count at full size): the wall's 15 and
+    # the home page's 5 are one computation, kept once, each taking the first it shows.
+    fetch = max(limit, SHARED_UNSUNG) if hr and limit is not None else limit
 
     def compute():
-        return (_praised_rows(team_ids, limit),
-                _unrecognised_rows(team_ids, viewer.id, since, limit, scoped=not is_hr(viewer)))
+        return (_praised_rows(team_ids, fetch),
+                _unrecognised_rows(team_ids, viewer.id, since, fetch, scoped=not is_hr(viewer)))
 
-    if is_hr(viewer) and now is None:
+    if hr:
         (praised, praised_total), (unrecognised, unrecognised_total) = hr_cached(
-            ("unsung", viewer.id, days, limit), compute)
+            ("unsung", viewer.id, days, fetch), compute)
+        praised, unrecognised = praised[:limit], unrecognised[:limit]
     else:
         (praised, praised_total), (unrecognised, unrecognised_total) = compute()
     wanted = {user_id for user_id, _, _ in praised} | set(unrecognised)

@@ -227,3 +227,30 @@ def test_a_team_or_value_id_beyond_any_row_is_ignored_not_a_500(org, signed_in):
         response = c.get(f"/heroes?{query}")
         assert response.status_code == 200, query
         assert story_ids(response.get_data(as_text=True)) == [story.id]
+
+
+def test_hr_home_and_wall_share_one_count_of_unsung_heroes(org, app):
+    """HR's lists span the organisation: the home page's first 5 and the wall's first 15 come from
+    one computation, kept a minute, and are the first of what each would count alone."""
+    from recognition.stories.wall import unsung_heroes
+    from tests.sqlcount import count_statements
+
+    hr = make_user("hr")
+    for n in range(7):
+        person = make_user(team=org["shop"], name=f"Person {n}")
+        for _ in range(n + 1):
+            customer_says(org["shop"], f"{person.name} was wonderful")
+    db.session.commit()
+    app.extensions.pop("recognition.hr_cache", None)
+    alone = {limit: unsung_heroes(hr, limit=limit, now=utcnow()) for limit in (5, 15)}  # not kept: computed
+    wall = unsung_heroes(hr, limit=15)
+    with count_statements() as counted:
+        home = unsung_heroes(hr, limit=5)
+    assert len(counted) <= 2, counted  # the teams, the people shown: no count again
+    for limit, found in ((5, home), (15, wall)):
+        assert [(u.user.id, u.praise_count) for u in found.praised] == [
+            (u.user.id, u.praise_count) for u in alone[limit].praised]
+        assert [u.id for u in found.unrecognised] == [u.id for u in alone[limit].unrecognised]
+        assert (found.praised_total, found.unrecognised_total) == (
+            alone[limit].praised_total, alone[limit].unrecognised_total)
+    assert len(home.praised) == 5 and len(wall.praised) == 7
