@@ -239,3 +239,32 @@ def test_concurrent_feedback_for_a_new_team_period_is_counted_exactly(db_backend
     panel.rebuild()
     db.session.commit()
     assert _snapshot() == incremental
+
+
+@pytest.mark.postgres
+def test_the_rebuilds_working_memory_ends_with_its_reads(db_backend, app):
+    """The groupings beside get more working memory for their own transaction only: the pooled
+    connections they go back to keep the server's setting."""
+    make_team("room")
+    db.session.commit()
+    default = db.session.execute(sa.text("SHOW work_mem")).scalar()
+    seen = []
+    real = panel._counts
+
+    def counts_and_setting(add, connection, query):
+        seen.append(connection.exec_driver_sql("SHOW work_mem").scalar())
+        return real(add, connection, query)
+
+    panel._counts = counts_and_setting
+    try:
+        panel.rebuild()
+        db.session.commit()
+    finally:
+        panel._counts = real
+    assert seen == [panel.REBUILD_WORK_MEM] * 2  # feedback and stories, each on its own connection
+    connections = [db.engine.connect() for _ in range(db.engine.pool.size() + 2)]  # every pooled one
+    try:
+        assert {c.exec_driver_sql("SHOW work_mem").scalar() for c in connections} == {default}
+    finally:
+        for c in connections:
+            c.close()
