@@ -37,6 +37,7 @@ from flask import current_app
 
 from engagement.insights.models import TeamPeriod
 from engagement.pulses import anonymity
+from flashpoint import background
 from flashpoint.extensions import db
 from flashpoint.people.models import Team
 
@@ -45,8 +46,6 @@ T = TypeVar("T")
 # answer of the page is a few MB at full size (its points as chart columns).
 LIMIT = 6
 _lock = threading.Lock()
-# Keys whose new answer a background thread is computing: one thread per answer at a time.
-_refreshing: dict[tuple, threading.Thread] = {}
 
 _SUMMED = ("csat_n", "csat_good", "nps_n", "nps_promoters", "nps_detractors", "ces_n", "ces_sum",
              "stories_proactive", "stories_recovery", "group_size", "pulse_cycles")
@@ -87,11 +86,9 @@ def kept(key: tuple, grain: str, first: date, last: date, compute: Callable[[], 
             store.move_to_end(key)
             return found[1]
         if found is not None and time.monotonic() - found[2] < max_stale:
-            if key not in _refreshing:
-                thread = threading.Thread(target=_refresh, args=(app, key, grain, first, last, compute),
-                                          name="insights-refresh", daemon=True)
-                _refreshing[key] = thread
-                thread.start()
+            # one thread per answer at a time (flashpoint/background.py)
+            background.refresh_in_background(app, ("insights", *key),
+                                             lambda: _refresh(app, key, grain, first, last, compute), "insights")
             return found[1]
     value = compute()
     _keep(store, key, version, value)
@@ -107,28 +104,16 @@ def _keep(store: OrderedDict, key: tuple, version: tuple, value) -> None:
 
 
 def _refresh(app, key: tuple, grain: str, first: date, last: date, compute: Callable[[], T]) -> None:
-    """The background computation of a new answer, in its own app context and database session;
-    the fingerprint is read before the rows, as in `kept`."""
-    try:
-        with app.app_context():
-            try:
-                version = _version(grain, first, last)
-                _keep(app.extensions.setdefault("insights.cache", OrderedDict()), key, version, compute())
-            finally:
-                db.session.remove()
-    except Exception:  # the next request computes in the foreground and shows what went wrong
-        app.logger.exception("computing insights in the background failed")
-    finally:
-        with _lock:
-            _refreshing.pop(key, None)
+    """The background computation of a new answer (in its own app context and database session, see
+    flashpoint/background.py, which logs a failure); the fingerprint is read before the rows, as in
+    `kept`."""
+    version = _version(grain, first, last)
+    _keep(app.extensions.setdefault("insights.cache", OrderedDict()), key, version, compute())
 
 
 def wait_for_refreshes(timeout: float = 30.0) -> None:
     """Until the background computations under way have finished (tests, and the benchmark)."""
-    with _lock:
-        threads = list(_refreshing.values())
-    for thread in threads:
-        thread.join(timeout)
+    background.wait_for_refreshes(timeout)
 
 
 def clear() -> None:
