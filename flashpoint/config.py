@@ -87,6 +87,9 @@ class Config:
         # Seconds a kept insights answer may still be shown after the data under it changed, while
         # the process computes the new one in the background (0: compute before answering).
         self.INSIGHTS_MAX_STALE_SECONDS = max(0, _env_int("INSIGHTS_MAX_STALE_SECONDS", 600))
+        # Seconds HR's organisation-wide figures (recognition/hr_cache.py), kept a minute, may still be
+        # shown while the process computes their successor in the background (0: compute before answering).
+        self.HR_CACHE_MAX_STALE_SECONDS = max(0, _env_int("HR_CACHE_MAX_STALE_SECONDS", 600))
         # Customers' words are kept this many months, then emptied (scores stay); 0 keeps them.
         self.FEEDBACK_TEXT_RETENTION_MONTHS = max(0, _env_int("FEEDBACK_TEXT_RETENTION_MONTHS", 0))
         # SCIM's safety stop: provisioning may deactivate at most this % of active people an hour.
@@ -178,6 +181,7 @@ class TestConfig(Config):
         self.SMTP_URL = None
         # A change is seen by the very next request (tests of the refresh set it themselves).
         self.INSIGHTS_MAX_STALE_SECONDS = 0
+        self.HR_CACHE_MAX_STALE_SECONDS = 0
         # No provider is pulled from unless a test configures one against its fake server.
         self.ZENDESK_URL = self.FRESHDESK_URL = self.GOOGLE_BUSINESS_TOKEN = None
         self.GOOGLE_APPLICATION_CREDENTIALS = None

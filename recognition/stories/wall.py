@@ -297,13 +297,15 @@ def unsung_heroes(viewer: User, days: int = 90, now: datetime | None = None,
     # the home page's 5 are one computation, kept once, each taking the first it shows.
     fetch = max(limit, SHARED_UNSUNG) if hr and limit is not None else limit
 
-    def compute():
+    viewer_id, scoped = viewer.id, not is_hr(viewer)
+
+    def compute():  # HR's may run in a background thread (hr_cached): plain values only, no viewer
         return (_praised_rows(team_ids, fetch),
-                _unrecognised_rows(team_ids, viewer.id, since, fetch, scoped=not is_hr(viewer)))
+                _unrecognised_rows(team_ids, viewer_id, since, fetch, scoped=scoped))
 
     if hr:
         (praised, praised_total), (unrecognised, unrecognised_total) = hr_cached(
-            ("unsung", viewer.id, days, fetch), compute)
+            ("unsung", viewer_id, days, fetch), compute)
         praised, unrecognised = praised[:limit], unrecognised[:limit]
     else:
         (praised, praised_total), (unrecognised, unrecognised_total) = compute()
