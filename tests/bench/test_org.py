@@ -1,9 +1,6 @@
 """The organisation generator (bench/org.py) at a tiny scale: consistent rows the app serves."""
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -11,25 +8,17 @@ import sqlalchemy as sa
 from flashpoint import create_app
 from flashpoint.config import TestConfig
 from flashpoint.extensions import db
+from tests.bench import scripts
 from tests.conftest import csrf_token_from
 
-BENCH = Path(__file__).resolve().parents[2] / "bench"
 PAGES = ["/", "/heroes", "/praise", "/pulses", "/insights", "/ideas", "/feedback"]
 
 pytestmark = pytest.mark.slow
 
 
-def _load_generator():
-    spec = importlib.util.spec_from_file_location("bench_org", BENCH / "org.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("bench_org", module)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory):
-    org = _load_generator()
+    org = scripts.load("org")
     path = tmp_path_factory.mktemp("org") / "org.db"
     figures = org.generate(f"sqlite:///{path}", 0.002, seed=7, out=lambda *_: None)
     return org, f"sqlite:///{path}", figures

@@ -1,22 +1,14 @@
 """bench/targets.py's verdicts: each target read from the figures the benchmarks write, met or by how much."""
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-
 import pytest
 
-BENCH = Path(__file__).resolve().parents[2] / "bench"
+from tests.bench import scripts
 
 
 @pytest.fixture(scope="module")
 def targets():
-    spec = importlib.util.spec_from_file_location("bench_targets", BENCH / "targets.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("bench_targets", module)
-    spec.loader.exec_module(module)
-    return module
+    return scripts.load("targets")
 
 
 def page(name, role, p95, kb=10.0, target="p95 < 100 ms"):
