@@ -485,40 +485,49 @@ def _feedback_query():
     """The GROUP BY over the feedback (by week and month together: a week across two months is two
     groups) and the memo turning its grouped periods into dates."""
     week, month, starts = _period_columns(Feedback.received_at)
-    score = Feedback.score
+    score, metric = Feedback.score, Feedback.metric
+
+    def counted(*conditions, value=1):
+        return sa.func.sum(sa.case((sa.and_(*conditions), value), else_=0))
+
+    # The customer counters in COUNTERS' order, one row per team and period: grouped by metric too,
+    # there were twice the rows, and turning rows into counters is the Python the rebuild waits for.
+    customer = (counted(metric == "csat"), counted(metric == "csat", score >= 4),
+                counted(metric == "nps"), counted(metric == "nps", score >= 9), counted(metric == "nps", score <= 6),
+                counted(metric == "ces"), counted(metric == "ces", value=score))
+    assert len(customer) == _CUSTOMER
     # Plain rows from the connection: the ORM's result machinery cost as much as the grouping.
-    return (sa.select(Feedback.team_id, week, month, Feedback.metric, sa.func.count(), sa.func.sum(score),
-                      sa.func.sum(sa.case((score >= 4, 1), else_=0)), sa.func.sum(sa.case((score >= 9, 1), else_=0)),
-                      sa.func.sum(sa.case((score <= 6, 1), else_=0)))
+    return (sa.select(Feedback.team_id, week, month, *customer)
             # Periods first: grouped by team first, SQLite walks the (team, received) index and looks
             # every row up (twice the time of reading the table through and sorting the groups).
-            .group_by(week, month, Feedback.team_id, Feedback.metric)
+            .group_by(week, month, Feedback.team_id)
             .execution_options(yield_per=5000)), starts
 
 
 def _feedback_counts(counts: dict[tuple, list[int]], result, starts) -> None:
     """Customer counts per (team, grain, period start) added to `counts` (COUNTERS in order) from
     the feedback's grouped rows, added up per grain."""
-    width = len(COUNTERS)
-    for team_id, week, month, metric, n, total, good, promoters, detractors in result:
-        if metric == "csat":
-            first, amounts = _CSAT_N, (n, good)
-        elif metric == "nps":
-            first, amounts = _NPS_N, (n, promoters, detractors)
-        elif metric == "ces":
-            first, amounts = _CES_N, (n, total)
-        else:
-            first, amounts = 0, ()
+    rest = [0] * (len(COUNTERS) - _CUSTOMER)
+    for team_id, week, month, *amounts in result:
         week_start, month_start = starts(week, month)
-        for key in ((team_id, "week", week_start), (team_id, "month", month_start)):
-            row = counts.get(key)
-            if row is None:
-                row = counts[key] = [0] * width
-            for j, amount in enumerate(amounts, first):
-                row[j] += int(amount or 0)
+        week_key = (team_id, "week", week_start)
+        row = counts.get(week_key)
+        if row is None:
+            counts[week_key] = [*map(int, amounts), *rest]
+        else:  # a week across two months comes as two rows
+            for j, amount in enumerate(amounts):
+                row[j] += int(amount)
+        month_key = (team_id, "month", month_start)
+        row = counts.get(month_key)
+        if row is None:
+            counts[month_key] = [*map(int, amounts), *rest]
+        else:
+            for j, amount in enumerate(amounts):
+                row[j] += int(amount)
 
 
-_CSAT_N, _NPS_N, _CES_N = COUNTERS.index("csat_n"), COUNTERS.index("nps_n"), COUNTERS.index("ces_n")
+# The customer counters lead COUNTERS (csat_n … ces_sum); the stories' follow.
+_CUSTOMER = COUNTERS.index("ces_sum") + 1
 _PROACTIVE, _RECOVERY = COUNTERS.index("stories_proactive"), COUNTERS.index("stories_recovery")
 
 
