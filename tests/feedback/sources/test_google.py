@@ -171,3 +171,45 @@ def test_credentials_refused(google, tmp_path, token_endpoint):
                                         "GOOGLE_LOCATION_TEAMS": f"{HIGH_ST}=high-street"})
     with pytest.raises(SourceError, match="no access token"):
         pull(missing)
+
+
+def _service_account(google, tmp_path, *, registered: bool = True):
+    """A service account key file as Google's console gives it, its public half known to the fake."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    email = "reviews-reader@flashpoint-demo.iam.gserviceaccount.com"
+    if registered:
+        google.add_service_account(email, key.public_key())
+    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                            serialization.NoEncryption()).decode()
+    path = tmp_path / "service-account.json"
+    path.write_text(json.dumps({"type": "service_account", "project_id": "flashpoint-demo",
+                                "private_key_id": "0123456789abcdef", "private_key": pem, "client_email": email,
+                                "client_id": "1234567890", "token_uri": f"{google.url}/token"}))
+    return path, email
+
+
+def test_a_service_account_key_signs_its_way_to_a_token(google, tmp_path):
+    """A service account (added as a manager of the locations) proves itself with a JWT signed by its
+    key, sent to the token endpoint its file names; the token then reads the reviews."""
+    google.add_review(HIGH_ST, "a", 4, created=T0)
+    path, email = _service_account(google, tmp_path)
+    src = GoogleSource.from_config({"GOOGLE_APPLICATION_CREDENTIALS": str(path), "GOOGLE_BUSINESS_API_URL": google.url,
+                                    "GOOGLE_LOCATION_TEAMS": f"{HIGH_ST}=high-street"})
+    _, items = pull(src)
+    assert [i.source_item_id for i in items] == ["a"]
+    (claims,) = google.assertions
+    assert claims["iss"] == email and claims["scope"] == "https://www.googleapis.com/auth/business.manage"
+    pull(src)  # the token is still valid: not asked for again
+    assert len(google.requests_to("/token")) == 1
+
+
+def test_a_service_account_google_does_not_know_gets_no_token(google, tmp_path):
+    path, _ = _service_account(google, tmp_path, registered=False)
+    src = GoogleSource.from_config({"GOOGLE_APPLICATION_CREDENTIALS": str(path), "GOOGLE_BUSINESS_API_URL": google.url,
+                                    "GOOGLE_LOCATION_TEAMS": f"{HIGH_ST}=high-street"})
+    with pytest.raises(SourceError, match=r"no access token from GOOGLE_APPLICATION_CREDENTIALS"):
+        pull(src)
+    assert google.assertions == [] and not google.requests_to(f"/v4/{HIGH_ST}/reviews")
