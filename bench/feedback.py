@@ -140,11 +140,11 @@ def main() -> None:
         notes_real = db.session.scalar(db.select(db.func.count(Notification.id))) - notes_before
         batched, _ = timed(lambda: import_committed(sample_batched))
 
-        def one_by_one(items) -> None:
+        def one_by_one(items, credited=None) -> None:
             # Before batching: every receiver handled every item as it was announced.
             app_object = current_app._get_current_object()
             for item in items:
-                feedback_received.send(app_object, items=[item])
+                feedback_received.send(app_object, items=[item], credited=dict(credited or {}))
         with mock.patch.object(imports, "announce", one_by_one):
             single, _ = timed(lambda: import_committed(sample_single))
         total = db.session.scalar(db.select(db.func.count(Feedback.id)))

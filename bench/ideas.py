@@ -122,8 +122,9 @@ def main() -> None:
         db.session.execute(db.delete(IdeaVote).where(IdeaVote.idea_id == idea.id))
         crowd = people[len(teams):len(teams) + 1000]
         db.session.execute(insert(IdeaVote), [{"idea_id": idea.id, "user_id": p.id, "created_at": now} for p in crowd[:700]])
-        db.session.execute(insert(IdeaFollower), [{"idea_id": idea.id, "user_id": p.id, "created_at": now}
-                                                  for p in crowd[700:]])
+        if crowd[700:]:  # a small --people leaves no one to follow without voting
+            db.session.execute(insert(IdeaFollower), [{"idea_id": idea.id, "user_id": p.id, "created_at": now}
+                                                      for p in crowd[700:]])
         db.session.commit()
         start = time.perf_counter()
         workflow.change_status(idea, idea.owner, "planned", "On the plan for next month.")

@@ -93,7 +93,8 @@ def build(args, db, models):
                                     "respondents": rng.randint(5, 8), "imported_at": datetime.utcnow()})
     for chunk in range(0, len(feedback), 20_000):
         db.session.execute(sa.insert(Feedback), feedback[chunk:chunk + 20_000])
-    db.session.execute(sa.insert(PulseHistory), history)
+    if history:  # none when every month is within the last year of live pulses
+        db.session.execute(sa.insert(PulseHistory), history)
     answers = []
     for team_id in team_ids:
         for m in range(12):
