@@ -1,26 +1,13 @@
 """/admin/sources: each source's state and the items set aside, for admins; never a credential."""
 from datetime import datetime
 
-import pytest
-
 from flashpoint.extensions import db
-from recognition.feedback.sources import base, sync, webhooks
+from recognition.feedback.sources import sync, webhooks
 from recognition.feedback.sources.base import SourceError
 from tests.factories import make_team, make_user
-from tests.sources import fakes
 from tests.sources.fakes import item, page
 
 NOW = datetime(2026, 3, 1, 12, 3)
-
-
-@pytest.fixture
-def fake(app):
-    base.register("fake", "tests.sources.fakes:FakeSource", "Fake Desk")
-    fakes.CALLS.clear()
-    yield app.config
-    base.unregister("fake")
-    app.config.pop("FAKE_PAGES", None)
-    app.config.pop("FAKE_TOKEN", None)
 
 
 def test_admins_see_each_source_its_set_aside_items_and_last_error_but_no_secret(app, client, login, fake):

@@ -6,7 +6,7 @@ import pytest
 
 from flashpoint.extensions import db
 from recognition.feedback.models import Feedback
-from recognition.feedback.sources import base, sync
+from recognition.feedback.sources import sync
 from recognition.feedback.sources.base import SourceError
 from recognition.feedback.sources.models import FeedbackSetAside, FeedbackSource
 from recognition.praise.models import PraiseMatch
@@ -15,15 +15,6 @@ from tests.sources import fakes
 from tests.sources.fakes import item, page
 
 NOW = datetime(2026, 3, 1, 12, 3)
-
-
-@pytest.fixture
-def fake(app):
-    base.register("fake", "tests.sources.fakes:FakeSource", "Fake Desk")
-    fakes.CALLS.clear()
-    yield app.config
-    base.unregister("fake")
-    app.config.pop("FAKE_PAGES", None)
 
 
 def stored() -> list[str]:
